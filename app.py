@@ -1,0 +1,37 @@
+"""BackCheck entry point: page config, navigation and the shared sidebar."""
+
+import streamlit as st
+
+from backcheck import ui
+from backcheck.storage import StorageError
+
+st.set_page_config(page_title="BackCheck", page_icon=":material/accessibility_new:", layout="wide")
+
+problem = ui.startup_problem()
+if problem:
+
+    def startup_error() -> None:
+        st.title("BackCheck")
+        st.error(problem, icon=":material/report:")
+
+    st.navigation([st.Page(startup_error, title="BackCheck", url_path="problem")], position="hidden").run()
+    st.stop()
+
+pages = {
+    "Start": [
+        st.Page(ui.HOME, title="Home", icon=":material/home:", default=True),
+        st.Page(ui.SAFETY, title="Safety check", icon=":material/health_and_safety:"),
+    ],
+    "Assess": [
+        st.Page(ui.QUIZ, title="Posture quiz", icon=":material/accessibility_new:"),
+    ],
+    "Train": [
+        st.Page(ui.LIBRARY, title="Exercise library", icon=":material/fitness_center:"),
+    ],
+}
+page = st.navigation(pages)
+try:
+    ui.sidebar()
+    page.run()
+except StorageError as exc:  # a read failed mid-page: say what and what to do, never a traceback
+    ui.show_storage_error(exc)

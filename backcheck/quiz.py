@@ -1,0 +1,115 @@
+"""Posture-quiz scoring: a pure function from answers to an explained result."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Literal, Mapping
+
+from .content import Quiz
+
+NOT_SURE = "not_sure"
+NOT_SURE_LABEL = "Not sure"
+
+Strength = Literal["strong", "moderate", "weak", "none"]
+Verdict = Literal["clear", "mixed", "none", "too_few"]
+
+
+@dataclass(frozen=True)
+class Contribution:
+    question_id: str
+    question: str
+    answer: str
+    points: int
+
+
+@dataclass(frozen=True)
+class PatternScore:
+    pattern_id: str
+    points: int
+    possible: int
+    share: float
+    strength: Strength
+    contributions: list[Contribution] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class QuizResult:
+    verdict: Verdict
+    leading: list[str]  # pattern ids, strongest first
+    conflicting: bool  # two opposite patterns both lead
+    scores: list[PatternScore]  # every pattern, strongest first
+    answered: int  # questions answered with something other than "not sure"
+    total: int
+
+    def score(self, pattern_id: str) -> PatternScore:
+        return next(s for s in self.scores if s.pattern_id == pattern_id)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "QuizResult":
+        scores = [
+            PatternScore(**{**s, "contributions": [Contribution(**c) for c in s["contributions"]]})
+            for s in data["scores"]
+        ]
+        return cls(**{**data, "scores": scores})
+
+
+def option_ids(quiz: Quiz, question_id: str) -> list[str]:
+    q = next(q for q in quiz.questions if q.id == question_id)
+    return [o.id for o in q.options] + [NOT_SURE]
+
+
+def score_quiz(quiz: Quiz, answers: Mapping[str, str], pattern_ids: list[str]) -> QuizResult:
+    """Score answers ({question id: option id}); missing questions count as "not sure".
+
+    A pattern's share is its points over the most it could have got from the questions
+    asked. It leads when the share and the points both pass the thresholds in the quiz's
+    scoring rules. Several leading patterns make a mixed result; opposite ones (anterior
+    and posterior tilt) are flagged as conflicting rather than forced into one box.
+    """
+    by_id = {q.id: q for q in quiz.questions}
+    unknown = set(answers) - set(by_id)
+    if unknown:
+        raise ValueError(f"unknown question id(s): {', '.join(sorted(unknown))}")
+
+    possible = {p: 0 for p in pattern_ids}
+    points = {p: 0 for p in pattern_ids}
+    contribs: dict[str, list[Contribution]] = {p: [] for p in pattern_ids}
+    answered = 0
+    for q in quiz.questions:
+        for p in pattern_ids:
+            possible[p] += max((o.evidence.get(p, 0) for o in q.options), default=0)
+        choice = answers.get(q.id, NOT_SURE)
+        if choice == NOT_SURE:
+            continue
+        option = next((o for o in q.options if o.id == choice), None)
+        if option is None:
+            raise ValueError(f"question {q.id!r} has no option {choice!r}")
+        answered += 1
+        for p, pts in option.evidence.items():
+            points[p] += pts
+            contribs[p].append(Contribution(q.id, q.text, option.label, pts))
+
+    rules = quiz.scoring
+    scores = []
+    for p in pattern_ids:
+        share = points[p] / possible[p] if possible[p] else 0.0
+        if share >= rules.strong_share and points[p] >= rules.min_points:
+            strength: Strength = "strong"
+        elif share >= rules.lead_share and points[p] >= rules.min_points:
+            strength = "moderate"
+        elif points[p] > 0:
+            strength = "weak"
+        else:
+            strength = "none"
+        scores.append(PatternScore(p, points[p], possible[p], round(share, 3), strength, contribs[p]))
+    scores.sort(key=lambda s: (-s.share, -s.points, s.pattern_id))
+
+    if answered < rules.min_answered:
+        return QuizResult("too_few", [], False, scores, answered, len(quiz.questions))
+    leading = [s.pattern_id for s in scores if s.strength in ("strong", "moderate")]
+    conflicting = any(set(pair) <= set(leading) for pair in rules.opposites)
+    verdict: Verdict = "none" if not leading else ("clear" if len(leading) == 1 else "mixed")
+    return QuizResult(verdict, leading, conflicting, scores, answered, len(quiz.questions))

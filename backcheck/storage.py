@@ -1,0 +1,395 @@
+"""All persistence, behind one small module (SQLAlchemy Core).
+
+The default store is an SQLite file (``data/backcheck.db``), created on first use;
+``BACKCHECK_DB_PATH`` moves the file and ``BACKCHECK_DB_URL`` takes any SQLAlchemy URL
+(e.g. ``postgresql+psycopg://user:pw@host/db``). Every stored row belongs to a profile.
+
+Each write runs in one transaction, so a failure leaves nothing half-written; database
+errors surface as :class:`StorageError` with a message meant for people.
+Schema changes are forward migrations keyed by version number; the SQLite file is
+copied aside before a migration changes it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_DB_PATH = PROJECT_DIR / "data" / "backcheck.db"
+DEFAULT_PROFILE = "Me"
+PROFILE_NAME_MAX = 40
+
+
+class StorageError(Exception):
+    """Reading or writing the store failed; the message is safe to show to a person."""
+
+
+class ProfileError(ValueError):
+    """A profile request that cannot be honoured (bad name, duplicate, last profile)."""
+
+
+metadata = MetaData()
+
+profiles = Table(
+    "profiles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(PROFILE_NAME_MAX), nullable=False, unique=True),
+    Column("is_demo", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+
+def _owned(name: str, *cols: Column) -> Table:
+    """A table whose rows belong to a profile (deleted with it)."""
+    return Table(
+        name,
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("profile_id", Integer, ForeignKey("profiles.id", ondelete="CASCADE"), nullable=False, index=True),
+        *cols,
+    )
+
+
+safety_checks = _owned(
+    "safety_checks",
+    Column("taken_at", DateTime, nullable=False),
+    Column("level", String(16), nullable=False),
+    Column("flags", JSON, nullable=False),
+    Column("answers", JSON, nullable=False),
+)
+quiz_results = _owned(
+    "quiz_results",
+    Column("taken_at", DateTime, nullable=False),
+    Column("verdict", String(16), nullable=False),
+    Column("leading", JSON, nullable=False),
+    Column("answers", JSON, nullable=False),
+    Column("result", JSON, nullable=False),
+)
+form_checks = _owned(
+    "form_checks",
+    Column("taken_at", DateTime, nullable=False),
+    Column("faults", JSON, nullable=False),  # fault ids ticked, per movement
+)
+routine_sessions = _owned(
+    "routine_sessions",
+    Column("done_at", DateTime, nullable=False),
+    Column("minutes", Integer, nullable=False),
+    Column("inputs", JSON, nullable=False),
+)
+pain_entries = _owned(
+    "pain_entries",
+    Column("recorded_at", DateTime, nullable=False),
+    Column("pain", Integer, nullable=False),
+    Column("activity", String(32), nullable=False),
+    Column("location", String(32), nullable=False),
+    Column("notes", Text, nullable=False, default=""),
+    Column("created_at", DateTime, nullable=False),
+)
+function_activities = _owned(
+    "function_activities",
+    Column("name", String(60), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+function_ratings = _owned(
+    "function_ratings",
+    Column("activity_id", Integer, ForeignKey("function_activities.id", ondelete="CASCADE"), nullable=False),
+    Column("rated_at", DateTime, nullable=False),
+    Column("score", Integer, nullable=False),
+)
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(40), primary_key=True),
+    Column("value", String(200), nullable=False),
+)
+
+# Forward migrations: MIGRATIONS[n] takes a store at version n-1 to version n.
+# A new store is created at SCHEMA_VERSION directly from the table definitions above.
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+SCHEMA_VERSION = 1
+
+
+def database_url() -> str:
+    """The configured SQLAlchemy URL: BACKCHECK_DB_URL, else the SQLite file path."""
+    url = os.environ.get("BACKCHECK_DB_URL", "").strip()
+    if url:
+        return url
+    path = Path(os.environ.get("BACKCHECK_DB_PATH", "").strip() or DEFAULT_DB_PATH)
+    return f"sqlite:///{path.expanduser().resolve()}"
+
+
+@dataclass(frozen=True)
+class Profile:
+    id: int
+    name: str
+    is_demo: bool
+    created_at: datetime
+
+
+def _friendly(exc: Exception, action: str) -> StorageError:
+    text = str(getattr(exc, "orig", exc)).lower()
+    if "locked" in text or "busy" in text:
+        why = "the database is busy (another window may be saving). Wait a moment and try again."
+    elif "readonly" in text or "read-only" in text or "permission" in text:
+        why = "the database file cannot be written. Check that the data folder is writable."
+    elif "disk" in text and ("full" in text or "i/o" in text):
+        why = "the disk is full or failing. Free some space and try again."
+    elif "unable to open" in text or "could not connect" in text or "connection" in text:
+        why = "the database cannot be reached. Check the storage setting (BACKCHECK_DB_URL / BACKCHECK_DB_PATH)."
+    else:
+        why = "the database reported a problem. Try again; if it keeps happening, restart BackCheck."
+    return StorageError(f"Could not {action}: {why} Nothing was changed.")
+
+
+class Store:
+    """The app's storage. One instance per process (pages get it from a cached factory)."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or database_url()
+        try:
+            self.engine = self._make_engine(self.url)
+            self._migrate()
+        except SQLAlchemyError as exc:
+            raise _friendly(exc, "open the BackCheck database") from exc
+        except OSError as exc:
+            raise StorageError(f"Could not open the BackCheck database: {exc.strerror or exc}. Nothing was changed.") from exc
+
+    # ------------------------------------------------------------------ set-up
+
+    @staticmethod
+    def _make_engine(url: str) -> Engine:
+        if url.startswith("sqlite"):
+            db_path = url.split("///", 1)[-1]
+            if db_path and db_path != ":memory:":
+                Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url, connect_args={"timeout": 15})
+
+            @event.listens_for(engine, "connect")
+            def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+                cur = dbapi_conn.cursor()
+                cur.execute("PRAGMA foreign_keys=ON")
+                cur.execute("PRAGMA busy_timeout=15000")
+                if db_path and db_path != ":memory:":
+                    cur.execute("PRAGMA journal_mode=WAL")
+                cur.close()
+
+            return engine
+        return create_engine(url, pool_pre_ping=True)
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        if self.url.startswith("sqlite"):
+            p = self.url.split("///", 1)[-1]
+            return Path(p) if p and p != ":memory:" else None
+        return None
+
+    def schema_version(self) -> int:
+        with self.engine.connect() as conn:
+            if not inspect(conn).has_table("meta"):
+                return 0
+            row = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).first()
+            return int(row[0]) if row else 0
+
+    def _migrate(self) -> None:
+        version = self.schema_version()
+        if version == 0:
+            with self.engine.begin() as conn:
+                metadata.create_all(conn)
+                conn.execute(insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
+            version = SCHEMA_VERSION
+        if version > SCHEMA_VERSION:
+            raise StorageError(
+                f"The database was written by a newer BackCheck (schema {version}, this one knows {SCHEMA_VERSION}). "
+                "Update BackCheck or point it at another database. Nothing was changed."
+            )
+        if version < SCHEMA_VERSION:
+            self.backup(f"before-v{SCHEMA_VERSION}")
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                with self.engine.begin() as conn:
+                    MIGRATIONS[target](conn)
+                    conn.execute(update(meta).where(meta.c.key == "schema_version").values(value=str(target)))
+        with self.engine.begin() as conn:
+            if conn.execute(select(func.count()).select_from(profiles)).scalar_one() == 0:
+                conn.execute(insert(profiles).values(name=DEFAULT_PROFILE, is_demo=False, created_at=datetime.now()))
+
+    def backup(self, label: str) -> Path | None:
+        """Copy the SQLite file aside (no-op for other databases). Returns the copy's path."""
+        path = self.sqlite_path
+        if path is None or not path.exists():
+            return None
+        with self.engine.connect() as conn:  # fold the WAL into the main file first
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(FULL)")
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = path.with_name(f"{path.stem}.{label}.{stamp}.bak")
+        shutil.copy2(path, target)
+        return target
+
+    @contextmanager
+    def _tx(self, action: str) -> Iterator[Connection]:
+        """One transaction; any database error becomes a StorageError and nothing is written."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except (ProfileError, StorageError):
+            raise
+        except SQLAlchemyError as exc:
+            raise _friendly(exc, action) from exc
+
+    # ------------------------------------------------------------------ profiles
+
+    def list_profiles(self) -> list[Profile]:
+        with self._tx("read the profiles") as conn:
+            rows = conn.execute(select(profiles).order_by(profiles.c.is_demo, profiles.c.id)).mappings().all()
+        return [Profile(**r) for r in rows]
+
+    def get_profile(self, profile_id: int) -> Profile | None:
+        with self._tx("read the profile") as conn:
+            row = conn.execute(select(profiles).where(profiles.c.id == profile_id)).mappings().first()
+        return Profile(**row) if row else None
+
+    @staticmethod
+    def clean_profile_name(name: str) -> str:
+        cleaned = " ".join((name or "").split())
+        if not cleaned:
+            raise ProfileError("Give the profile a name.")
+        if len(cleaned) > PROFILE_NAME_MAX:
+            raise ProfileError(f"Profile names can be at most {PROFILE_NAME_MAX} characters.")
+        return cleaned
+
+    @staticmethod
+    def _check_name_free(conn: Connection, name: str, except_id: int | None = None) -> None:
+        query = select(profiles.c.id).where(func.lower(profiles.c.name) == name.lower())
+        if except_id is not None:
+            query = query.where(profiles.c.id != except_id)
+        if conn.execute(query).first():
+            raise ProfileError(f"A profile called '{name}' already exists. Pick another name.")
+
+    def create_profile(self, name: str, is_demo: bool = False) -> Profile:
+        cleaned = self.clean_profile_name(name)
+        try:
+            with self._tx("create the profile") as conn:
+                self._check_name_free(conn, cleaned)
+                pid = conn.execute(
+                    insert(profiles).values(name=cleaned, is_demo=is_demo, created_at=datetime.now())
+                ).inserted_primary_key[0]
+        except StorageError as exc:
+            if isinstance(exc.__cause__, IntegrityError):
+                raise ProfileError(f"A profile called '{cleaned}' already exists. Pick another name.") from exc
+            raise
+        profile = self.get_profile(pid)
+        assert profile is not None
+        return profile
+
+    def rename_profile(self, profile_id: int, name: str) -> None:
+        cleaned = self.clean_profile_name(name)
+        try:
+            with self._tx("rename the profile") as conn:
+                self._check_name_free(conn, cleaned, except_id=profile_id)
+                conn.execute(update(profiles).where(profiles.c.id == profile_id).values(name=cleaned))
+        except StorageError as exc:
+            if isinstance(exc.__cause__, IntegrityError):
+                raise ProfileError(f"A profile called '{cleaned}' already exists. Pick another name.") from exc
+            raise
+
+    def delete_profile(self, profile_id: int) -> None:
+        """Delete a profile and everything it owns. The last profile cannot be deleted."""
+        with self._tx("delete the profile") as conn:
+            count = conn.execute(select(func.count()).select_from(profiles)).scalar_one()
+            if count <= 1:
+                raise ProfileError("This is the only profile; create another one before deleting it.")
+            # Explicit child deletes so databases without ON DELETE CASCADE behave the same.
+            for table in (function_ratings, function_activities, pain_entries, routine_sessions,
+                          form_checks, quiz_results, safety_checks):
+                conn.execute(delete(table).where(table.c.profile_id == profile_id))
+            conn.execute(delete(profiles).where(profiles.c.id == profile_id))
+
+    # ------------------------------------------------------------------ safety checks
+
+    def save_safety_check(self, profile_id: int, level: str, flags: list[str], answers: dict[str, bool],
+                          taken_at: datetime | None = None) -> int:
+        with self._tx("save the safety check") as conn:
+            return conn.execute(insert(safety_checks).values(
+                profile_id=profile_id, taken_at=taken_at or datetime.now(), level=level,
+                flags=list(flags), answers=dict(answers),
+            )).inserted_primary_key[0]
+
+    def latest_safety_check(self, profile_id: int) -> dict | None:
+        return self._latest(safety_checks, profile_id, "read the safety check")
+
+    # ------------------------------------------------------------------ quiz results
+
+    def save_quiz_result(self, profile_id: int, answers: dict[str, str], result: dict,
+                         taken_at: datetime | None = None) -> int:
+        with self._tx("save the quiz result") as conn:
+            return conn.execute(insert(quiz_results).values(
+                profile_id=profile_id, taken_at=taken_at or datetime.now(), verdict=result["verdict"],
+                leading=list(result["leading"]), answers=dict(answers), result=result,
+            )).inserted_primary_key[0]
+
+    def quiz_history(self, profile_id: int) -> list[dict]:
+        return self._all(quiz_results, profile_id, "read the quiz history")
+
+    def latest_quiz_result(self, profile_id: int) -> dict | None:
+        return self._latest(quiz_results, profile_id, "read the quiz result")
+
+    # ------------------------------------------------------------------ form checks (form check screen)
+
+    # ------------------------------------------------------------------ routine sessions (routine screen)
+
+    # ------------------------------------------------------------------ pain log, function scores, demo (pain log screen)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _all(self, table: Table, profile_id: int, action: str, limit: int | None = None) -> list[dict]:
+        """A profile's rows of a dated table, newest first."""
+        order = table.c.taken_at if "taken_at" in table.c else table.c.id
+        query = select(table).where(table.c.profile_id == profile_id).order_by(order.desc(), table.c.id.desc())
+        with self._tx(action) as conn:
+            rows = conn.execute(query.limit(limit) if limit else query).mappings().all()
+        return [dict(r) for r in rows]
+
+    def _latest(self, table: Table, profile_id: int, action: str) -> dict | None:
+        rows = self._all(table, profile_id, action, limit=1)
+        return rows[0] if rows else None
+
+    def progress(self, profile_id: int) -> dict[str, datetime | None]:
+        """When each step was last done for the profile (None = not yet)."""
+        out: dict[str, datetime | None] = {}
+        with self._tx("read your progress") as conn:
+            for key, table, col in (("safety", safety_checks, safety_checks.c.taken_at),
+                                    ("quiz", quiz_results, quiz_results.c.taken_at),
+                                    ("form", form_checks, form_checks.c.taken_at),
+                                    ("session", routine_sessions, routine_sessions.c.done_at),
+                                    ("pain", pain_entries, pain_entries.c.recorded_at)):
+                out[key] = conn.execute(select(func.max(col)).where(table.c.profile_id == profile_id)).scalar_one()
+        return out

@@ -1,0 +1,115 @@
+"""Streamlit glue shared by the pages: cached library and store, active profile, small widgets.
+
+This is the only core module that imports Streamlit; everything else in the package is
+plain Python that the unit tests use directly.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+
+import streamlit as st
+
+from .content import CONTENT_DIR, ContentError, Exercise, Library, load_library
+from .storage import Profile, Store, StorageError, database_url
+
+# Page files, by role. Pages link to each other through these paths.
+HOME = "pages/home.py"
+SAFETY = "pages/safety.py"
+QUIZ = "pages/posture_quiz.py"
+LIBRARY = "pages/library.py"
+
+KIND_LABEL = {"strengthen": "Strengthen", "stretch": "Stretch", "mobility": "Mobility", "control": "Control drill"}
+
+
+@st.cache_resource(show_spinner="Loading the exercise library…")
+def _library(content_dir: str) -> Library:
+    return load_library(content_dir)
+
+
+@st.cache_resource(show_spinner="Opening your data…")
+def _store(url: str) -> Store:
+    return Store(url)
+
+
+def library() -> Library:
+    """The validated content; BACKCHECK_CONTENT_DIR points at another folder (tests do)."""
+    return _library(os.environ.get("BACKCHECK_CONTENT_DIR") or str(CONTENT_DIR))
+
+
+def store() -> Store:
+    return _store(database_url())
+
+
+def startup_problem() -> str | None:
+    """Load content and storage once; return a message for people if either fails."""
+    try:
+        library()
+    except ContentError as exc:
+        return (
+            "BackCheck cannot start because a content file is broken.\n\n"
+            f"**Problem:** {exc}\n\n"
+            "**What to do:** fix that file in the `content/` folder (or restore it from git), then reload this page."
+        )
+    try:
+        store()
+    except StorageError as exc:
+        return f"BackCheck cannot open its data.\n\n**Problem:** {exc}"
+    return None
+
+
+def active_profile() -> Profile:
+    """The profile chosen in the sidebar (kept in the session and in the URL for reloads)."""
+    profiles = store().list_profiles()
+    by_id = {p.id: p for p in profiles}
+    pid = st.session_state.get("active_profile_id")
+    if pid not in by_id:
+        raw = st.query_params.get("profile", "")
+        pid = int(raw) if raw.isdigit() and int(raw) in by_id else profiles[0].id
+        st.session_state["active_profile_id"] = pid
+    return by_id[pid]
+
+
+def profile_label(p: Profile) -> str:
+    return f"{p.name} (demo)" if p.is_demo else p.name
+
+
+def sidebar() -> None:
+    profiles = store().list_profiles()
+    current = active_profile()
+    ids = [p.id for p in profiles]
+    labels = {p.id: profile_label(p) for p in profiles}
+    with st.sidebar:
+        chosen = st.selectbox(
+            "Active profile",
+            ids,
+            index=ids.index(current.id),
+            format_func=lambda i: labels[i],
+            help="Everything you save belongs to this profile. A physio can keep one per patient.",
+        )
+        if chosen != current.id:
+            st.session_state["active_profile_id"] = chosen
+            st.rerun()
+        st.query_params["profile"] = str(current.id)
+        st.caption(
+            "BackCheck is a self-assessment aid, not a diagnosis. It does not replace a doctor or "
+            "physiotherapist; if something feels wrong, get checked."
+        )
+        st.page_link(SAFETY, label="Red-flag safety check", icon=":material/health_and_safety:")
+
+
+def fmt_when(when: datetime | None) -> str:
+    return when.strftime("%d %b %Y, %H:%M") if when else "not yet"
+
+
+def cite(source_id: str) -> None:
+    st.caption(f"Source: {library().cite(source_id)}")
+
+
+def exercise_link(ex: Exercise) -> None:
+    st.page_link(LIBRARY, label=ex.name, icon=":material/fitness_center:", query_params={"exercise": ex.id})
+
+
+def show_storage_error(exc: StorageError) -> None:
+    st.error(str(exc), icon=":material/error:")

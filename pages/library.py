@@ -1,0 +1,52 @@
+"""Exercise library: browse, search and filter every exercise from the articles."""
+
+import streamlit as st
+
+from backcheck import ui
+from backcheck.library import filter_exercises
+
+lib = ui.library()
+
+st.title("Exercise library")
+st.markdown(
+    "Every exercise named in the five source articles, with how to do it, how much, and where "
+    "it comes from. Doses marked *suggested start* are ours: the article names the exercise but "
+    "gives no amount."
+)
+
+deep_link = st.query_params.get("exercise")
+if deep_link not in lib.exercise_by_id:
+    deep_link = None
+
+c1, c2 = st.columns([2, 1])
+query = c1.text_input("Search", placeholder="name, muscle or cue — e.g. glute, plank, hamstring", key="lib_search",
+                      value=lib.exercise_by_id[deep_link].name if deep_link else "")
+kind = c2.segmented_control("Type", ["Strengthen", "Stretch", "Mobility", "Control drill"], key="lib_kind",
+                            help="Strengthen builds what is weak, stretch releases what is tight.")
+c3, c4 = st.columns(2)
+muscles = c3.multiselect("Trains", list(lib.muscle_label), format_func=lib.muscle_label.__getitem__, key="lib_trains",
+                         placeholder="Any muscle or capacity")
+equipment = c4.selectbox("Equipment", ["any", "none", *lib.equipment_label], key="lib_equipment",
+                         format_func=lambda e: {"any": "Any", "none": "None needed"}.get(e, lib.equipment_label.get(e, e)))
+
+kind_id = {v: k for k, v in ui.KIND_LABEL.items()}.get(kind) if kind else None
+found = filter_exercises(lib, query=query, kind=kind_id, trains=muscles, equipment=equipment)
+
+if not found:
+    st.info("No exercise matches all of these filters. Clear the search or a filter to see more.", icon=":material/search_off:")
+else:
+    st.caption(f"{len(found)} of {len(lib.exercises)} exercises")
+
+for ex in found:
+    label = f"**{ex.name}** · {ui.KIND_LABEL[ex.kind]} · {', '.join(lib.muscle_label[m] for m in ex.trains)}"
+    with st.expander(label, expanded=len(found) == 1 or ex.id == deep_link):
+        st.markdown(ex.summary)
+        st.markdown("**How to do it**\n\n" + "\n".join(f"{i}. {cue}" for i, cue in enumerate(ex.cues, start=1)))
+        origin = "from the article" if ex.dose.from_article else "suggested start; the article gives no amount"
+        st.markdown(f"**Dose:** {ex.dose.text} *({origin})*")
+        needs = ", ".join(lib.equipment_label[e] for e in ex.equipment) or "Nothing"
+        extra = ", ".join(lib.equipment_label[e] for e in ex.optional_equipment)
+        st.markdown(f"**Equipment:** {needs}" + (f" · optional: {extra}" if extra else ""))
+        if ex.caution:
+            st.warning(ex.caution, icon=":material/warning:")
+        ui.cite(ex.source)

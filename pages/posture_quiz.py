@@ -1,0 +1,153 @@
+"""Posture quiz: mirror and floor self-tests, scored into an explained pattern result."""
+
+import pandas as pd
+import streamlit as st
+
+from backcheck import ui
+from backcheck.figures import quiz_evidence_figure
+from backcheck.quiz import NOT_SURE, NOT_SURE_LABEL, QuizResult, score_quiz
+from backcheck.storage import StorageError
+
+lib = ui.library()
+quiz = lib.quiz
+profile = ui.active_profile()
+store = ui.store()
+
+SETTING_TITLE = {
+    "mirror": "In front of a mirror",
+    "floor": "On the floor",
+    "movement": "While you move",
+    "pain": "When it hurts",
+}
+STRENGTH_TEXT = {"strong": "strong evidence", "moderate": "moderate evidence"}
+
+st.title("Posture quiz")
+st.markdown(
+    "Answer what you see and feel, not what you think you should. You need a full-length "
+    "mirror, a bit of floor and about ten minutes. Pick **Not sure** whenever you cannot tell; "
+    "it adds nothing either way."
+)
+
+
+def render_result(result: QuizResult, when: str) -> None:
+    leading = [lib.pattern_by_id[p] for p in result.leading]
+    names = " and ".join(p.name for p in leading)
+    if result.verdict == "too_few":
+        st.info(
+            f"**Not enough answers to tell.** You answered {result.answered} of {result.total} questions "
+            f"with something other than Not sure; at least {quiz.scoring.min_answered} are needed. "
+            "Try the mirror and floor checks, then take the quiz again.",
+            icon=":material/help:",
+        )
+    elif result.verdict == "none":
+        st.info(
+            "**No clear pattern.** Your answers do not point strongly to any one posture pattern. "
+            "That is common. The clinic base sequence (spinal control, bracing, hip extension, hip hinge) "
+            "suits everyone, and the exercise library is open to you.",
+            icon=":material/balance:",
+        )
+    elif result.verdict == "mixed":
+        st.warning(f"**Mixed result:** your answers point to {names}.", icon=":material/call_split:")
+        if result.conflicting:
+            st.markdown(
+                "Anterior and posterior tilt pull the pelvis in opposite directions, so both cannot be "
+                "the main story. A physiotherapist can look at you in person and tell which it is."
+            )
+    else:
+        st.success(f"**Your answers point to {names}.**", icon=":material/my_location:")
+    st.caption(f"Quiz taken {when}.")
+    st.plotly_chart(quiz_evidence_figure(result, lib), config={"displayModeBar": False})
+
+    for pattern in leading:
+        score = result.score(pattern.id)
+        with st.container(border=True):
+            st.subheader(f"{pattern.name} — {STRENGTH_TEXT.get(score.strength, score.strength)}")
+            st.markdown(pattern.description)
+            st.markdown("**What pointed here**")
+            for c in score.contributions:
+                st.markdown(f"- {c.question} — *{c.answer}*")
+            for block, title in (("strengthen", "Strengthen"), ("stretch", "Stretch")):
+                groups = getattr(pattern, block)
+                if not groups:
+                    continue
+                st.markdown(f"**{title}**")
+                for group in groups:
+                    st.markdown(f"*{lib.muscle_label[group.muscle]}* — {group.why}")
+                    cols = st.columns(min(4, len(group.exercises)))
+                    for i, ex_id in enumerate(group.exercises):
+                        with cols[i % len(cols)]:
+                            ui.exercise_link(lib.exercise_by_id[ex_id])
+            for avoid in pattern.avoid:
+                st.warning(f"**Leave out {avoid.kind} work for the {lib.muscle_label[avoid.muscle].lower()}.** {avoid.reason}",
+                           icon=":material/block:")
+            for tip in pattern.tips:
+                st.markdown(f"- {tip}")
+            st.caption("Sources: " + "; ".join(lib.cite(s) for s in pattern.sources))
+    st.info(
+        "This quiz is a self-check, not a diagnosis. Confirm the result with a physiotherapist, "
+        "who can assess your posture in person before you commit to a plan.",
+        icon=":material/stethoscope:",
+    )
+
+
+history = store.quiz_history(profile.id)
+if history:
+    st.caption(f"Last taken {ui.fmt_when(history[0]['taken_at'])}. Your result is below the questions.")
+
+groups: dict[str, list] = {}
+for q in quiz.questions:
+    groups.setdefault(q.setting, []).append(q)
+
+with st.form("quiz_form"):
+    answers: dict[str, str | None] = {}
+    number = 0
+    for setting, questions in groups.items():
+        st.subheader(SETTING_TITLE[setting])
+        for q in questions:
+            number += 1
+            options = [o.id for o in q.options] + [NOT_SURE]
+            labels = {o.id: o.label for o in q.options} | {NOT_SURE: NOT_SURE_LABEL}
+            answers[q.id] = st.radio(
+                f"{number}. {q.text}",
+                options,
+                index=None,
+                format_func=labels.__getitem__,
+                key=f"quiz_{q.id}",
+                help=q.how_to_check,
+            )
+            st.caption(f"How to check: {q.how_to_check} · Source: {lib.source_by_id[q.source].short}")
+    submitted = st.form_submit_button("See my result", type="primary")
+
+if submitted:
+    numbers = {q.id: i for i, q in enumerate((q for qs in groups.values() for q in qs), start=1)}
+    missing = [str(numbers[qid]) for qid, a in answers.items() if a is None]
+    if missing:
+        st.warning(
+            f"Please answer every question (Not sure is fine) — still open: {', '.join(missing)}. Nothing was saved.",
+            icon=":material/edit_note:",
+        )
+    else:
+        result = score_quiz(quiz, answers, [p.id for p in lib.patterns])
+        try:
+            store.save_quiz_result(profile.id, answers, result.to_dict())
+        except StorageError as exc:
+            ui.show_storage_error(exc)
+        else:
+            st.toast("Quiz result saved.", icon=":material/check:")
+            history = store.quiz_history(profile.id)
+
+if history:
+    st.header("Your result")
+    latest = history[0]
+    render_result(QuizResult.from_dict(latest["result"]), ui.fmt_when(latest["taken_at"]))
+    if len(history) > 1:
+        with st.expander(f"Earlier results ({len(history) - 1})"):
+            rows = [
+                {
+                    "Taken": ui.fmt_when(h["taken_at"]),
+                    "Result": {"clear": "Clear", "mixed": "Mixed", "none": "No clear pattern", "too_few": "Too few answers"}[h["verdict"]],
+                    "Patterns": ", ".join(lib.pattern_by_id[p].short_name for p in h["leading"] if p in lib.pattern_by_id) or "—",
+                }
+                for h in history[1:]
+            ]
+            st.dataframe(pd.DataFrame(rows), hide_index=True)

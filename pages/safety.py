@@ -1,0 +1,75 @@
+"""Safety check: red-flag questions; any yes stops the routine and says what to do."""
+
+import streamlit as st
+
+from backcheck import ui
+from backcheck.safety import evaluate_safety
+from backcheck.storage import StorageError
+
+lib = ui.library()
+safety = lib.safety
+profile = ui.active_profile()
+store = ui.store()
+flag_by_id = {f.id: f for f in safety.flags}
+
+st.title("Safety check")
+st.markdown(safety.intro)
+
+
+def show_result(check: dict) -> None:
+    when = ui.fmt_when(check["taken_at"])
+    if check["level"] == "emergency":
+        st.error(f"**Get urgent help now.** {safety.emergency_message}", icon=":material/emergency:")
+    elif check["level"] == "soon":
+        st.warning(f"**See a doctor soon.** {safety.soon_message}", icon=":material/stethoscope:")
+    else:
+        st.success(f"**No warning signs.** {safety.clear_message}", icon=":material/check_circle:")
+    for fid in check["flags"]:
+        flag = flag_by_id.get(fid)
+        if flag:
+            st.markdown(f"- **{flag.question}** — {flag.advice}")
+    st.caption(f"Saved for {profile.name} on {when}. BackCheck will not build a routine while warning signs are recorded.")
+    if check["level"] == "clear":
+        st.page_link(ui.QUIZ, label="Next: the posture quiz", icon=":material/arrow_forward:")
+
+
+last = store.latest_safety_check(profile.id)
+if last is not None:
+    st.caption(f"Last checked {ui.fmt_when(last['taken_at'])}. Your result is below the questions; answer again whenever things change.")
+
+with st.form("safety_form"):
+    answers: dict[str, bool | None] = {}
+    for i, flag in enumerate(safety.flags, start=1):
+        choice = st.radio(
+            f"{i}. {flag.question}",
+            ["No", "Yes"],
+            index=None,
+            horizontal=True,
+            key=f"safety_{flag.id}",
+            help=flag.detail,
+        )
+        answers[flag.id] = None if choice is None else choice == "Yes"
+    submitted = st.form_submit_button("Save my answers", type="primary")
+
+if submitted:
+    missing = [i for i, f in enumerate(safety.flags, start=1) if answers[f.id] is None]
+    if missing:
+        st.warning(
+            f"Please answer every question before saving — still open: {', '.join(map(str, missing))}. Nothing was saved.",
+            icon=":material/edit_note:",
+        )
+    else:
+        result = evaluate_safety(safety, answers)
+        try:
+            store.save_safety_check(profile.id, result.level, result.flagged, {k: bool(v) for k, v in answers.items()})
+        except StorageError as exc:
+            ui.show_storage_error(exc)
+        else:
+            st.toast("Safety check saved.", icon=":material/check:")
+            last = store.latest_safety_check(profile.id)
+
+if last is not None:
+    st.subheader("Your result")
+    show_result(last)
+
+ui.cite("nhs_back_pain")
