@@ -1,0 +1,146 @@
+"""Real Chromium: navigation, safety check, posture quiz, exercise library, privacy, phone width."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+from playwright.sync_api import Page, expect
+
+from backcheck.content import load_library
+
+from .conftest import ROOT, answer_radio, goto, nav, shot, wait_for_app
+
+LIB = load_library()
+NAV_TITLES = set(re.findall(r'st\.Page\(ui\.\w+, title="([^"]+)"', (ROOT / "app.py").read_text()))
+
+
+def nav_links(page: Page) -> list[str]:
+    texts = page.get_by_test_id("stSidebarNav").get_by_role("link").all_inner_texts()
+    return [t.strip().splitlines()[-1].strip() for t in texts]  # drop the icon's ligature name
+
+
+def test_first_load_shows_our_navigation_only_and_every_page_opens(page: Page, server):
+    goto(page, server)
+    expect(page.get_by_role("heading", name="BackCheck", level=1)).to_be_visible()
+    links = nav_links(page)
+    assert set(links) == NAV_TITLES, links  # nothing auto-discovered from pages/
+    shot(page, "home")
+    for title in links:
+        nav(page, title)
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+
+def test_safety_check_clear_then_red_flag(page: Page, server):
+    goto(page, server)
+    nav(page, "Safety check")
+    for flag in LIB.safety.flags:
+        answer_radio(page, flag.question[:40], "No")
+    page.get_by_role("button", name="Save my answers").click()
+    wait_for_app(page)
+    expect(page.get_by_text("No warning signs.")).to_be_visible()
+    shot(page, "safety_clear")
+
+    answer_radio(page, LIB.safety.flags[0].question[:40], "Yes")
+    page.get_by_role("button", name="Save my answers").click()
+    wait_for_app(page)
+    expect(page.get_by_text("Get urgent help now.")).to_be_visible()
+    expect(page.get_by_text("Go to an emergency department now")).to_be_visible()
+    # the home page now tells the person to see a doctor
+    nav(page, "Home")
+    expect(page.get_by_text("Your last safety check found warning signs")).to_be_visible()
+
+
+def test_safety_check_missing_answer_is_named(page: Page, server):
+    goto(page, server)
+    nav(page, "Safety check")
+    answer_radio(page, LIB.safety.flags[0].question[:40], "No")
+    page.get_by_role("button", name="Save my answers").click()
+    wait_for_app(page)
+    expect(page.get_by_text("still open: 2, 3, 4, 5, 6, 7. Nothing was saved.")).to_be_visible()
+
+
+ANTERIOR = {
+    "mirror_pelvis": "They stick out behind me", "mirror_low_back": "A deep, pronounced arch",
+    "hip_flexor_tight": "Very tight — I can hardly get upright", "bridge_cramp": "My hamstrings cramp or shake",
+}
+
+
+def test_posture_quiz_as_a_person_would(page: Page, server):
+    goto(page, server)
+    nav(page, "Posture quiz")
+    for q in LIB.quiz.questions:
+        answer_radio(page, q.text[:40], ANTERIOR.get(q.id, "Not sure"))
+    page.get_by_role("button", name="See my result").click()
+    wait_for_app(page)
+    expect(page.get_by_text("Your answers point to Anterior pelvic tilt (lordosis).")).to_be_visible()
+    expect(page.get_by_text("They stick out behind me").last).to_be_visible()
+    expect(page.get_by_text("Leave out strengthen work for the lower back.")).to_be_visible()
+    expect(page.locator(".js-plotly-plot")).to_have_count(1)
+    shot(page, "posture_quiz_result")
+
+    # an exercise name links into the library, opened at that exercise
+    page.get_by_role("link", name="Spiderman stretch").first.click()
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Exercise library")).to_be_visible()
+    expect(page.get_by_text("1 of 48 exercises")).to_be_visible()
+    expect(page.get_by_text("Source: Article 003")).to_be_visible()
+
+    # reload: the saved result is still there
+    nav(page, "Posture quiz")
+    page.reload()
+    wait_for_app(page)
+    expect(page.get_by_text("Your answers point to Anterior pelvic tilt (lordosis).")).to_be_visible()
+
+
+def test_library_search_and_filters(page: Page, server):
+    goto(page, server)
+    nav(page, "Exercise library")
+    expect(page.get_by_text(f"{len(LIB.exercises)} of {len(LIB.exercises)} exercises")).to_be_visible()
+    search = page.get_by_label("Search")
+    search.fill("pigeon")
+    search.press("Enter")
+    wait_for_app(page)
+    expect(page.get_by_text(f"1 of {len(LIB.exercises)} exercises")).to_be_visible()
+    expect(page.get_by_text("Hold 30")).to_be_visible()
+    expect(page.get_by_text("Source: Article 001")).to_be_visible()
+    shot(page, "exercise_library")
+    search.fill("no such exercise")
+    search.press("Enter")
+    wait_for_app(page)
+    expect(page.get_by_text("No exercise matches")).to_be_visible()
+    search.fill("")
+    search.press("Enter")
+    wait_for_app(page)
+    page.get_by_role("button", name="Stretch").click()
+    wait_for_app(page)
+    stretches = sum(1 for e in LIB.exercises if e.kind == "stretch")
+    expect(page.get_by_text(f"{stretches} of {len(LIB.exercises)} exercises")).to_be_visible()
+
+
+def test_no_request_leaves_the_machine(page: Page, server):
+    hosts: set[str] = set()
+    page.on("request", lambda r: hosts.add(urlparse(r.url).hostname or ""))
+    goto(page, server)
+    for title in nav_links(page):
+        nav(page, title)
+    assert hosts and hosts <= {"localhost", "127.0.0.1", ""}, hosts
+
+
+def test_phone_width_has_no_sideways_scroll(page: Page, server):
+    page.set_viewport_size({"width": 390, "height": 844})
+    goto(page, server)
+    expect(page.get_by_role("heading", name="BackCheck", level=1)).to_be_visible()
+    shot(page, "home_phone")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1
+
+
+def test_keyboard_can_answer_the_safety_check(page: Page, server):
+    goto(page, server)
+    nav(page, "Safety check")
+    first = page.get_by_test_id("stRadio").first
+    first.get_by_role("radio", name="No").focus()
+    page.keyboard.press("Space")
+    expect(first.get_by_role("radio", name="No")).to_be_checked()
