@@ -5,7 +5,8 @@ import streamlit as st
 from backcheck import ui
 from backcheck.storage import StorageError
 
-st.set_page_config(page_title="BackCheck", page_icon=":material/accessibility_new:", layout="wide")
+# A local icon: a Material-symbol or emoji favicon would be fetched from a font CDN.
+st.set_page_config(page_title="BackCheck", page_icon=str(ui.ICON), layout="wide")
 
 problem = ui.startup_problem()
 if problem:

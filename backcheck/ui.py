@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import os
 from datetime import datetime
+from pathlib import Path
 
 import streamlit as st
 
 from .content import CONTENT_DIR, ContentError, Exercise, Library, load_library
 from .storage import Profile, Store, StorageError, database_url
+
+ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
 
 # Page files, by role. Pages link to each other through these paths.
 HOME = "pages/home.py"

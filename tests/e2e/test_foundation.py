@@ -113,7 +113,7 @@ def test_library_search_and_filters(page: Page, server):
     search.fill("")
     search.press("Enter")
     wait_for_app(page)
-    page.get_by_role("button", name="Stretch").click()
+    page.get_by_role("radiogroup", name="Type").get_by_role("radio", name="Stretch").click()
     wait_for_app(page)
     stretches = sum(1 for e in LIB.exercises if e.kind == "stretch")
     expect(page.get_by_text(f"{stretches} of {len(LIB.exercises)} exercises")).to_be_visible()
