@@ -114,5 +114,17 @@ def exercise_link(ex: Exercise) -> None:
     st.page_link(LIBRARY, label=ex.name, icon=":material/fitness_center:", query_params={"exercise": ex.id})
 
 
+def scroll_to_top() -> None:
+    """Bring the top of the page into view (after a save replaces a long form with its result)."""
+    import streamlit.components.v1 as components
+
+    components.html(
+        "<script>for (const el of [window.parent.document.querySelector('[data-testid=stMain]'),"
+        " window.parent.document.querySelector('[data-testid=stAppViewContainer]')]) { if (el) el.scrollTop = 0; }"
+        " window.parent.scrollTo(0, 0);</script>",
+        height=0,
+    )
+
+
 def show_storage_error(exc: StorageError) -> None:
     st.error(str(exc), icon=":material/error:")

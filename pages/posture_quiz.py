@@ -21,12 +21,14 @@ SETTING_TITLE = {
 }
 STRENGTH_TEXT = {"strong": "strong evidence", "moderate": "moderate evidence"}
 
-st.title("Posture quiz")
-st.markdown(
+VERDICT_WORD = {"clear": "Clear", "mixed": "Mixed", "none": "No clear pattern", "too_few": "Too few answers"}
+INTRO = (
     "Answer what you see and feel, not what you think you should. You need a full-length "
     "mirror, a bit of floor and about ten minutes. Pick **Not sure** whenever you cannot tell; "
     "it adds nothing either way."
 )
+
+st.title("Posture quiz")
 
 
 def render_result(result: QuizResult, when: str) -> None:
@@ -91,53 +93,12 @@ def render_result(result: QuizResult, when: str) -> None:
 
 
 history = store.quiz_history(profile.id)
+if st.session_state.pop("quiz_saved", False):
+    ui.scroll_to_top()
+    st.toast("Quiz result saved.", icon=":material/check:")
+
+show_form = not history or st.session_state.get("quiz_retake", False)
 if history:
-    st.caption(f"Last taken {ui.fmt_when(history[0]['taken_at'])}. Your result is below the questions.")
-
-groups: dict[str, list] = {}
-for q in quiz.questions:
-    groups.setdefault(q.setting, []).append(q)
-
-with st.form("quiz_form"):
-    answers: dict[str, str | None] = {}
-    number = 0
-    for setting, questions in groups.items():
-        st.subheader(SETTING_TITLE[setting])
-        for q in questions:
-            number += 1
-            options = [o.id for o in q.options] + [NOT_SURE]
-            labels = {o.id: o.label for o in q.options} | {NOT_SURE: NOT_SURE_LABEL}
-            answers[q.id] = st.radio(
-                f"{number}. {q.text}",
-                options,
-                index=None,
-                format_func=labels.__getitem__,
-                key=f"quiz_{q.id}",
-                help=q.how_to_check,
-            )
-            st.caption(f"How to check: {q.how_to_check} · Source: {lib.source_by_id[q.source].short}")
-    submitted = st.form_submit_button("See my result", type="primary")
-
-if submitted:
-    numbers = {q.id: i for i, q in enumerate((q for qs in groups.values() for q in qs), start=1)}
-    missing = [str(numbers[qid]) for qid, a in answers.items() if a is None]
-    if missing:
-        st.warning(
-            f"Please answer every question (Not sure is fine) — still open: {', '.join(missing)}. Nothing was saved.",
-            icon=":material/edit_note:",
-        )
-    else:
-        result = score_quiz(quiz, answers, [p.id for p in lib.patterns])
-        try:
-            store.save_quiz_result(profile.id, answers, result.to_dict())
-        except StorageError as exc:
-            ui.show_storage_error(exc)
-        else:
-            st.toast("Quiz result saved.", icon=":material/check:")
-            history = store.quiz_history(profile.id)
-
-if history:
-    st.header("Your result")
     latest = history[0]
     render_result(QuizResult.from_dict(latest["result"]), ui.fmt_when(latest["taken_at"]))
     if len(history) > 1:
@@ -145,9 +106,58 @@ if history:
             rows = [
                 {
                     "Taken": ui.fmt_when(h["taken_at"]),
-                    "Result": {"clear": "Clear", "mixed": "Mixed", "none": "No clear pattern", "too_few": "Too few answers"}[h["verdict"]],
+                    "Result": VERDICT_WORD[h["verdict"]],
                     "Patterns": ", ".join(lib.pattern_by_id[p].short_name for p in h["leading"] if p in lib.pattern_by_id) or "—",
                 }
                 for h in history[1:]
             ]
             st.dataframe(pd.DataFrame(rows), hide_index=True)
+    if not show_form and st.button("Retake the quiz", icon=":material/refresh:"):
+        st.session_state["quiz_retake"] = True
+        st.rerun()
+
+if show_form:
+    if history:
+        st.divider()
+        st.header("Retake the quiz")
+    st.markdown(INTRO)
+    groups: dict[str, list] = {}
+    for q in quiz.questions:
+        groups.setdefault(q.setting, []).append(q)
+    with st.form("quiz_form"):
+        answers: dict[str, str | None] = {}
+        number = 0
+        for setting, questions in groups.items():
+            st.subheader(SETTING_TITLE[setting])
+            for q in questions:
+                number += 1
+                options = [o.id for o in q.options] + [NOT_SURE]
+                labels = {o.id: o.label for o in q.options} | {NOT_SURE: NOT_SURE_LABEL}
+                answers[q.id] = st.radio(
+                    f"{number}. {q.text}",
+                    options,
+                    index=None,
+                    format_func=labels.__getitem__,
+                    key=f"quiz_{q.id}",
+                )
+                st.caption(f"How to check: {q.how_to_check} · Source: {lib.source_by_id[q.source].short}")
+        submitted = st.form_submit_button("See my result", type="primary")
+
+    if submitted:
+        numbers = {q.id: i for i, q in enumerate((q for qs in groups.values() for q in qs), start=1)}
+        missing = [str(numbers[qid]) for qid, a in answers.items() if a is None]
+        if missing:
+            st.warning(
+                f"Please answer every question (Not sure is fine) — still open: {', '.join(missing)}. Nothing was saved.",
+                icon=":material/edit_note:",
+            )
+        else:
+            result = score_quiz(quiz, answers, [p.id for p in lib.patterns])
+            try:
+                store.save_quiz_result(profile.id, answers, result.to_dict())
+            except StorageError as exc:
+                ui.show_storage_error(exc)
+            else:
+                st.session_state["quiz_saved"] = True
+                st.session_state["quiz_retake"] = False
+                st.rerun()

@@ -13,11 +13,9 @@ store = ui.store()
 flag_by_id = {f.id: f for f in safety.flags}
 
 st.title("Safety check")
-st.markdown(safety.intro)
 
 
 def show_result(check: dict) -> None:
-    when = ui.fmt_when(check["taken_at"])
     if check["level"] == "emergency":
         st.error(f"**Get urgent help now.** {safety.emergency_message}", icon=":material/emergency:")
     elif check["level"] == "soon":
@@ -28,48 +26,64 @@ def show_result(check: dict) -> None:
         flag = flag_by_id.get(fid)
         if flag:
             st.markdown(f"- **{flag.question}** — {flag.advice}")
-    st.caption(f"Saved for {profile.name} on {when}. BackCheck will not build a routine while warning signs are recorded.")
+    st.caption(f"Saved for {profile.name} on {ui.fmt_when(check['taken_at'])}.")
     if check["level"] == "clear":
-        st.page_link(ui.QUIZ, label="Next: the posture quiz", icon=":material/arrow_forward:")
+        if st.button("Next: the posture quiz", type="primary", icon=":material/arrow_forward:"):
+            st.switch_page(ui.QUIZ)
+    else:
+        st.markdown(
+            "BackCheck will not build an exercise routine while warning signs are recorded. "
+            "When a doctor has seen you and the signs have gone, answer the questions again."
+        )
 
 
 last = store.latest_safety_check(profile.id)
+if st.session_state.pop("safety_saved", False):
+    ui.scroll_to_top()
+    st.toast("Safety check saved.", icon=":material/check:")
+
+show_form = last is None or st.session_state.get("safety_redo", False)
 if last is not None:
-    st.caption(f"Last checked {ui.fmt_when(last['taken_at'])}. Your result is below the questions; answer again whenever things change.")
-
-with st.form("safety_form"):
-    answers: dict[str, bool | None] = {}
-    for i, flag in enumerate(safety.flags, start=1):
-        choice = st.radio(
-            f"{i}. {flag.question}",
-            ["No", "Yes"],
-            index=None,
-            horizontal=True,
-            key=f"safety_{flag.id}",
-            help=flag.detail,
-        )
-        answers[flag.id] = None if choice is None else choice == "Yes"
-    submitted = st.form_submit_button("Save my answers", type="primary")
-
-if submitted:
-    missing = [i for i, f in enumerate(safety.flags, start=1) if answers[f.id] is None]
-    if missing:
-        st.warning(
-            f"Please answer every question before saving — still open: {', '.join(map(str, missing))}. Nothing was saved.",
-            icon=":material/edit_note:",
-        )
-    else:
-        result = evaluate_safety(safety, answers)
-        try:
-            store.save_safety_check(profile.id, result.level, result.flagged, {k: bool(v) for k, v in answers.items()})
-        except StorageError as exc:
-            ui.show_storage_error(exc)
-        else:
-            st.toast("Safety check saved.", icon=":material/check:")
-            last = store.latest_safety_check(profile.id)
-
-if last is not None:
-    st.subheader("Your result")
     show_result(last)
+    if not show_form:
+        if st.button("Answer the questions again", icon=":material/refresh:"):
+            st.session_state["safety_redo"] = True
+            st.rerun()
+    st.divider()
+
+if show_form:
+    st.markdown(safety.intro)
+    with st.form("safety_form"):
+        answers: dict[str, bool | None] = {}
+        for i, flag in enumerate(safety.flags, start=1):
+            choice = st.radio(
+                f"{i}. {flag.question}",
+                ["No", "Yes"],
+                index=None,
+                horizontal=True,
+                key=f"safety_{flag.id}",
+                help=flag.detail,
+            )
+            answers[flag.id] = None if choice is None else choice == "Yes"
+        submitted = st.form_submit_button("Save my answers", type="primary")
+
+    if submitted:
+        missing = [i for i, f in enumerate(safety.flags, start=1) if answers[f.id] is None]
+        if missing:
+            st.warning(
+                f"Please answer every question before saving — still open: {', '.join(map(str, missing))}. "
+                "Nothing was saved.",
+                icon=":material/edit_note:",
+            )
+        else:
+            result = evaluate_safety(safety, answers)
+            try:
+                store.save_safety_check(profile.id, result.level, result.flagged, {k: bool(v) for k, v in answers.items()})
+            except StorageError as exc:
+                ui.show_storage_error(exc)
+            else:
+                st.session_state["safety_saved"] = True
+                st.session_state["safety_redo"] = False
+                st.rerun()
 
 ui.cite("nhs_back_pain")

@@ -95,9 +95,17 @@ def wait_for_app(page: Page) -> None:
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30_000)
 
 
-def goto(page: Page, server: Server, path: str = "") -> None:
-    page.goto(f"{server.url}/{path}")
+def goto(page: Page, server: Server, path: str = "", profile: int | None = None) -> None:
+    """Open a page; with `profile`, as that profile (the app keeps it in the URL)."""
+    page.goto(f"{server.url}/{path}" + (f"?profile={profile}" if profile else ""))
     wait_for_app(page)
+
+
+def new_profile(server: Server, name: str) -> int:
+    """Set-up only: a fresh profile in the server's database so a test starts from a clean slate."""
+    from backcheck.storage import Store
+
+    return Store(f"sqlite:///{server.db}").create_profile(name).id
 
 
 def nav(page: Page, label: str) -> None:
@@ -118,4 +126,13 @@ def shot(page: Page, name: str) -> None:
     folder = Path(os.environ.get("BACKCHECK_SCREENSHOTS") or ROOT / "test-results" / "screenshots")
     folder = folder if folder.is_absolute() else ROOT / folder
     folder.mkdir(parents=True, exist_ok=True)
+    # Streamlit scrolls inside its main container, so grow the viewport to the content first.
+    size = page.viewport_size
+    height = page.evaluate(
+        "Math.max(...['stMain', 'stAppViewContainer'].map(id => "
+        "document.querySelector(`[data-testid=${id}]`)?.scrollHeight || 0), document.body.scrollHeight)"
+    )
+    page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), 5000)})
+    page.wait_for_timeout(400)
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    page.set_viewport_size(size)

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from backcheck.content import load_library
 
-from .conftest import ROOT, answer_radio, goto, nav, shot, wait_for_app
+from .conftest import ROOT, answer_radio, goto, nav, new_profile, shot, wait_for_app
 
 LIB = load_library()
 NAV_TITLES = set(re.findall(r'st\.Page\(ui\.\w+, title="([^"]+)"', (ROOT / "app.py").read_text()))
@@ -33,7 +33,7 @@ def test_first_load_shows_our_navigation_only_and_every_page_opens(page: Page, s
 
 
 def test_safety_check_clear_then_red_flag(page: Page, server):
-    goto(page, server)
+    goto(page, server, profile=new_profile(server, "Safety A"))
     nav(page, "Safety check")
     for flag in LIB.safety.flags:
         answer_radio(page, flag.question[:40], "No")
@@ -42,7 +42,10 @@ def test_safety_check_clear_then_red_flag(page: Page, server):
     expect(page.get_by_text("No warning signs.")).to_be_visible()
     shot(page, "safety_clear")
 
-    answer_radio(page, LIB.safety.flags[0].question[:40], "Yes")
+    page.get_by_role("button", name="Answer the questions again").click()
+    wait_for_app(page)
+    for i, flag in enumerate(LIB.safety.flags):
+        answer_radio(page, flag.question[:40], "Yes" if i == 0 else "No")
     page.get_by_role("button", name="Save my answers").click()
     wait_for_app(page)
     expect(page.get_by_text("Get urgent help now.")).to_be_visible()
@@ -53,7 +56,7 @@ def test_safety_check_clear_then_red_flag(page: Page, server):
 
 
 def test_safety_check_missing_answer_is_named(page: Page, server):
-    goto(page, server)
+    goto(page, server, profile=new_profile(server, "Safety B"))
     nav(page, "Safety check")
     answer_radio(page, LIB.safety.flags[0].question[:40], "No")
     page.get_by_role("button", name="Save my answers").click()
@@ -68,7 +71,7 @@ ANTERIOR = {
 
 
 def test_posture_quiz_as_a_person_would(page: Page, server):
-    goto(page, server)
+    goto(page, server, profile=new_profile(server, "Quiz A"))
     nav(page, "Posture quiz")
     for q in LIB.quiz.questions:
         answer_radio(page, q.text[:40], ANTERIOR.get(q.id, "Not sure"))
@@ -138,7 +141,7 @@ def test_phone_width_has_no_sideways_scroll(page: Page, server):
 
 
 def test_keyboard_can_answer_the_safety_check(page: Page, server):
-    goto(page, server)
+    goto(page, server, profile=new_profile(server, "Keys"))
     nav(page, "Safety check")
     first = page.get_by_test_id("stRadio").first
     first.get_by_role("radio", name="No").focus()
