@@ -18,10 +18,9 @@ deep_link = st.query_params.get("exercise")
 if deep_link not in lib.exercise_by_id:
     deep_link = None
 
-c1, c2 = st.columns([2, 1])
-query = c1.text_input("Search", placeholder="name, muscle or cue — e.g. glute, plank, hamstring", key="lib_search",
+query = st.text_input("Search", placeholder="name, muscle or cue — e.g. glute, plank, hamstring", key="lib_search",
                       value=lib.exercise_by_id[deep_link].name if deep_link else "")
-kind = c2.segmented_control("Type", ["Strengthen", "Stretch", "Mobility", "Control drill"], key="lib_kind",
+kind = st.segmented_control("Type", ["Strengthen", "Stretch", "Mobility", "Control drill"], key="lib_kind",
                             help="Strengthen builds what is weak, stretch releases what is tight.")
 c3, c4 = st.columns(2)
 muscles = c3.multiselect("Trains", list(lib.muscle_label), format_func=lib.muscle_label.__getitem__, key="lib_trains",

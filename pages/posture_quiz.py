@@ -19,6 +19,7 @@ SETTING_TITLE = {
     "movement": "While you move",
     "pain": "When it hurts",
 }
+AVOID_WORD = {"strengthen": "strengthening", "stretch": "stretching", "mobility": "mobility", "control": "control"}
 STRENGTH_TEXT = {"strong": "strong evidence", "moderate": "moderate evidence"}
 
 VERDICT_WORD = {"clear": "Clear", "mixed": "Mixed", "none": "No clear pattern", "too_few": "Too few answers"}
@@ -75,12 +76,12 @@ def render_result(result: QuizResult, when: str) -> None:
                 st.markdown(f"**{title}**")
                 for group in groups:
                     st.markdown(f"*{lib.muscle_label[group.muscle]}* — {group.why}")
-                    cols = st.columns(min(4, len(group.exercises)))
+                    cols = st.columns(3)
                     for i, ex_id in enumerate(group.exercises):
                         with cols[i % len(cols)]:
                             ui.exercise_link(lib.exercise_by_id[ex_id])
             for avoid in pattern.avoid:
-                st.warning(f"**Leave out {avoid.kind} work for the {lib.muscle_label[avoid.muscle].lower()}.** {avoid.reason}",
+                st.warning(f"**Leave out {AVOID_WORD[avoid.kind]} work for the {lib.muscle_label[avoid.muscle].lower()}.** {avoid.reason}",
                            icon=":material/block:")
             for tip in pattern.tips:
                 st.markdown(f"- {tip}")

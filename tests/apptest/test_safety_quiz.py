@@ -83,7 +83,7 @@ def test_quiz_anterior_result_explains_itself_and_links_exercises(app):
     body = texts(at)
     assert "Your answers point to Anterior pelvic tilt (lordosis)" in body
     assert "They stick out behind me" in body  # which answers led there
-    assert "Leave out strengthen work for the lower back" in body
+    assert "Leave out strengthening work for the lower back" in body
     assert "physiotherapist" in body
     chart = at.get("plotly_chart")
     assert chart, "the evidence chart is drawn"

@@ -79,7 +79,7 @@ def test_posture_quiz_as_a_person_would(page: Page, server):
     wait_for_app(page)
     expect(page.get_by_text("Your answers point to Anterior pelvic tilt (lordosis).")).to_be_visible()
     expect(page.get_by_text("They stick out behind me").last).to_be_visible()
-    expect(page.get_by_text("Leave out strengthen work for the lower back.")).to_be_visible()
+    expect(page.get_by_text("Leave out strengthening work for the lower back.")).to_be_visible()
     expect(page.locator(".js-plotly-plot")).to_have_count(1)
     shot(page, "posture_quiz_result")
 
