@@ -1,0 +1,222 @@
+"""Form check: hip-hinge, squat and handstand fault checklists, saved and compared over time."""
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from backcheck import ui
+from backcheck.form_check import (
+    ROUTINE_PAGE,
+    STATUS_LABEL,
+    advice_for,
+    build_check,
+    checked_movements,
+    compare,
+    group_faults,
+    history_frame,
+    routine_page_exists,
+    ticked_ids,
+)
+from backcheck.storage import StorageError
+
+lib = ui.library()
+book = lib.faults
+profile = ui.active_profile()
+store = ui.store()
+movement_name = {m.id: m.name for m in book.movements}
+BADGE = {"cleared": "green", "new": "orange", "remains": "blue", "not_rechecked": "gray"}
+STATUS_ORDER = ["cleared", "remains", "new", "not_rechecked"]
+
+st.title("Form check")
+st.markdown(book.intro)
+
+
+def tick_key(fault_id: str) -> str:
+    return f"form_tick_{fault_id}"
+
+
+def skip_key(movement_id: str) -> str:
+    return f"form_skip_{movement_id}"
+
+
+def drill_links(exercise_ids: list[str]) -> None:
+    cols = st.columns(min(3, len(exercise_ids)))
+    for i, ex_id in enumerate(exercise_ids):
+        with cols[i % len(cols)]:
+            ui.exercise_link(lib.exercise_by_id[ex_id])
+
+
+ADVICE_BOX = {
+    "professional": ("See a professional", st.info, ":material/stethoscope:"),
+    "pain": ("When it hurts", st.warning, ":material/front_hand:"),
+}
+
+
+def show_advice(pairs, kind: str, per_movement: bool) -> None:
+    """One box per kind of advice; with several movements, one bullet per movement."""
+    chosen = [(m, a) for m, a in pairs if a.kind == kind]
+    if not chosen:
+        return
+    title, box, icon = ADVICE_BOX[kind]
+
+    def cite(a) -> str:
+        return f"*({lib.source_by_id[a.source].short})*"
+
+    if per_movement:
+        body = "\n".join(f"- **{m.name}:** {a.text} {cite(a)}" for m, a in chosen)
+        box(f"**{title}**\n\n{body}", icon=icon)
+    else:
+        box("\n\n".join(f"**{title}.** {a.text} {cite(a)}" for _m, a in chosen), icon=icon)
+
+
+def show_checklist() -> None:
+    tabs = st.tabs([m.name for m in book.movements], key="form_tabs")
+    for tab, movement in zip(tabs, book.movements):
+        with tab:
+            st.markdown(movement.intro)
+            show_advice([(movement, a) for a in movement.advice], "professional", per_movement=False)
+            if movement.self_check is not None:
+                check = movement.self_check
+                with st.container(border=True):
+                    st.markdown(f"**{check.name}** — faults marked *{book.methods[check.method]}* use it.")
+                    st.markdown("\n".join(f"{i}. {step}" for i, step in enumerate(check.steps, start=1)))
+                    ui.cite(check.source)
+            skipped = st.checkbox(
+                f"I did not check the {movement.name.lower()} this time",
+                key=skip_key(movement.id),
+                help="Skipped movements are left out of this check, so their faults are not counted as cleared.",
+            )
+            if skipped:
+                st.caption(f"{movement.name} is left out of this check.")
+                continue
+            for fault in book.for_movement(movement.id):
+                with st.container(border=True):
+                    st.checkbox(fault.name, key=tick_key(fault.id))
+                    st.caption(f"How to check ({book.methods[fault.check_with]}): {fault.how_to_check}")
+                    with st.expander("Why it matters and how to fix it"):
+                        st.markdown(f"**Why it loads the back:** {fault.why}")
+                        st.markdown(f"**The cue:** {fault.cue}")
+                        st.markdown("**Drills that build what is missing**")
+                        drill_links(fault.drills)
+                        ui.cite(fault.source)
+            show_advice([(movement, a) for a in movement.advice], "pain", per_movement=False)
+
+
+def current_selection() -> tuple[list[str], list[str]]:
+    """(ticked fault ids, skipped movement ids) as the checkboxes stand now."""
+    skipped = [m.id for m in book.movements if st.session_state.get(skip_key(m.id))]
+    ticked = [f.id for f in book.faults if f.movement not in skipped and st.session_state.get(tick_key(f.id))]
+    return ticked, skipped
+
+
+def show_summary(check: dict) -> None:
+    ids = [i for i in ticked_ids(check) if i in lib.fault_by_id]
+    moves = checked_movements(check)
+    left_out = [m.name for m in book.movements if m.id not in moves]
+    note = f"Checked: {', '.join(movement_name.get(m, m) for m in moves)}."
+    if left_out:
+        note += f" Not checked this time: {', '.join(left_out)}."
+    st.caption(f"Saved on {ui.fmt_when(check['taken_at'])}. {note}")
+    if not ids:
+        st.success(book.all_clear, icon=":material/verified:")
+        return
+    noun = "fault" if len(ids) == 1 else "faults"
+    st.markdown(f"You ticked **{len(ids)} {noun}**. Here they are, grouped by what they have in common.")
+    advice = advice_for(lib, ids)
+    show_advice(advice, "professional", per_movement=True)
+    for summary in group_faults(lib, ids):
+        group = summary.group
+        with st.container(border=True):
+            count = f"{summary.count} fault" + ("s" if summary.count != 1 else "")
+            st.subheader(f"{group.name} · {count}", anchor=False)
+            lead = "Several of your faults point here. " if summary.count > 1 else ""
+            st.markdown(f"{lead}{group.explanation}")
+            st.markdown("\n".join(
+                f"- **{f.name}** ({movement_name[f.movement]}) — {f.cue}" for f in summary.faults
+            ))
+            st.markdown(f"**Focus:** {group.focus}")
+            st.markdown("**Drills**")
+            drill_links(summary.drills)
+    show_advice(advice, "pain", per_movement=True)
+    if routine_page_exists():
+        try:
+            st.page_link(ROUTINE_PAGE, label="Open my routine", icon=":material/event_note:")
+        except StreamlitAPIException:
+            pass  # the routine file exists but is not in the navigation yet
+
+
+def show_comparison(latest: dict, previous: dict | None) -> None:
+    st.subheader("Compared with your previous check", anchor=False)
+    if previous is None:
+        st.info("This is your first saved form check. Save another one after a few weeks of practice "
+                "and you will see here which faults have cleared.", icon=":material/compare_arrows:")
+        return
+    comparison = compare(lib, latest, previous)
+    before = f"Previous ({ui.fmt_when(previous['taken_at'])})"
+    now = f"Latest ({ui.fmt_when(latest['taken_at'])})"
+    with st.container(horizontal=True, gap="medium"):  # stays one row at phone width
+        st.metric("Cleared", len(comparison.cleared), border=True)
+        st.metric("New", len(comparison.new), border=True)
+        st.metric("Still there", len(comparison.remains), border=True)
+    if not comparison.changes:
+        st.success("Neither check found a fault. Well done — keep it that way.", icon=":material/verified:")
+        return
+    if comparison.cleared and not comparison.new and not comparison.remains:
+        st.success("Every fault from your previous check has cleared.", icon=":material/celebration:")
+    left, right = st.columns(2)
+    for col, title, check, side in ((left, before, previous, "before"), (right, now, latest, "now")):
+        with col, st.container(border=True, key=f"form_cmp_{side}"):
+            st.markdown(f"**{title}**")
+            rows = [c for c in comparison.changes if getattr(c, side) == "ticked"]
+            rows.sort(key=lambda c: STATUS_ORDER.index(c.status))
+            lines = [f"- :{BADGE[c.status]}-badge[{STATUS_LABEL[c.status]}] {c.fault.name} "
+                     f"({movement_name[c.fault.movement]})" for c in rows]
+            st.markdown("\n".join(lines) if lines else "No faults ticked.")
+            skipped_then = [m.name for m in book.movements if m.id not in checked_movements(check)]
+            if skipped_then:
+                st.caption(f"Not checked: {', '.join(skipped_then)}.")
+    if comparison.not_rechecked:
+        st.caption("*Not checked this time* means the movement was skipped in the latest check, "
+                   "so those faults are neither cleared nor confirmed.")
+    with st.expander("Fault by fault, as a table"):
+        st.dataframe(comparison.frame(lib, before, now), hide_index=True)
+
+
+show_checklist()
+
+ticked, skipped = current_selection()
+checked_count = len(book.movements) - len(skipped)
+if checked_count == 0:
+    st.caption("Every movement is marked as not checked.")
+else:
+    noun = "fault" if len(ticked) == 1 else "faults"
+    st.caption(f"Ready to save: {len(ticked)} {noun} ticked across {checked_count} of {len(book.movements)} movements.")
+
+history = store.form_check_history(profile.id)
+if st.button("Save this check", type="primary", icon=":material/save:"):
+    try:
+        faults = build_check(lib, ticked, skipped)
+        store.save_form_check(profile.id, faults)
+    except ValueError as exc:  # FormCheckError or a shape the store refuses: nothing was saved
+        st.warning(str(exc), icon=":material/edit_note:")
+    except StorageError as exc:
+        ui.show_storage_error(exc)
+    else:
+        st.toast("Form check saved.", icon=":material/check:")
+        st.success("Saved. Your summary and what changed since last time are below.", icon=":material/check_circle:")
+        history = store.form_check_history(profile.id)
+
+if history:
+    st.header("Your latest check", anchor=False)
+    show_summary(history[0])
+    show_comparison(history[0], history[1] if len(history) > 1 else None)
+    if len(history) > 1:
+        with st.expander(f"All your form checks ({len(history)})"):
+            st.dataframe(history_frame(lib, history, ui.fmt_when), hide_index=True)
+else:
+    st.caption("No form check saved yet for this profile. Tick what you notice and press Save.")
+
+st.info(
+    "This checklist is a self-check, not a diagnosis. If a movement keeps hurting however you adjust it, "
+    "stop that movement for now and have a physiotherapist look at you.",
+    icon=":material/stethoscope:",
+)
