@@ -1,0 +1,322 @@
+"""My routine: a session built from the profile's answers, explained, printable and shareable."""
+
+import hashlib
+import math
+from datetime import date, datetime, timedelta
+
+import streamlit as st
+
+from backcheck import ui
+from backcheck.exports import SHARE_KEYS, calendar_ics, decode_share, is_share_query, routine_pdf, share_url
+from backcheck.routine import (
+    BLOCKS,
+    WEEKDAY_LABEL,
+    WEEKDAYS,
+    RoutineInputError,
+    RoutineInputs,
+    block_intro,
+    build_routine,
+    normalise_inputs,
+    sessions_this_week,
+)
+from backcheck.storage import StorageError
+
+from backcheck.form_check import ticked_ids
+
+lib = ui.library()
+rules = lib.routine
+profile = ui.active_profile()
+store = ui.store()
+fault_by_id = lib.fault_by_id
+
+st.title("My routine")
+if hasattr(ui, "demo_banner"):
+    ui.demo_banner(profile)
+st.markdown(
+    "A session made for you from your posture result, your form faults, your goals and the time "
+    "you have. Every exercise says why it is in your session and which article the idea comes from."
+)
+
+# ------------------------------------------------------------------ safety first
+
+safety = store.latest_safety_check(profile.id)
+if safety is None:
+    st.info(
+        "**Safety check first.** Before BackCheck suggests any exercise, answer a minute of yes/no "
+        "questions about warning signs that need a doctor rather than a workout.",
+        icon=":material/health_and_safety:",
+    )
+    st.page_link(ui.SAFETY, label="Do the safety check", icon=":material/arrow_forward:")
+    st.stop()
+if safety["level"] != "clear":
+    flags = {f.id: f for f in lib.safety.flags}
+    if safety["level"] == "emergency":
+        st.error(f"**No routine today — get urgent help now.** {lib.safety.emergency_message}", icon=":material/emergency:")
+    else:
+        st.warning(f"**No routine for now — see a doctor first.** {lib.safety.soon_message}", icon=":material/stethoscope:")
+    for fid in safety["flags"]:
+        if fid in flags:
+            st.markdown(f"- {flags[fid].question} — {flags[fid].advice}")
+    st.caption(f"From your safety check on {ui.fmt_when(safety['taken_at'])}. Once a doctor has seen you and the "
+               "signs are gone, redo the check.")
+    st.page_link(ui.SAFETY, label="Redo the safety check", icon=":material/refresh:")
+    st.stop()
+
+# ------------------------------------------------------------------ where the inputs come from
+
+params = st.query_params.to_dict()
+shared = is_share_query(params)
+link_problems: list[str] = []
+quiz = form = None
+if shared:
+    try:
+        defaults, link_problems = decode_share(lib, params)
+    except RoutineInputError as exc:  # should not happen: decode drops what it cannot use
+        defaults, link_problems = RoutineInputs(minutes=rules.session.minutes_default), [str(exc)]
+    patterns, faults = defaults.patterns, defaults.faults
+    link_key = "&".join(f"{k}={params[k]}" for k in SHARE_KEYS.values() if k in params)
+    widget_suffix = "link" + hashlib.sha256(link_key.encode()).hexdigest()[:10]
+else:
+    quiz = store.latest_quiz_result(profile.id)
+    form = store.latest_form_check(profile.id) if hasattr(store, "latest_form_check") else None
+    patterns = tuple(quiz["leading"]) if quiz and quiz["verdict"] in ("clear", "mixed") else ()
+    patterns = tuple(p for p in patterns if p in lib.pattern_by_id)
+    faults = tuple(f for f in ticked_ids(form) if f in fault_by_id)
+    defaults = RoutineInputs(goals=("general",), minutes=rules.session.minutes_default,
+                             weekdays=tuple(rules.calendar.weekdays_default))
+    history = store.routine_sessions(profile.id) if hasattr(store, "routine_sessions") else []
+    if history:  # start from the choices of the last session (not its pain: that is today's)
+        last = dict(history[0]["inputs"] or {})
+        try:
+            defaults = normalise_inputs(lib, RoutineInputs.from_dict(
+                {k: last[k] for k in ("goals", "minutes", "equipment", "weekdays") if k in last}))
+        except (RoutineInputError, TypeError):
+            pass
+    widget_suffix = f"own{profile.id}"
+
+if shared:
+    with st.container(border=True):
+        st.info(
+            "**Opened from a shared link.** This routine is built from the answers in the link — posture "
+            "pattern, form faults, goals, minutes, equipment and pain — not from the results saved on "
+            "this profile. You can still change the goals, minutes, equipment and pain below.",
+            icon=":material/link:",
+        )
+        if link_problems:
+            st.warning("Parts of this link could not be used: " + "; ".join(link_problems) + ".",
+                       icon=":material/link_off:")
+        if st.button("Use my own results instead", icon=":material/person:", key="rt_leave_link"):
+            for key in SHARE_KEYS.values():
+                if key in st.query_params:
+                    del st.query_params[key]
+            st.rerun()
+
+st.subheader("What your routine is based on")
+c1, c2 = st.columns(2)
+with c1, st.container(border=True):
+    st.markdown("**Posture**")
+    names = " and ".join(lib.pattern_by_id[p].name for p in patterns)
+    if shared:
+        st.markdown(f"From the link: {names or 'no posture pattern'}.")
+    elif quiz is None:
+        st.markdown("No posture quiz yet. Without it, the routine cannot aim the warm-up and stretches at "
+                    "your weak and tight muscles, so it uses general ones.")
+        st.page_link(ui.QUIZ, label="Take the posture quiz", icon=":material/arrow_forward:")
+    elif quiz["verdict"] == "too_few":
+        st.markdown(f"Your quiz on {ui.fmt_when(quiz['taken_at'])} had too few answers to tell a pattern.")
+        st.page_link(ui.QUIZ, label="Retake the posture quiz", icon=":material/refresh:")
+    elif not patterns:
+        st.markdown(f"No clear pattern in your quiz on {ui.fmt_when(quiz['taken_at'])}: general warm-up and stretches.")
+    else:
+        st.markdown(f"{names} — from your quiz on {ui.fmt_when(quiz['taken_at'])}.")
+with c2, st.container(border=True):
+    st.markdown("**Form faults**")
+    fault_names = "; ".join(fault_by_id[f].name for f in faults)
+    if shared:
+        st.markdown(f"From the link: {fault_names or 'none'}.")
+    elif form is None:
+        st.markdown("No form check yet. With it, the routine adds the drills that fix the faults you find "
+                    "in your hinge, squat or handstand.")
+        st.page_link(ui.FORM, label="Do the form check", icon=":material/arrow_forward:")
+    elif not faults:
+        st.markdown(f"No faults ticked in your check on {ui.fmt_when(form['taken_at'])}.")
+    else:
+        st.markdown(f"{fault_names} — from your check on {ui.fmt_when(form['taken_at'])}.")
+
+# ------------------------------------------------------------------ today's choices
+
+s = rules.session
+with st.container(border=True):
+    st.markdown("**Today's session**")
+    goals = st.pills(
+        "Goal movements", [g.id for g in rules.goals], selection_mode="multi", default=list(defaults.goals),
+        format_func=lambda g: rules.goal_by_id[g].label, key=f"rt_goals_{widget_suffix}",
+        help="Each goal adds a few exercises for that movement. Pick none to keep to the basics.",
+    )
+    cols = st.columns(2)
+    minutes = cols[0].slider(
+        "Minutes per session", s.minutes_min, s.minutes_max,
+        value=min(max(defaults.minutes, s.minutes_min), s.minutes_max), step=s.minutes_step,
+        key=f"rt_minutes_{widget_suffix}",
+    )
+    pain = cols[1].slider(
+        "Pain right now (0 = none, 10 = worst imaginable)", 0, 10, value=defaults.pain, key=f"rt_pain_{widget_suffix}",
+        help=f"From {rules.painful_day.threshold} the session switches to a gentle version. {rules.painful_day.threshold_text}",
+    )
+    equipment = st.pills(
+        "Equipment at hand", [t.id for t in lib.vocabulary.equipment], selection_mode="multi",
+        default=list(defaults.equipment), format_func=lambda e: lib.equipment_label[e],
+        key=f"rt_equipment_{widget_suffix}",
+        help="Pick nothing if you have no equipment: the routine then uses only exercises that need none.",
+    )
+    if not equipment:
+        st.caption("No equipment picked: only exercises that need nothing.")
+
+inputs = RoutineInputs(goals=tuple(goals or ()), minutes=int(minutes), equipment=tuple(equipment or ()), pain=int(pain),
+                       patterns=patterns, faults=faults, weekdays=defaults.weekdays)
+try:
+    routine = build_routine(lib, inputs)
+except RoutineInputError as exc:
+    st.error(f"{exc} Change the choices above and try again.", icon=":material/error:")
+    st.stop()
+
+# ------------------------------------------------------------------ the routine
+
+st.header("Your session")
+m = st.columns(4)
+m[0].metric("Total", f"{routine.total_minutes:g} min", help=f"Fits your {routine.budget} minutes.")
+for col, block in zip(m[1:], BLOCKS):
+    col.metric(rules.blocks[block].title, f"{routine.block_minutes(block):g} min")
+
+for note in routine.notes:
+    if note.kind == "gentle":
+        st.warning(f"**Gentle session — your pain is {routine.inputs.pain}/10.** {note.text}\n\n"
+                   f"*Why {rules.painful_day.threshold}?* {rules.painful_day.threshold_text}",
+                   icon=":material/healing:")
+    elif note.kind == "severe":
+        st.error(note.text, icon=":material/stethoscope:")
+        st.page_link(ui.SAFETY, label="Redo the safety check", icon=":material/health_and_safety:")
+    elif note.kind == "conflicting":
+        st.info(note.text, icon=":material/call_split:")
+    elif note.kind == "short":
+        st.info(note.text, icon=":material/timer:")
+    else:
+        st.caption(note.text)
+
+no_time = [lo for lo in routine.left_out if lo.reason == rules.messages.left_out_time.format(minutes=routine.budget)]
+if no_time:
+    st.caption(f"{len(no_time)} item(s) did not fit in {routine.budget} minutes — see *Left out this time* below, "
+               "or choose more minutes.")
+elif routine.spare_minutes >= 1:
+    st.caption(f"About {routine.spare_minutes:g} minutes to spare: repeat a stretch you like or take an easy walk.")
+
+
+def show_item(item) -> None:
+    with st.container(border=True):
+        top = st.columns([4, 1], vertical_alignment="center")
+        top[0].page_link(ui.LIBRARY, label=f"**{item.name}**", icon=":material/fitness_center:",
+                         query_params={"exercise": item.id}, help="How to do it, in the exercise library")
+        top[1].markdown(f"**{item.minutes:g} min**")
+        st.markdown(f"**Dose:** {item.dose}")
+        st.markdown("\n".join(f"- {cue}" for cue in item.exercise.cues[: s.key_cues]))
+        for reason in item.reasons:
+            st.markdown(f"**Why:** {reason.text}")
+        for swap in item.swaps:
+            st.caption(swap)
+        if item.exercise.caution:
+            st.caption(f"Take care: {item.exercise.caution}")
+        st.caption("Source: " + "; ".join(lib.cite(src) for src in item.sources))
+
+
+for block in BLOCKS:
+    meta = rules.blocks[block]
+    st.subheader(f"{meta.title} · {routine.block_minutes(block):g} min")
+    st.caption(f"{block_intro(rules, routine, block)} ({lib.source_by_id[meta.source].short})")
+    if not routine.blocks[block]:
+        st.caption("Nothing fitted here at this length; choose more minutes.")
+    for item in routine.blocks[block]:
+        show_item(item)
+
+if routine.left_out:
+    with st.expander(f"Left out this time ({len(routine.left_out)})"):
+        st.markdown("\n".join(f"- **{lo.name}** ({lo.because}): {lo.reason}" for lo in routine.left_out))
+
+st.caption(rules.messages.professional)
+
+# ------------------------------------------------------------------ done today
+
+st.header("Done it?")
+try:
+    sessions = store.routine_sessions(profile.id) if hasattr(store, "routine_sessions") else []
+except StorageError as exc:
+    ui.show_storage_error(exc)
+    sessions = []
+today = date.today()
+this_week = sessions_this_week([x["done_at"] for x in sessions], today)
+target = s.sessions_per_week_min
+done_today = [x for x in sessions if x["done_at"].date() == today]
+if st.button("Mark today's session done", type="primary", icon=":material/task_alt:", key="rt_mark_done"):
+    try:
+        store.save_routine_session(profile.id, max(1, math.ceil(routine.total_minutes)),
+                                   {**routine.inputs.to_dict(), "shared_link": shared})
+    except StorageError as exc:
+        ui.show_storage_error(exc)
+    else:
+        st.toast("Session saved.", icon=":material/check:")
+        this_week += 1
+        done_today.append({"done_at": datetime.now()})
+        st.success(f"Saved: today's session ({math.ceil(routine.total_minutes)} min).",
+                   icon=":material/task_alt:")
+st.markdown(f"**Sessions this week: {this_week} of at least {target}.** "
+            f"Article 003 suggests at least {target} a week; imbalances come back if the work stops.")
+st.progress(min(1.0, this_week / target))
+if done_today:
+    st.caption(f"Marked done today at {done_today[-1]['done_at']:%H:%M}" if len(done_today) == 1 else
+               f"Marked done {len(done_today)} times today.")
+
+# ------------------------------------------------------------------ take it with you
+
+st.header("Take it with you")
+cal = rules.calendar
+col_pdf, col_cal = st.columns(2)
+with col_pdf, st.container(border=True):
+    st.markdown("**Printable handout**")
+    st.caption("Every exercise with its dose, all the steps, why it is there and its source.")
+    size = st.radio("Paper size", ["A4", "Letter"], horizontal=True, key="rt_paper")
+    st.download_button(
+        "Download the handout (PDF)", data=lambda: routine_pdf(lib, routine, size, made_for=profile.name),
+        file_name=f"backcheck-routine-{size.lower()}.pdf", mime="application/pdf", on_click="ignore",
+        icon=":material/picture_as_pdf:", key="rt_pdf",
+    )
+with col_cal, st.container(border=True):
+    st.markdown("**Calendar reminders**")
+    st.caption(f"A calendar file for your own calendar app: at least {s.sessions_per_week_min} days a week, "
+               f"with a reminder {cal.reminder_minutes} minutes before.")
+    days = st.pills("Session days", list(WEEKDAYS), selection_mode="multi", default=list(defaults.weekdays),
+                    format_func=WEEKDAY_LABEL.__getitem__, key=f"rt_days_{widget_suffix}")
+    dc = st.columns(2)
+    weeks = dc[0].number_input("Weeks ahead", 1, cal.weeks_max, value=cal.weeks_default, step=1, key="rt_weeks")
+    at = dc[1].time_input("Start time", value=datetime.strptime(cal.time_default, "%H:%M").time(), key="rt_time",
+                          step=timedelta(minutes=15))
+    days = [d for d in WEEKDAYS if d in (days or [])]
+    if len(days) < s.sessions_per_week_min:
+        st.warning(f"Pick at least {s.sessions_per_week_min} days — you have {len(days)}. "
+                   "The calendar file is ready once you do.", icon=":material/event_busy:")
+    else:
+        first = today + timedelta(days=1)
+        st.download_button(
+            "Download the calendar (.ics)",
+            data=lambda: calendar_ics(lib, routine, days, int(weeks), first, at),
+            file_name="backcheck-sessions.ics", mime="text/calendar", on_click="ignore",
+            icon=":material/event:", key="rt_ics",
+        )
+        st.caption(f"{int(weeks)} weeks from {first:%a %d %b}: " + ", ".join(WEEKDAY_LABEL[d] for d in days)
+                   + f" at {at:%H:%M}.")
+
+with st.container(border=True):
+    st.markdown("**Share link**")
+    shared_inputs = RoutineInputs.from_dict({**routine.inputs.to_dict(), "weekdays": days})
+    base = st.context.url or "http://localhost:8501/routine"
+    st.code(share_url(base, shared_inputs), language=None, wrap_lines=True)
+    st.caption("Opening this link shows the same routine. It holds only these answers — goals, minutes, "
+               "equipment, pain, posture pattern, form faults and days — and no name or profile.")

@@ -1,0 +1,211 @@
+"""AppTest flows for My routine (pages/routine.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import parse_qsl, urlparse
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from backcheck.content import load_library
+from backcheck.quiz import score_quiz
+from backcheck.routine import RoutineInputs, build_routine
+from backcheck.storage import Store
+
+from .conftest import ROOT, click, texts
+
+LIB = load_library()
+RULES = LIB.routine
+PAGE = "pages/routine.py"
+
+
+@pytest.fixture
+def store(app, tmp_path):
+    app  # noqa: B018 - the app fixture points BACKCHECK_DB_PATH at tmp_path first
+    return Store(f"sqlite:///{tmp_path / 'backcheck.db'}")
+
+
+def me(store: Store) -> int:
+    return store.list_profiles()[0].id
+
+
+def clear_safety(store: Store, pid: int) -> None:
+    store.save_safety_check(pid, "clear", [], {f.id: False for f in LIB.safety.flags})
+
+
+def save_quiz_pointing_to(store: Store, pid: int, pattern: str) -> None:
+    """A real scored quiz: for every question, the answer that gives `pattern` the most points."""
+    answers = {}
+    for q in LIB.quiz.questions:
+        best = max(q.options, key=lambda o: o.evidence.get(pattern, 0))
+        neutral = next((o for o in q.options if not o.evidence), None)
+        if best.evidence.get(pattern, 0):
+            answers[q.id] = best.id
+        elif neutral is not None:
+            answers[q.id] = neutral.id
+    result = score_quiz(LIB.quiz, answers, [p.id for p in LIB.patterns])
+    assert result.leading[0] == pattern
+    store.save_quiz_result(pid, answers, result.to_dict())
+
+
+def open_routine(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if query:  # as when a link is opened: the profile in the URL is picked on the first run
+        at.query_params.update(query)
+    at.run()
+    at.switch_page(PAGE)
+    if query:
+        at.query_params.update(query)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def exercise_links(at: AppTest) -> list[str]:
+    """The exercise names in the session, in order (each item links to the library)."""
+    names = {e.name for e in LIB.exercises}
+    labels = [link.proto.label.strip("*") for link in at.page_link]
+    return [label for label in labels if label in names]
+
+
+def headers(at: AppTest) -> list[str]:
+    return [h.value for h in [*at.header, *at.subheader]]
+
+
+def pills(at: AppTest, label: str):
+    return next(b for b in at.button_group if b.label == label)
+
+
+# --------------------------------------------------------------------------- safety gate
+
+
+def test_without_a_safety_check_there_is_no_routine_but_a_link_to_it(app, store):
+    at = open_routine()
+    assert "Safety check first" in texts(at)
+    assert "Your session" not in headers(at)
+    assert any(link.proto.page.endswith("safety") or "safety" in link.proto.label.lower() for link in at.page_link)
+
+
+def test_a_red_flag_shows_the_stop_message_instead(app, store):
+    pid = me(store)
+    store.save_safety_check(pid, "soon", ["night_pain"], {f.id: f.id == "night_pain" for f in LIB.safety.flags})
+    at = open_routine()
+    body = texts(at)
+    assert "No routine for now" in body
+    assert " ".join(LIB.safety.soon_message.split())[:60] in " ".join(body.split())
+    assert "Your session" not in headers(at)
+    assert not exercise_links(at)
+
+
+# --------------------------------------------------------------------------- routine on the page
+
+
+def test_missing_quiz_and_form_check_show_empty_states_and_the_base_routine(app, store):
+    clear_safety(store, me(store))
+    at = open_routine()
+    body = texts(at)
+    assert "No posture quiz yet" in body and "No form check yet" in body
+    labels = [link.proto.label for link in at.page_link]
+    assert "Take the posture quiz" in labels and "Do the form check" in labels
+    expected = build_routine(LIB, RoutineInputs(goals=("general",), minutes=RULES.session.minutes_default))
+    assert exercise_links(at) == [it.name for it in expected.items]
+    assert "Your session" in headers(at)
+
+
+def test_lordosis_profile_gets_its_own_routine_with_reasons(app, store):
+    pid = me(store)
+    clear_safety(store, pid)
+    save_quiz_pointing_to(store, pid, "anterior_tilt")
+    at = open_routine()
+    body = texts(at)
+    assert "Anterior pelvic tilt (lordosis) — from your quiz" in body
+    assert "Posture quiz → Anterior tilt: strengthen the" in body
+    assert "Superman" not in exercise_links(at)
+    assert "Source: Article" in body
+    metric = next(m for m in at.metric if m.label == "Total")
+    assert float(metric.value.split()[0]) <= RULES.session.minutes_default
+
+
+def test_high_pain_switches_to_the_gentle_session(app, store):
+    clear_safety(store, me(store))
+    at = open_routine()
+    pain = next(s for s in at.slider if s.label.startswith("Pain right now"))
+    pain.set_value(RULES.painful_day.threshold).run()
+    assert any("Gentle session" in w.value for w in at.warning)
+    assert "Air squat (bodyweight squat)" in exercise_links(at)
+    pain.set_value(RULES.painful_day.threshold - 1).run()
+    assert not any("Gentle session" in w.value for w in at.warning)
+
+
+def test_equipment_and_minutes_change_the_routine(app, store):
+    clear_safety(store, me(store))
+    at = open_routine()
+    assert "Hip hinge with a dowel" not in exercise_links(at)
+    pills(at, "Equipment at hand").set_value(["dowel"]).run()
+    next(s for s in at.slider if s.label == "Minutes per session").set_value(RULES.session.minutes_max).run()
+    assert "Hip hinge with a dowel" in exercise_links(at)
+    total = next(m for m in at.metric if m.label == "Total")
+    assert float(total.value.split()[0]) <= RULES.session.minutes_max
+
+
+def test_mark_today_done_stores_a_dated_session(app, store):
+    pid = me(store)
+    clear_safety(store, pid)
+    save_quiz_pointing_to(store, pid, "lateral_tilt")
+    at = open_routine()
+    assert "Sessions this week: 0" in texts(at)
+    at = click(at, "Mark today's session done")
+    assert not at.exception
+    sessions = store.routine_sessions(pid)
+    assert len(sessions) == 1
+    assert sessions[0]["done_at"].date() == date.today()
+    assert sessions[0]["inputs"]["patterns"] == ["lateral_tilt"]
+    assert 1 <= sessions[0]["minutes"] <= RULES.session.minutes_default
+    assert "Sessions this week: 1" in texts(at)
+
+
+def test_fewer_than_the_minimum_days_hold_back_the_calendar(app, store):
+    clear_safety(store, me(store))
+    at = open_routine()
+    assert any(b.label == "Download the calendar (.ics)" for b in at.download_button)
+    pills(at, "Session days").set_value(["mon", "thu"]).run()
+    assert any("Pick at least 3 days" in w.value for w in at.warning)
+    assert not any(b.label == "Download the calendar (.ics)" for b in at.download_button)
+
+
+# --------------------------------------------------------------------------- share link
+
+
+def test_share_link_opens_the_same_routine_for_a_profile_without_a_quiz(app, store):
+    pid = me(store)
+    clear_safety(store, pid)
+    save_quiz_pointing_to(store, pid, "posterior_tilt")
+    at = open_routine()
+    pills(at, "Goal movements").set_value(["squat", "hinge"]).run()
+    original = exercise_links(at)
+    link = at.code[0].value
+    params = dict(parse_qsl(urlparse(link).query, keep_blank_values=True))
+    assert params["pat"] == "posterior_tilt" and params["goals"] == "squat,hinge"
+    assert "profile" not in params and "Me" not in link  # no profile, no name
+
+    other = store.create_profile("Friend")
+    clear_safety(store, other.id)  # the friend has no quiz and no form check
+    shared = open_routine({**params, "profile": str(other.id)})
+    assert shared.session_state["active_profile_id"] == other.id  # the friend is looking at it
+    assert "Opened from a shared link" in texts(shared)
+    assert exercise_links(shared) == original
+    assert "No posture quiz yet" not in texts(shared)
+
+    shared = click(shared, "Use my own results instead")
+    assert "Opened from a shared link" not in texts(shared)
+    assert "No posture quiz yet" in texts(shared)
+
+
+def test_a_broken_share_link_says_what_it_could_not_use(app, store):
+    clear_safety(store, me(store))
+    at = open_routine({"goals": "squat,ballet", "min": "500", "pat": "anterior_tilt"})
+    warning = " ".join(w.value for w in at.warning)
+    assert "Parts of this link could not be used" in warning
+    assert "ballet" in warning and "500" in warning
+    assert "Your session" in headers(at)

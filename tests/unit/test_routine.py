@@ -1,0 +1,401 @@
+"""The routine generator's rules, stated as properties (backcheck/routine.py + content/routine_rules.yaml)."""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+from datetime import date, datetime
+from types import SimpleNamespace
+
+import pytest
+import yaml
+
+from backcheck.content import ContentError, load_library
+from backcheck.routine import (
+    BLOCKS,
+    RoutineInputError,
+    RoutineInputs,
+    build_routine,
+    item_minutes,
+    item_seconds,
+    sessions_this_week,
+)
+
+LIB = load_library()
+RULES = LIB.routine
+EQUIPMENT_ALL = tuple(t.id for t in LIB.vocabulary.equipment)
+MINUTES = range(RULES.session.minutes_min, RULES.session.minutes_max + 1, RULES.session.minutes_step)
+FULL = RULES.session.full_blocks_from_minutes
+CALM = RULES.painful_day.threshold - 1  # highest pain that still gets the normal session
+
+
+def build(**kw):
+    return build_routine(LIB, RoutineInputs(**kw))
+
+
+def ids(routine, block=None):
+    blocks = [block] if block else BLOCKS
+    return [it.id for b in blocks for it in routine.blocks[b]]
+
+
+def muscles_of(ex_id):
+    ex = LIB.exercise_by_id[ex_id]
+    out = set(ex.trains)
+    for m in ex.trains:
+        out |= set(RULES.muscle_groups.get(m, []))
+    return out
+
+
+def exercises_for(pattern_id, block, muscle):
+    group = next(g for g in getattr(LIB.pattern_by_id[pattern_id], block) if g.muscle == muscle)
+    return set(group.exercises)
+
+
+def avoided(pattern_ids):
+    return [(a.kind, a.muscle) for p in pattern_ids for a in LIB.pattern_by_id[p].avoid]
+
+
+# --------------------------------------------------------------------------- every combination
+
+PATTERN_SETS = [(), ("anterior_tilt",), ("posterior_tilt",), ("lateral_tilt",), ("anterior_tilt", "lateral_tilt"),
+                ("lateral_tilt", "posterior_tilt"), ("anterior_tilt", "posterior_tilt")]
+GOAL_SETS = [(), ("general",), ("squat",), ("handstand",), ("hinge", "handstand"), tuple(g.id for g in RULES.goals)]
+EQUIPMENT_SETS = [(), ("dowel",), ("wall", "band"), EQUIPMENT_ALL]
+
+
+@pytest.mark.parametrize("patterns", PATTERN_SETS)
+def test_budget_minimums_equipment_and_avoid_rules_hold_for_every_combination(patterns):
+    fault_sets = [(), ("hinge_bends_forward", "handstand_closed_shoulders"), tuple(LIB.fault_by_id)]
+    minutes_set = sorted({RULES.session.minutes_min, FULL, 20, 30, RULES.session.minutes_max})
+    for goals, equipment, faults, minutes, pain in itertools.product(
+            GOAL_SETS, EQUIPMENT_SETS, fault_sets, minutes_set, (0, CALM, RULES.painful_day.threshold)):
+        r = build(patterns=patterns, goals=goals, equipment=equipment, faults=faults, minutes=minutes, pain=pain)
+        case = (patterns, goals, equipment, faults, minutes, pain)
+        assert r.total_minutes <= minutes, case
+        assert r.total_minutes == sum(it.minutes for it in r.items)
+        if minutes >= FULL:
+            assert r.block_minutes("stretch") >= RULES.session.stretch_min_minutes, case
+            if not r.gentle:
+                assert r.block_minutes("warmup") >= RULES.session.warmup_min_minutes, case
+                assert r.blocks["main"], case
+        all_ids = ids(r)
+        assert len(all_ids) == len(set(all_ids)), case  # an exercise appears once
+        for it in r.items:
+            assert set(it.exercise.equipment) <= set(equipment), (case, it.id)
+            for kind, muscle in avoided(patterns):
+                assert not (it.exercise.kind == kind and muscle in muscles_of(it.id)), (case, it.id)
+            assert it.reasons and all(reason.source in LIB.source_by_id for reason in it.reasons)
+            assert (it.exercise.kind == "stretch") == (it.block == "stretch"), (case, it.id)
+
+
+# --------------------------------------------------------------------------- lordosis / anterior tilt
+
+
+@pytest.mark.parametrize("minutes", [m for m in MINUTES if m >= FULL])
+def test_lordosis_strengthens_no_lower_back_and_stretches_lower_back_and_hip_flexors(minutes):
+    r = build(patterns=("anterior_tilt",), goals=("general",), minutes=minutes)
+    for it in r.items:
+        if it.exercise.kind == "strengthen":
+            assert not {"lower_back", "hip_flexors"} & set(it.exercise.trains), it.id
+    stretched = set(ids(r, "stretch"))
+    assert stretched & exercises_for("anterior_tilt", "stretch", "lower_back")
+    assert stretched & exercises_for("anterior_tilt", "stretch", "hip_flexors")
+    assert r.block_minutes("warmup") >= 5 and r.block_minutes("stretch") >= 5
+
+
+def test_lordosis_warm_up_activates_the_weak_muscles_of_the_pattern():
+    r = build(patterns=("anterior_tilt",), minutes=20)
+    weak = {ex for g in LIB.pattern_by_id["anterior_tilt"].strengthen for ex in g.exercises}
+    assert r.blocks["warmup"] and all(it.id in weak for it in r.blocks["warmup"])
+    assert all("Anterior tilt" in it.reasons[0].text for it in r.blocks["warmup"])
+
+
+def test_lordosis_never_gets_back_extension_work_even_when_a_rule_asks_for_it():
+    # a posterior pattern alongside (conflicting) would add lower-back strengthening: the avoid rule wins
+    r = build(patterns=("anterior_tilt", "posterior_tilt"), minutes=45, equipment=EQUIPMENT_ALL)
+    assert not {"superman", "hyperextension", "knee_march", "seated_leg_lift"} & set(ids(r))
+
+
+def test_lordosis_avoid_rule_wins_over_any_other_rule():
+    # a form fault whose drill strengthens the lower back: fine for kyphosis, never for lordosis
+    fake = SimpleNamespace(id="back_fault", name="Weak back", drills=["superman"], source="003_8a7261f12f81f5aa.txt")
+    lordosis = build_routine(LIB, RoutineInputs(patterns=("anterior_tilt",), faults=("back_fault",), minutes=45),
+                             faults={"back_fault": fake})
+    assert "superman" not in ids(lordosis)
+    left = next(lo for lo in lordosis.left_out if lo.name == LIB.exercise_by_id["superman"].name)
+    assert "Anterior tilt" in left.reason and "lower back" in left.reason.lower()
+    neutral = build_routine(LIB, RoutineInputs(faults=("back_fault",), minutes=45), faults={"back_fault": fake})
+    assert "superman" in ids(neutral)
+
+
+# --------------------------------------------------------------------------- kyphosis / posterior tilt
+
+
+def test_kyphosis_strengthens_lower_back_and_hip_flexors_and_stretches_hamstrings_glutes_abdominals():
+    r = build(patterns=("posterior_tilt",), minutes=30)
+    strengthened = set(ids(r, "warmup")) | set(ids(r, "main"))
+    assert strengthened & exercises_for("posterior_tilt", "strengthen", "lower_back")
+    assert strengthened & exercises_for("posterior_tilt", "strengthen", "hip_flexors")
+    stretched = set(ids(r, "stretch"))
+    for muscle in ("hamstrings", "glutes", "abdominals"):
+        assert stretched & exercises_for("posterior_tilt", "stretch", muscle), muscle
+
+
+def test_kyphosis_does_not_stretch_what_it_strengthens():
+    r = build(patterns=("posterior_tilt",), goals=tuple(g.id for g in RULES.goals), minutes=45,
+              equipment=EQUIPMENT_ALL)
+    strengthen = {g.muscle for g in LIB.pattern_by_id["posterior_tilt"].strengthen}
+    for it in r.blocks["stretch"]:
+        assert not strengthen & muscles_of(it.id), it.id
+
+
+def test_kyphosis_uses_the_no_equipment_fallbacks():
+    r = build(patterns=("posterior_tilt",), minutes=30)
+    assert "superman" in ids(r) and "hyperextension" not in ids(r)  # the bench version needs a bench
+    superman = next(it for it in r.items if it.id == "superman")
+    assert any("bench" in s for s in superman.swaps)
+    with_bench = build(patterns=("posterior_tilt",), minutes=30, equipment=("bench",))
+    assert "hyperextension" in ids(with_bench)
+
+
+# --------------------------------------------------------------------------- one hip higher
+
+
+@pytest.mark.parametrize("minutes", [m for m in MINUTES if m >= FULL])
+def test_one_hip_higher_gets_pigeon_stretch_and_clams(minutes):
+    r = build(patterns=("lateral_tilt",), minutes=minutes)
+    assert "supine_pigeon_prep" in ids(r, "stretch")
+    assert "clam" in ids(r, "warmup") + ids(r, "main")
+    clam = next(it for it in r.items if it.id == "clam")
+    assert "One hip higher" in clam.reasons[0].text
+    assert clam.reasons[0].source == "001_173b928136b05cbf.txt"
+
+
+# --------------------------------------------------------------------------- mixed and conflicting
+
+
+def test_mixed_result_combines_both_plans_and_keeps_the_avoid_rules():
+    r = build(patterns=("anterior_tilt", "lateral_tilt"), minutes=30)
+    assert {"clam", "supine_pigeon_prep"} <= set(ids(r))
+    assert set(ids(r, "stretch")) & exercises_for("anterior_tilt", "stretch", "hip_flexors")
+    assert not any(it.exercise.kind == "strengthen" and "lower_back" in it.exercise.trains for it in r.items)
+    assert r.active_patterns == ["anterior_tilt", "lateral_tilt"]
+
+
+def test_opposite_tilts_keep_to_the_base_sequence_and_say_why():
+    r = build(patterns=("anterior_tilt", "posterior_tilt"), minutes=30)
+    assert r.note("conflicting") is not None
+    assert r.active_patterns == []
+    base = [set(step.exercises) for step in RULES.base_sequence]
+    assert all(set(ids(r)) & step for step in base)
+    assert not any(reason.text.startswith("Posture quiz") for it in r.items for reason in it.reasons)
+
+
+def test_opposite_tilts_with_a_third_pattern_still_use_the_third():
+    r = build(patterns=("anterior_tilt", "posterior_tilt", "lateral_tilt"), minutes=30)
+    assert r.active_patterns == ["lateral_tilt"]
+    assert "clam" in ids(r) and r.note("conflicting") is not None
+
+
+# --------------------------------------------------------------------------- missing inputs
+
+
+def test_no_quiz_and_no_form_check_gives_the_base_sequence_with_general_blocks():
+    r = build(minutes=25)
+    assert r.note("no_pattern") is not None
+    for n, step in enumerate(RULES.base_sequence, start=1):
+        item = next(it for it in r.items if it.id in step.exercises)
+        assert any(f"step {n} of" in reason.text for reason in item.reasons)
+    general = {it.exercise for it in RULES.general_warmup} | {it.exercise for it in RULES.general_stretch}
+    assert set(ids(r, "warmup")) | set(ids(r, "stretch")) <= general
+    assert r.block_minutes("warmup") >= 5 and r.block_minutes("stretch") >= 5
+
+
+def test_base_sequence_keeps_its_order_in_the_main_part():
+    r = build(minutes=45, equipment=("dowel",))
+    main = ids(r, "main")
+    positions = [main.index(step.exercises[0]) for step in RULES.base_sequence]
+    assert positions == sorted(positions)
+
+
+# --------------------------------------------------------------------------- faults and goals
+
+
+def test_each_fault_adds_its_first_drill_with_the_fault_named():
+    r = build(faults=("hinge_pelvis_tips_forward", "handstand_closed_shoulders"), minutes=30)
+    brace = next(it for it in r.items if it.id == "abdominal_brace")
+    assert any("Pelvis tips forward" in reason.text for reason in brace.reasons)
+    stretch = next(it for it in r.items if it.id == "shoulder_flexion_stretch")
+    assert stretch.block == "stretch"  # a stretch drill lands in the stretching block
+    assert stretch.reasons[0].source == LIB.fault_by_id["handstand_closed_shoulders"].source
+
+
+def test_faults_can_be_given_as_plain_objects():
+    fake = SimpleNamespace(id="my_fault", name="Knees cave in", drills=["clam", "lunge"], source="001_173b928136b05cbf.txt")
+    r = build_routine(LIB, RoutineInputs(faults=("my_fault",), minutes=30), faults={"my_fault": fake})
+    clam = next(it for it in r.items if it.id == "clam")
+    assert "Knees cave in" in clam.reasons[-1].text
+    with pytest.raises(RoutineInputError, match="unknown form fault"):
+        build_routine(LIB, RoutineInputs(faults=("nope",)), faults={"my_fault": fake})
+
+
+def test_handstand_goal_warms_up_the_wrists_first():
+    r = build(goals=("handstand",), patterns=("anterior_tilt",), minutes=20)
+    assert ids(r, "warmup")[0] == "wrist_warmup"
+    assert "Handstand" in r.blocks["warmup"][0].reasons[0].text
+
+
+def test_goal_items_come_from_the_rules_with_their_reasons():
+    r = build(goals=("squat",), minutes=45)
+    for rule in RULES.goal_by_id["squat"].main:
+        item = next(it for it in r.items if it.id == rule.exercise)
+        assert any(rule.why in reason.text for reason in item.reasons)
+
+
+def test_dowel_decides_the_hinge_exercise():
+    assert "hip_hinge_dowel" in ids(build(minutes=30, equipment=("dowel",)))
+    without = build(minutes=30)
+    assert "hip_hinge_dowel" not in ids(without)
+    fallback = next(it for it in without.items if it.id == "single_leg_deadlift")
+    assert any("dowel" in s for s in fallback.swaps)
+
+
+# --------------------------------------------------------------------------- time
+
+
+def test_short_budget_says_what_was_left_out():
+    r = build(patterns=("anterior_tilt",), goals=("general", "squat"), minutes=RULES.session.minutes_min)
+    assert r.total_minutes <= RULES.session.minutes_min
+    assert r.note("short") is not None
+    assert r.blocks["main"]
+    no_time = [lo for lo in r.left_out if lo.reason == RULES.messages.left_out_time.format(minutes=r.budget)]
+    assert no_time
+    assert not {lo.name for lo in no_time} & {it.name for it in r.items}  # left out means not in the session
+
+
+def test_more_minutes_never_loses_an_exercise():
+    for patterns in PATTERN_SETS:
+        previous: set[str] = set()
+        for minutes in MINUTES:
+            now = set(ids(build(patterns=patterns, goals=("general", "squat"), minutes=minutes)))
+            assert len(now) >= len(previous), (patterns, minutes)
+            previous = now
+
+
+def test_item_timing_follows_the_rules():
+    t = RULES.timing
+    plank = LIB.exercise_by_id["plank"]  # 3 sets of a 20 s hold
+    expected = t.setup_seconds + 3 * 20 + 2 * t.rest_between_sets_seconds
+    assert item_seconds(plank, RULES) == expected
+    clam = LIB.exercise_by_id["clam"]  # 20 reps each side, one set
+    assert item_seconds(clam, RULES) == t.setup_seconds + 2 * 20 * t.seconds_per_rep["strengthen"] + t.switch_sides_seconds
+    for ex in LIB.exercises:
+        minutes = item_minutes(ex, RULES)
+        assert minutes * 60 >= item_seconds(ex, RULES)
+        assert (minutes / t.round_up_to_minutes).is_integer()
+
+
+def test_a_stretch_lasts_at_least_the_breaths_per_stretch():
+    per_breath = RULES.timing.seconds_per_breath * RULES.session.breaths_per_stretch
+    for ex in LIB.exercises:
+        if ex.kind == "stretch":
+            sides = 2 if ex.dose.per_side else 1
+            assert item_seconds(ex, RULES) >= sides * per_breath, ex.id
+    r = build(patterns=("lateral_tilt",), minutes=20)
+    pigeon = next(it for it in r.items if it.id == "supine_pigeon_prep")
+    assert f"{RULES.session.breaths_per_stretch} slow breaths" in pigeon.dose
+
+
+# --------------------------------------------------------------------------- painful day
+
+
+def test_high_pain_gives_a_gentle_session_that_keeps_moving():
+    normal = build(patterns=("anterior_tilt",), goals=("squat",), minutes=30, pain=CALM)
+    gentle = build(patterns=("anterior_tilt",), goals=("squat",), minutes=30, pain=RULES.painful_day.threshold)
+    assert not normal.gentle and normal.note("gentle") is None
+    assert gentle.gentle and gentle.note("gentle").text == RULES.painful_day.message
+    assert len(gentle.items) < len(normal.items)
+    assert "air_squat" in ids(gentle, "main")  # the article's idea: air squats, not rest
+    assert not any(it.exercise.kind == "strengthen" for it in gentle.items)
+    assert any(lo.reason == RULES.painful_day.left_out_reason for lo in gentle.left_out)
+    assert gentle.total_minutes <= 30
+
+
+def test_the_pain_threshold_is_read_from_the_rules():
+    threshold = 3
+    rules = RULES.model_copy(update={"painful_day": RULES.painful_day.model_copy(update={"threshold": threshold})})
+    lib = LIB.model_copy(update={"routine": rules})
+    assert build_routine(lib, RoutineInputs(pain=threshold)).gentle
+    assert not build_routine(lib, RoutineInputs(pain=threshold - 1)).gentle
+
+
+def test_very_high_pain_points_to_a_professional():
+    r = build(pain=RULES.painful_day.severe_from)
+    assert r.note("severe") is not None
+    assert build(pain=RULES.painful_day.severe_from - 1).note("severe") is None
+
+
+# --------------------------------------------------------------------------- determinism and validation
+
+
+def test_same_inputs_same_routine_whatever_the_order():
+    a = build(patterns=("anterior_tilt", "lateral_tilt"), goals=("squat", "handstand"), equipment=("wall", "band"),
+              faults=("squat_butt_wink", "hinge_too_low"), minutes=35)
+    b = build(patterns=("anterior_tilt", "lateral_tilt"), goals=("handstand", "squat"), equipment=("band", "wall"),
+              faults=("hinge_too_low", "squat_butt_wink"), minutes=35)
+    assert a.inputs == b.inputs
+    assert [(it.id, it.block, it.minutes, it.reasons) for it in a.items] == [
+        (it.id, it.block, it.minutes, it.reasons) for it in b.items]
+    assert a.left_out == b.left_out and a.notes == b.notes
+
+
+@pytest.mark.parametrize("bad, message", [
+    ({"goals": ("yoga",)}, "unknown goal"),
+    ({"equipment": ("rowing_machine",)}, "unknown equipment"),
+    ({"patterns": ("sway_back",)}, "unknown posture pattern"),
+    ({"minutes": 5}, "minutes must be between"),
+    ({"minutes": 200}, "minutes must be between"),
+    ({"pain": 11}, "pain must be from 0 to 10"),
+    ({"pain": -1}, "pain must be from 0 to 10"),
+])
+def test_bad_inputs_are_refused_with_a_message(bad, message):
+    with pytest.raises(RoutineInputError, match=message):
+        build(**bad)
+
+
+def test_sessions_this_week_counts_monday_to_sunday():
+    wednesday = date(2025, 3, 12)
+    done = [datetime(2025, 3, 10, 7), datetime(2025, 3, 16, 21), datetime(2025, 3, 9, 12), datetime(2024, 3, 12, 9)]
+    assert sessions_this_week(done, wednesday) == 2
+
+
+# --------------------------------------------------------------------------- content checks
+
+
+def _broken_copy(tmp_path, change):
+    target = tmp_path / "content"
+    shutil.copytree(load_library.__globals__["CONTENT_DIR"], target)
+    path = target / "routine_rules.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return target
+
+
+def test_rules_naming_an_unknown_exercise_fail_loudly(tmp_path):
+    folder = _broken_copy(tmp_path, lambda d: d["base_sequence"][1]["exercises"].append("sit_up"))
+    with pytest.raises(ContentError, match=r"routine_rules\.yaml.*bracing.*sit_up"):
+        load_library(folder)
+
+
+def test_gentle_session_must_need_no_equipment(tmp_path):
+    folder = _broken_copy(tmp_path, lambda d: d["painful_day"]["main"].append(
+        {"exercise": "hip_hinge_dowel", "why": "x", "source": "004_906e3745174f04a5.txt"}))
+    with pytest.raises(ContentError, match="needs equipment"):
+        load_library(folder)
+
+
+def test_inconsistent_minutes_fail_loudly(tmp_path):
+    folder = _broken_copy(tmp_path, lambda d: d["session"].update(minutes_default=99))
+    with pytest.raises(ContentError, match="routine_rules.yaml.*minutes_default"):
+        load_library(folder)
