@@ -1,0 +1,151 @@
+"""A demo patient with 12 weeks of made-up but realistic data, for trying BackCheck out.
+
+"Alex" starts at about 6/10, improves to about 2-3/10 with a flare-up in week 7 (moving
+house), does the routine 3-4 times in most weeks (once in the flare-up week), logs
+squats, hinges, sitting, walking and routine sessions, and re-rates three activities
+every two weeks. A clear safety check, an anterior-tilt quiz result and a form check
+make every screen show something. The data is generated from a fixed seed and ends on
+the day it is loaded, so the same day always gives the same patient.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import date, datetime, time, timedelta
+
+from .content import Library
+from .quiz import score_quiz
+from .safety import evaluate_safety
+
+DEMO_NAME = "Demo patient (Alex)"
+DEMO_SEED = 20240507
+WEEKS = 12
+
+# Mirror and floor answers that point to anterior pelvic tilt (lordosis).
+QUIZ_ANSWERS = {
+    "mirror_pelvis": "stick_out", "mirror_low_back": "deep_arch", "mirror_upper_back": "upright",
+    "hip_height": "level", "hip_flexor_tight": "very_tight", "bridge_cramp": "cramp",
+    "hamstring_length": "near_vertical", "plank_sag": "sags", "side_steady": "similar",
+    "pain_position": "arching", "hinge_pelvis": "arches",
+}
+FORM_FAULTS = {"hinge": ["hinge_pelvis_tips_forward"], "squat": ["squat_butt_wink"]}
+
+# activity id -> (weight in a normal entry, pain offset on that entry)
+ACTIVITY_MIX = {"sitting": (0.30, 0.5), "walking": (0.22, -0.4), "squat": (0.18, 0.7),
+                "hip_hinge": (0.14, 0.6), "other": (0.06, 0.0), "routine": (0.10, -0.5)}
+LOCATION_MIX = {"lower_back": 0.62, "one_side": 0.16, "buttock": 0.14, "leg": 0.08}
+NOTES = {
+    "sitting": ["Stiff after a long afternoon at my desk.", "Long drive today; got up twice to stretch."],
+    "squat": ["Took the weight off the bar and did air squats.", "Stopped above the depth where my back rounds."],
+    "hip_hinge": ["Practised the hinge with a dowel; kept three points of contact.", "Braced before each rep; felt better."],
+    "walking": ["30-minute walk; toes forward, rolled through the foot.", "Walk loosened things up."],
+    "routine": ["Did the routine; hip flexor stretch felt good.", "Routine done, 10 breaths in each stretch."],
+    "other": ["Carried the shopping home.", "Gardening for an hour."],
+}
+FUNCTIONS = [  # name, scores on the rating days
+    ("Squatting to full depth", [3, 4, 5, 3, 5, 6, 7]),
+    ("Sitting through a working day", [4, 4, 5, 4, 6, 7, 7]),
+    ("Deadlifting or hip hinging", [2, 3, 4, 2, 4, 5, 6]),
+]
+RATING_DAYS = [0, 14, 28, 46, 56, 70, 83]
+FLARE_DAY = 44  # in week 7
+
+
+def _pick(rng: random.Random, mix: dict[str, float] | dict[str, tuple[float, float]]) -> str:
+    keys = list(mix)
+    weights = [v[0] if isinstance(v, tuple) else v for v in mix.values()]
+    return rng.choices(keys, weights=weights)[0]
+
+
+def _pain_level(day: int, total_days: int) -> float:
+    """The underlying trend: ~6 at the start, ~2.5 at the end, a flare-up around day 44."""
+    trend = 6.3 - 3.3 * (day / (total_days - 1)) ** 0.8
+    flare = 2.8 * math.exp(-((day - FLARE_DAY) / 3.0) ** 2) if day >= FLARE_DAY - 2 else 0.0
+    return trend + flare
+
+
+def demo_data(lib: Library, today: date | None = None, seed: int = DEMO_SEED, now: datetime | None = None) -> dict:
+    """Rows for Store.create_demo_profile; nothing later than `now` (default: the current time)."""
+    now = now or datetime.now()
+    today = today or now.date()
+    rng = random.Random(seed)
+    total = WEEKS * 7
+    start = today - timedelta(days=total - 1)
+    valid_acts = {c.id for c in lib.painlog.activities}
+    valid_locs = {c.id for c in lib.painlog.locations}
+
+    def at(day: int, hour: int, minute: int) -> datetime:
+        return datetime.combine(start + timedelta(days=day), time(hour, minute))
+
+    # routine sessions per calendar week (Monday to Sunday): 3-4 most weeks, 2 in the
+    # first and in a busy week, 1 in the flare-up week
+    sessions: list[dict] = []
+    session_days: set[int] = set()
+    first_monday = start - timedelta(days=start.weekday())
+    flare_monday = (start + timedelta(days=FLARE_DAY)) - timedelta(days=(start + timedelta(days=FLARE_DAY)).weekday())
+    monday, week = first_monday, 0
+    while monday <= today:
+        days = [d for d in ((monday - start).days + i for i in range(7)) if 0 <= d < total]
+        if monday == flare_monday:
+            count = 1
+        elif week in (0, 8):  # getting started; a busy week
+            count = 2
+        else:
+            count = rng.choice([3, 3, 4, 4])
+        for day in sorted(rng.sample(days, min(count, len(days)))):
+            when = at(day, 18, rng.choice([0, 15, 30, 45]))
+            if when > now:
+                continue
+            session_days.add(day)
+            sessions.append({"done_at": when, "minutes": rng.choice([15, 20, 20, 25]), "inputs": {"demo": True}})
+        monday += timedelta(days=7)
+        week += 1
+
+    entries: list[dict] = []
+    for day in range(total):
+        first_week = day < 7
+        n = 2 if first_week else rng.choices([0, 1, 2], weights=[0.12, 0.48, 0.40])[0]
+        if day in session_days and n == 0:
+            n = 1
+        level = _pain_level(day, total)
+        slots = [(8, rng.randint(0, 50)), (20, rng.randint(0, 50))][:n] if n else []
+        for k, (hour, minute) in enumerate(slots):
+            when = at(day, hour, minute)
+            if when > now:
+                continue
+            act = "routine" if day in session_days and k == len(slots) - 1 else _pick(rng, ACTIVITY_MIX)
+            offset = ACTIVITY_MIX[act][1]
+            pain = int(round(min(10, max(0, level + offset + rng.gauss(0, 0.8)))))
+            note = ""
+            if day == FLARE_DAY - 1 and k == 0:
+                note = "Helped a friend move house at the weekend; back seized up."
+            elif rng.random() < 0.12:
+                note = rng.choice(NOTES[act])
+            entries.append({"recorded_at": when, "pain": pain, "activity": act, "location": _pick(rng, LOCATION_MIX),
+                            "notes": note})
+    assert {e["activity"] for e in entries} <= valid_acts and {e["location"] for e in entries} <= valid_locs
+
+    functions = []
+    for name, scores in FUNCTIONS:
+        ratings = [{"rated_at": at(d, 21, 0), "score": s} for d, s in zip(RATING_DAYS, scores) if at(d, 21, 0) <= now]
+        functions.append({"name": name, "created_at": at(0, 9, 30), "ratings": ratings})
+
+    safety = evaluate_safety(lib.safety, {f.id: False for f in lib.safety.flags})
+    answers = {q: a for q, a in QUIZ_ANSWERS.items() if any(x.id == q for x in lib.quiz.questions)}
+    result = score_quiz(lib.quiz, answers, [p.id for p in lib.patterns])
+    data: dict = {
+        "pain_entries": entries,
+        "routine_sessions": sessions,
+        "function_activities": functions,
+        "safety_checks": [{"taken_at": at(0, 9, 0), "level": safety.level, "flags": safety.flagged,
+                           "answers": {f.id: False for f in lib.safety.flags}}],
+        "quiz_results": [{"taken_at": at(0, 9, 15), "verdict": result.verdict, "leading": list(result.leading),
+                          "answers": answers, "result": result.to_dict()}],
+        "form_checks": [],
+    }
+    fault_ids = set(getattr(lib, "fault_by_id", {}) or {})
+    faults = {m: [i for i in ids if i in fault_ids] for m, ids in FORM_FAULTS.items()}
+    if fault_ids and all(faults.values()):
+        data["form_checks"].append({"taken_at": at(1, 19, 0), "faults": faults})
+    return data

@@ -1,0 +1,592 @@
+"""Pain log core: checking entries, daily means, baseline, verdicts, activity comparisons, sessions.
+
+Plain Python and pandas, no Streamlit: the pain-log page, the CSV importer, the clinician
+report and the unit tests all use these functions. The numbers behind the verdicts live
+in ``content/painlog.yaml`` (``PainRules``), not here.
+
+The verdict rule, in one place:
+
+* **Baseline** = mean of the *daily* mean pain over the first ``baseline_days`` calendar
+  days of the log (day 1 is the day of the first entry).
+* **Current** = the same over the latest ``window_days`` calendar days up to the most
+  recent entry. Both windows need entries on at least ``min_days_per_window`` days and
+  must not overlap, so a verdict needs at least ``baseline_days + window_days`` days.
+* A change is **meaningful** when it is at least ``mcid_points`` points AND at least
+  ``mcid_percent`` % of the baseline, i.e. at least ``max(points, percent × baseline)``.
+  Daily means are used so that a day with many entries does not outweigh the others.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any, Iterable, Literal, Sequence
+
+import pandas as pd
+
+from .content import Choice, PainLogContent, PainRules
+
+NOTES_MAX = 500
+FUNCTION_NAME_MAX = 60
+EARLIEST = datetime(1990, 1, 1)
+EPS = 1e-9
+ENTRY_COLUMNS = ["id", "recorded_at", "pain", "activity", "location", "notes"]
+SESSION_DAYS_ID = "session"  # pseudo-activity: days a routine session was marked done
+
+# Named date ranges for the chart: label -> days back from the latest entry (None = all).
+RANGES: dict[str, int | None] = {"4 weeks": 28, "3 months": 91, "1 year": 365, "All": None}
+
+
+class EntryError(ValueError):
+    """An entry that cannot be saved; ``problems`` lists every reason in plain words."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(" ".join(problems))
+
+
+@dataclass(frozen=True)
+class PainEntry:
+    recorded_at: datetime
+    pain: int
+    activity: str
+    location: str
+    notes: str = ""
+
+    def as_row(self) -> dict[str, Any]:
+        return {"recorded_at": self.recorded_at, "pain": self.pain, "activity": self.activity,
+                "location": self.location, "notes": self.notes}
+
+
+# --------------------------------------------------------------------------- checking one entry
+
+_WHOLE = re.compile(r"^[+-]?\d{1,3}(\.0*)?$")
+
+
+def parse_pain(value: Any) -> int:
+    """A whole number 0-10 from an int, a float like 5.0 or a string; EntryError otherwise."""
+    msg = "Pain must be a whole number from 0 (no pain) to 10 (worst imaginable)"
+    if isinstance(value, bool) or value is None:
+        raise EntryError([f"{msg}."])
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float):
+        if not math.isfinite(value) or value != int(value):
+            raise EntryError([f"{msg}; got {value!r}."])
+        number = int(value)
+    else:
+        text = str(value).strip()
+        if not text:
+            raise EntryError([f"{msg}; the pain value is empty."])
+        if not _WHOLE.match(text):
+            shown = text if len(text) <= 20 else text[:20] + "…"
+            raise EntryError([f"{msg}; got '{shown}'."])
+        number = int(float(text))
+    if not 0 <= number <= 10:
+        raise EntryError([f"{msg}; got {number}."])
+    return number
+
+
+def resolve_choice(value: Any, choices: Sequence[Choice], what: str) -> str:
+    """Accept a choice by id or by label (any case); return the id."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        raise EntryError([f"Pick {what}."])
+    low = text.lower()
+    for c in choices:
+        if low == c.id or low == c.label.lower():
+            return c.id
+    shown = text if len(text) <= 30 else text[:30] + "…"
+    allowed = ", ".join(c.id for c in choices)
+    raise EntryError([f"'{shown}' is not a known {what}; use one of: {allowed}."])
+
+
+def parse_when(value: Any) -> datetime:
+    """An ISO 8601 date-time (a datetime passes through). Time zones become local time."""
+    if isinstance(value, datetime):
+        when = value
+    elif isinstance(value, date):
+        when = datetime.combine(value, time())
+    else:
+        text = "" if value is None else str(value).strip()
+        if not text:
+            raise EntryError(["The date and time are missing."])
+        try:
+            when = datetime.fromisoformat(text)
+        except ValueError:
+            shown = text if len(text) <= 30 else text[:30] + "…"
+            raise EntryError([f"'{shown}' is not a date and time in ISO 8601 form, such as 2024-05-01T08:30."]) from None
+    if when.tzinfo is not None:
+        when = when.astimezone().replace(tzinfo=None)
+    return when
+
+
+def clean_notes(value: Any) -> str:
+    text = "" if value is None else str(value)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if len(text) > NOTES_MAX:
+        raise EntryError([f"Notes can be at most {NOTES_MAX} characters; these have {len(text)}. Shorten them."])
+    if any(ord(ch) < 32 and ch not in "\n\t" for ch in text):
+        raise EntryError(["Notes contain control characters; remove them and try again."])
+    return text
+
+
+def validate_entry(cfg: PainLogContent, recorded_at: Any, pain: Any, activity: Any, location: Any,
+                   notes: Any = "", now: datetime | None = None) -> PainEntry:
+    """Check every field; raise EntryError listing all problems at once, or return the entry."""
+    now = now or datetime.now()
+    problems: list[str] = []
+    values: dict[str, Any] = {}
+    checks = (
+        ("recorded_at", lambda: parse_when(recorded_at)),
+        ("pain", lambda: parse_pain(pain)),
+        ("activity", lambda: resolve_choice(activity, cfg.activities, "activity")),
+        ("location", lambda: resolve_choice(location, cfg.locations, "place where it hurts")),
+        ("notes", lambda: clean_notes(notes)),
+    )
+    for name, check in checks:
+        try:
+            values[name] = check()
+        except EntryError as exc:
+            problems += exc.problems
+    when = values.get("recorded_at")
+    if when is not None:
+        if when.date() > now.date():
+            problems.append(f"{when:%d %b %Y} is in the future; entries can be for today or earlier.")
+        elif when < EARLIEST:
+            problems.append(f"{when:%d %b %Y} is too long ago; check the year.")
+    if problems:
+        raise EntryError(problems)
+    return PainEntry(**values)
+
+
+def clean_function_name(name: Any) -> str:
+    text = " ".join(str(name or "").split())
+    if not text:
+        raise EntryError(["Name the activity, e.g. 'Squatting to full depth'."])
+    if len(text) > FUNCTION_NAME_MAX:
+        raise EntryError([f"Keep the activity name to {FUNCTION_NAME_MAX} characters."])
+    return text
+
+
+def parse_score(value: Any) -> int:
+    """A function score: whole number 0 (cannot do it) to 10 (as before the pain)."""
+    try:
+        return parse_pain(value)
+    except EntryError:
+        raise EntryError(["A function score must be a whole number from 0 (cannot do it) to 10 (as before the pain)."]) from None
+
+
+# --------------------------------------------------------------------------- frames
+
+
+def entries_frame(rows: Iterable[dict]) -> pd.DataFrame:
+    """Entries as a frame sorted by time (columns: id, recorded_at, pain, activity, location, notes)."""
+    df = pd.DataFrame(list(rows), columns=ENTRY_COLUMNS)
+    df["recorded_at"] = pd.to_datetime(df["recorded_at"])
+    df["pain"] = df["pain"].astype("int64")
+    return df.sort_values(["recorded_at", "id"], kind="stable").reset_index(drop=True)
+
+
+def daily_frame(entries: pd.DataFrame, window_days: int) -> pd.DataFrame:
+    """One row per logged day: mean pain, number of entries and the rolling mean of daily means.
+
+    The rolling mean at day d covers the calendar days (d - window_days, d]; days
+    without entries are simply absent from the window.
+    """
+    if entries.empty:
+        return pd.DataFrame({"pain": [], "entries": [], "rolling": []},
+                            index=pd.DatetimeIndex([], name="day"))
+    day = entries["recorded_at"].dt.normalize().rename("day")
+    daily = entries.groupby(day)["pain"].agg(pain="mean", entries="size")
+    daily["rolling"] = daily["pain"].rolling(f"{window_days}D").mean()
+    return daily
+
+
+def activity_days(entries: pd.DataFrame) -> pd.DataFrame:
+    """Boolean frame: index = logged day, one column per activity id logged that day."""
+    if entries.empty:
+        return pd.DataFrame(index=pd.DatetimeIndex([], name="day"))
+    day = entries["recorded_at"].dt.normalize().rename("day")
+    return entries.groupby([day, "activity"]).size().unstack(fill_value=0) > 0
+
+
+def session_days(sessions: Iterable[dict]) -> pd.DatetimeIndex:
+    days = sorted({pd.Timestamp(s["done_at"]).normalize() for s in sessions})
+    return pd.DatetimeIndex(days, name="day")
+
+
+# --------------------------------------------------------------------------- verdict
+
+Status = Literal["empty", "sparse", "thin_baseline", "pending", "thin_current", "ready"]
+Kind = Literal["improved", "no_change", "worse"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: Status
+    headline: str  # one sentence for people
+    detail: str = ""  # the reasoning / what to do
+    kind: Kind | None = None
+    baseline: float | None = None
+    current: float | None = None
+    change: float | None = None  # current - baseline
+    percent: float | None = None  # change as % of baseline (None when baseline is 0)
+    needed: float | None = None  # smallest change that counts as meaningful here
+    band: tuple[float, float] | None = None  # no-meaningful-change band around the baseline
+    baseline_window: tuple[date, date] | None = None
+    current_window: tuple[date, date] | None = None
+    logged_days: int = 0
+    entries: int = 0
+
+    @property
+    def has_baseline(self) -> bool:
+        return self.baseline is not None
+
+
+def meaningful_threshold(baseline: float, rules: PainRules) -> float:
+    """Smallest change that is both >= mcid_points and >= mcid_percent of the baseline."""
+    return max(rules.mcid_points, baseline * rules.mcid_percent / 100)
+
+
+def classify_change(baseline: float, current: float, rules: PainRules) -> Kind:
+    """improved / worse when the change is at least the threshold (both rules), else no_change."""
+    needed = meaningful_threshold(baseline, rules)
+    delta = current - baseline
+    if -delta >= needed - EPS:
+        return "improved"
+    if delta >= needed - EPS:
+        return "worse"
+    return "no_change"
+
+
+def rule_text(rules: PainRules) -> str:
+    pts = _num(rules.mcid_points)
+    pct = _num(rules.mcid_percent)
+    return (
+        f"BackCheck compares your average pain over the latest {rules.window_days} days with your first "
+        f"{rules.baseline_days} days (your baseline), using the average of each day so busy days do not count "
+        f"twice. It calls a change meaningful only when it is at least {pts} points AND at least {pct}% of your "
+        f"baseline. Studies of the 0-10 pain scale found that about {pts} points or about {pct}% is the smallest "
+        "change most people with back pain notice as a real difference; asking for both keeps ordinary "
+        "day-to-day swings from being called progress. Each week needs entries on at least "
+        f"{rules.min_days_per_window} days."
+    )
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+def _window_mean(daily: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> tuple[float, int]:
+    part = daily.loc[(daily.index >= start) & (daily.index <= end), "pain"]
+    return (float(part.mean()) if len(part) else math.nan), int(len(part))
+
+
+def compute_verdict(entries: pd.DataFrame, rules: PainRules) -> Verdict:
+    """The change since baseline in plain words (see the module docstring for the rule)."""
+    if entries.empty:
+        return Verdict("empty", "No entries yet.",
+                       "Log how your back feels today; after a week you will see your baseline, after two a verdict.")
+    daily = daily_frame(entries, rules.window_days)
+    first, last = daily.index.min(), daily.index.max()
+    span = (last - first).days + 1
+    base = dict(logged_days=len(daily), entries=len(entries))
+    if span < rules.baseline_days:
+        return Verdict(
+            "sparse", f"Your log covers {span} day{'s' if span != 1 else ''} so far.",
+            f"Your first {rules.baseline_days} days become your baseline; after that, BackCheck can tell whether "
+            "things are changing. Until then the chart shows your entries without a verdict.", **base)
+    b_end = first + pd.Timedelta(days=rules.baseline_days - 1)
+    baseline, b_days = _window_mean(daily, first, b_end)
+    b_window = (first.date(), b_end.date())
+    if b_days < rules.min_days_per_window:
+        return Verdict(
+            "thin_baseline", "Not enough entries in your first week for a baseline.",
+            f"Your first {rules.baseline_days} days ({first:%d %b} to {b_end:%d %b}) have entries on {b_days} "
+            f"day{'s' if b_days != 1 else ''}; a reliable baseline needs at least {rules.min_days_per_window}. If you "
+            "remember how those days went, add entries for them; otherwise BackCheck shows your entries without a verdict.",
+            baseline_window=b_window, **base)
+    needed = meaningful_threshold(baseline, rules)
+    band = (max(0.0, baseline - needed), min(10.0, baseline + needed))
+    common = dict(baseline=baseline, needed=needed, band=band, baseline_window=b_window, **base)
+    c_start = last - pd.Timedelta(days=rules.window_days - 1)
+    if c_start <= b_end:
+        wait = (b_end - c_start).days + 1
+        return Verdict(
+            "pending", f"Your baseline is {baseline:.1f} out of 10 (the average of your first {rules.baseline_days} days).",
+            f"Keep logging: in {wait} more day{'s' if wait != 1 else ''} your latest week no longer overlaps the first "
+            "one, and BackCheck can say whether the change is meaningful.", **common)
+    current, c_days = _window_mean(daily, c_start, last)
+    c_window = (c_start.date(), last.date())
+    if c_days < rules.min_days_per_window:
+        return Verdict(
+            "thin_current", f"Your baseline is {baseline:.1f}; your latest week is too thin to compare.",
+            f"The {rules.window_days} days up to your last entry ({c_start:%d %b} to {last:%d %b}) have entries on "
+            f"{c_days} day{'s' if c_days != 1 else ''}; log on at least {rules.min_days_per_window} days a week "
+            "for a verdict.", current_window=c_window, **common)
+    change = current - baseline
+    percent = change / baseline * 100 if baseline > EPS else None
+    kind = classify_change(baseline, current, rules)
+    when = f"over the {rules.window_days} days up to {last:%d %b %Y}"
+    pct_text = f", a {abs(percent):.0f}% {'drop' if change < 0 else 'rise'}" if percent is not None else ""
+    if abs(change) < 0.05:
+        compare = f"Your average pain {when} is {current:.1f}, the same as in your first week ({baseline:.1f})."
+    else:
+        direction = "lower" if change < 0 else "higher"
+        compare = (f"Your average pain {when} is {current:.1f}, {abs(change):.1f} points {direction} than in your "
+                   f"first week ({baseline:.1f}){pct_text}.")
+    if kind == "improved":
+        headline = "Meaningful improvement"
+        detail = f"{compare} That is a change big enough to matter to most people."
+    elif kind == "worse":
+        headline = "Meaningfully worse"
+        detail = (f"{compare} That is a rise big enough to matter. Talk to a physiotherapist or doctor about it, and "
+                  "redo the safety check if anything new has appeared (numbness, weakness, pain at night, fever).")
+    else:
+        headline = "No meaningful change yet"
+        detail = (f"{compare} A change counts as meaningful from {needed:.1f} points here, so this is within "
+                  "ordinary ups and downs.")
+        if baseline < rules.mcid_points - EPS:
+            detail += (f" Your first week was already low (below {_num(rules.mcid_points)}), so a drop big enough to "
+                       "count cannot happen on this scale; BackCheck still tells you if it rises meaningfully.")
+        elif change < 0:
+            detail += " It may still be the start of a trend; keep logging."
+    return Verdict("ready", headline, detail, kind=kind, current=current, change=change, percent=percent,
+                   current_window=c_window, **common)
+
+
+# --------------------------------------------------------------------------- activities
+
+
+@dataclass(frozen=True)
+class ActivityComparison:
+    activity: str  # activity id or SESSION_DAYS_ID
+    label: str
+    days_with: int
+    days_without: int
+    mean_with: float | None = None
+    mean_without: float | None = None
+
+    @property
+    def enough(self) -> bool:
+        return self.mean_with is not None
+
+    @property
+    def difference(self) -> float | None:
+        return None if self.mean_with is None or self.mean_without is None else self.mean_with - self.mean_without
+
+    def sentence(self) -> str:
+        if not self.enough:
+            return ""
+        diff = self.difference or 0.0
+        if abs(diff) < 0.05:
+            rel = "about the same"
+        else:
+            rel = f"{abs(diff):.1f} points {'higher' if diff > 0 else 'lower'}"
+        return (f"{self.label}: on the {self.days_with} days with it your pain averaged {self.mean_with:.1f}; on the "
+                f"other {self.days_without} logged days {self.mean_without:.1f} ({rel}).")
+
+
+def activity_comparisons(entries: pd.DataFrame, cfg: PainLogContent, sessions: Iterable[dict] = ()) -> list[ActivityComparison]:
+    """Pain on logged days with vs without each activity (and with vs without a routine session).
+
+    Only logged days count. Means are filled in only when there are at least
+    ``min_days_each`` days on each side; otherwise the row says how many days there are.
+    """
+    rules = cfg.rules
+    if entries.empty:
+        return []
+    daily = daily_frame(entries, rules.window_days)
+    flags = activity_days(entries)
+    columns: list[tuple[str, str, pd.Series]] = []
+    for c in cfg.activities:
+        if c.id in flags.columns:
+            columns.append((c.id, c.label, flags[c.id]))
+    s_days = session_days(sessions)
+    if len(s_days):
+        columns.append((SESSION_DAYS_ID, "Routine session done", pd.Series(daily.index.isin(s_days), index=daily.index)))
+    out = []
+    for ident, label, mask in columns:
+        mask = mask.reindex(daily.index, fill_value=False).astype(bool)
+        n_with, n_without = int(mask.sum()), int((~mask).sum())
+        if n_with >= rules.min_days_each and n_without >= rules.min_days_each:
+            out.append(ActivityComparison(ident, label, n_with, n_without,
+                                          float(daily.loc[mask, "pain"].mean()), float(daily.loc[~mask, "pain"].mean())))
+        else:
+            out.append(ActivityComparison(ident, label, n_with, n_without))
+    return out
+
+
+def comparison_note(rules: PainRules) -> str:
+    return (f"Shown when there are at least {rules.min_days_each} logged days with and without the activity. "
+            "A difference is a pattern in your log, not proof that the activity causes pain or relieves it; "
+            "bring it to your physiotherapist.")
+
+
+# --------------------------------------------------------------------------- routine sessions
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    weekly: pd.DataFrame  # columns week (Monday, Timestamp), sessions (int); oldest first
+    goal: int
+    full_weeks: int  # completed weeks looked at (up to `weeks`)
+    weeks_met: int
+    average: float | None
+    this_week: int
+    total: int
+
+    def sentence(self, goal_source: str = "") -> str:
+        src = f" ({goal_source})" if goal_source else ""
+        if self.total == 0:
+            return (f"No routine sessions marked done yet. The goal is at least {self.goal} a week{src}: "
+                    "correcting an imbalance takes steady work, not one big effort.")
+        this = f" This week so far: {self.this_week}."
+        if self.full_weeks == 0:
+            return f"Goal: at least {self.goal} sessions a week{src}.{this}"
+        avg = self.average or 0.0
+        met = "meeting the goal" if avg >= self.goal - EPS else "below the goal"
+        return (f"Last {self.full_weeks} full week{'s' if self.full_weeks != 1 else ''}: {avg:.1f} sessions a week on "
+                f"average, {met} of at least {self.goal}{src}; the goal was reached in {self.weeks_met} of "
+                f"{self.full_weeks} weeks.{this}")
+
+
+def week_start(day: date | datetime | pd.Timestamp) -> pd.Timestamp:
+    ts = pd.Timestamp(day).normalize()
+    return ts - pd.Timedelta(days=ts.weekday())
+
+
+def sessions_per_week(sessions: Iterable[dict], rules: PainRules, today: date | None = None,
+                      weeks: int = 4) -> SessionSummary:
+    """Sessions per calendar week (Monday to Sunday) against the goal, over the last `weeks` full weeks."""
+    today = today or date.today()
+    this_monday = week_start(today)
+    done = [week_start(s["done_at"]) for s in sessions]
+    if not done:
+        empty = pd.DataFrame({"week": pd.DatetimeIndex([]), "sessions": pd.Series([], dtype="int64")})
+        return SessionSummary(empty, rules.sessions_goal, 0, 0, None, 0, 0)
+    counts = pd.Series(1, index=pd.DatetimeIndex(done)).groupby(level=0).sum()
+    first = min(counts.index.min(), this_monday)
+    last = max(counts.index.max(), this_monday)
+    all_weeks = pd.date_range(first, last, freq="7D")
+    weekly = counts.reindex(all_weeks, fill_value=0).astype("int64")
+    full = weekly[weekly.index < this_monday].iloc[-weeks:]
+    average = float(full.mean()) if len(full) else None
+    frame = pd.DataFrame({"week": weekly.index, "sessions": weekly.to_numpy()})
+    return SessionSummary(frame, rules.sessions_goal, len(full), int((full >= rules.sessions_goal).sum()),
+                          average, int(weekly.get(this_monday, 0)), int(weekly.sum()))
+
+
+# --------------------------------------------------------------------------- function scores
+
+
+@dataclass(frozen=True)
+class FunctionTrend:
+    activity_id: int
+    name: str
+    first: int | None
+    latest: int | None
+    first_at: datetime | None
+    latest_at: datetime | None
+    ratings: int
+
+    @property
+    def change(self) -> int | None:
+        return None if self.first is None or self.latest is None else self.latest - self.first
+
+    def sentence(self) -> str:
+        if self.latest is None:
+            return f"{self.name}: not rated yet."
+        if self.ratings == 1 or self.change is None:
+            return f"{self.name}: {self.latest}/10 (rated once, {self.latest_at:%d %b %Y})."
+        ch = self.change
+        word = "no change" if ch == 0 else f"{'up' if ch > 0 else 'down'} {abs(ch)}"
+        return (f"{self.name}: {self.first}/10 on {self.first_at:%d %b} → {self.latest}/10 on {self.latest_at:%d %b %Y} "
+                f"({word}).")
+
+
+def function_trends(activities: Sequence[dict], ratings: Sequence[dict]) -> list[FunctionTrend]:
+    out = []
+    for act in activities:
+        mine = [r for r in ratings if r["activity_id"] == act["id"]]
+        mine.sort(key=lambda r: (r["rated_at"], r.get("id", 0)))
+        if mine:
+            out.append(FunctionTrend(act["id"], act["name"], mine[0]["score"], mine[-1]["score"],
+                                     mine[0]["rated_at"], mine[-1]["rated_at"], len(mine)))
+        else:
+            out.append(FunctionTrend(act["id"], act["name"], None, None, None, None, 0))
+    return out
+
+
+def ratings_frame(ratings: Sequence[dict]) -> pd.DataFrame:
+    df = pd.DataFrame(list(ratings), columns=["id", "activity_id", "name", "rated_at", "score"])
+    df["rated_at"] = pd.to_datetime(df["rated_at"])
+    return df.sort_values(["rated_at", "id"], kind="stable").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- ranges and tables
+
+
+def range_start(entries: pd.DataFrame, choice: str, today: date | None = None) -> pd.Timestamp | None:
+    """First day shown for a named range ending today (or at the last entry if that is later); None = all."""
+    days = RANGES.get(choice)
+    if days is None or entries.empty:
+        return None
+    end = max(pd.Timestamp(today or date.today()), entries["recorded_at"].max().normalize())
+    return end.normalize() - pd.Timedelta(days=days - 1)
+
+
+def default_range(entries: pd.DataFrame, today: date | None = None) -> str:
+    """'All' while the whole log fits in three months, else '3 months' (the chart stays readable)."""
+    start = range_start(entries, "3 months", today)
+    return "All" if start is None or entries["recorded_at"].min() >= start else "3 months"
+
+
+def in_range(entries: pd.DataFrame, start: pd.Timestamp | None) -> pd.DataFrame:
+    return entries if start is None else entries[entries["recorded_at"] >= start]
+
+
+def entries_table(entries: pd.DataFrame, cfg: PainLogContent) -> pd.DataFrame:
+    """Newest-first table for people: When, Pain, Activity, Where, Notes (labels, not ids)."""
+    df = entries.sort_values(["recorded_at", "id"], ascending=False)
+    return pd.DataFrame({
+        "When": df["recorded_at"].dt.strftime("%a %d %b %Y, %H:%M"),
+        "Pain": df["pain"],
+        "Activity": df["activity"].map(cfg.activity_label).fillna(df["activity"]),
+        "Where": df["location"].map(cfg.location_label).fillna(df["location"]),
+        "Notes": df["notes"],
+    })
+
+
+def entry_label(row: dict | pd.Series, cfg: PainLogContent) -> str:
+    when = pd.Timestamp(row["recorded_at"])
+    act = cfg.activity_label.get(row["activity"], row["activity"])
+    return f"{when:%H:%M} · pain {int(row['pain'])} · {act}"
+
+
+@dataclass
+class Overview:
+    """Everything the page and the report show, computed once."""
+
+    entries: pd.DataFrame
+    daily: pd.DataFrame
+    verdict: Verdict
+    comparisons: list[ActivityComparison] = field(default_factory=list)
+    sessions: SessionSummary | None = None
+    functions: list[FunctionTrend] = field(default_factory=list)
+
+
+def overview(cfg: PainLogContent, entry_rows: Iterable[dict], session_rows: Sequence[dict] = (),
+             activities: Sequence[dict] = (), ratings: Sequence[dict] = (), today: date | None = None) -> Overview:
+    entries = entries_frame(entry_rows)
+    return Overview(
+        entries=entries,
+        daily=daily_frame(entries, cfg.rules.window_days),
+        verdict=compute_verdict(entries, cfg.rules),
+        comparisons=activity_comparisons(entries, cfg, session_rows),
+        sessions=sessions_per_week(session_rows, cfg.rules, today=today),
+        functions=function_trends(activities, ratings),
+    )

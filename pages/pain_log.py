@@ -1,0 +1,417 @@
+"""Pain log: quick entries, the chart, honest verdicts, function scores, import/export, clinician report."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime, timedelta
+
+import streamlit as st
+
+from backcheck import csvio, painlog as pl, report, ui
+from backcheck.figures import function_figure, pain_figure, sessions_figure
+from backcheck.painlog import EntryError
+from backcheck.storage import Store, StorageError
+
+lib = ui.library()
+cfg = lib.painlog
+rules = cfg.rules
+profile = ui.active_profile()
+store = ui.store()
+pid = profile.id
+W = f"pain_w_{pid}_"  # widget keys (per profile, so switching profile starts fresh)
+S = "pain_s_"  # session-state names this page sets itself
+OTHER_ACTIVITY = "__own__"
+ACT_IDS = [c.id for c in cfg.activities]
+LOC_IDS = [c.id for c in cfg.locations]
+
+
+def gen(name: str) -> int:
+    """A counter that is part of a form's widget keys; bumping it gives the form fresh defaults."""
+    return st.session_state.setdefault(f"{S}gen_{pid}_{name}", 0)
+
+
+def bump(name: str) -> None:
+    st.session_state[f"{S}gen_{pid}_{name}"] = gen(name) + 1
+
+
+def flash(kind: str, message: str) -> None:
+    """Show a message after the next rerun (the form that caused it is reset by then)."""
+    st.session_state[f"{S}flash"] = (kind, message)
+
+
+def show_problems(problems: list[str], what: str = "Not saved") -> None:
+    st.error(f"**{what}.** Please fix the following, then try again:\n\n" + "\n".join(f"- {p}" for p in problems),
+             icon=":material/edit_note:")
+
+
+def now_minute() -> datetime:
+    return datetime.now().replace(second=0, microsecond=0)
+
+
+# --------------------------------------------------------------------------- page top
+
+st.title("Pain log")
+ui.demo_banner(profile)
+st.markdown(
+    "Note how your back feels, what you were doing and where it hurts, whenever you like (several times a "
+    "day is fine). BackCheck turns the entries into a chart and tells you, without overselling it, whether "
+    "the change since your first week is big enough to matter."
+)
+
+if (msg := st.session_state.pop(f"{S}flash", None)) is not None:
+    kind, text = msg
+    getattr(st, kind)(text, icon=":material/check_circle:" if kind == "success" else ":material/info:")
+
+undo = st.session_state.get(f"{S}undo")
+if undo is not None and undo.get("profile_id") == pid:
+    cols = st.columns([4, 1], vertical_alignment="center")
+    cols[0].info(f"Deleted the entry from {ui.fmt_when(undo['recorded_at'])} (pain {undo['pain']}).",
+                 icon=":material/delete:")
+    if cols[1].button("Undo delete", key=f"{W}undo", icon=":material/undo:"):
+        try:
+            store.restore_pain_entry(undo)
+        except StorageError as exc:
+            ui.show_storage_error(exc)
+        else:
+            st.session_state.pop(f"{S}undo", None)
+            flash("success", "The entry is back in your log.")
+            st.rerun()
+
+rows = store.pain_entries(pid)
+sessions = store.routine_sessions(pid)
+activities = store.function_activities(pid)
+ratings = store.function_ratings(pid)
+ov = pl.overview(cfg, rows, sessions, activities, ratings)
+
+# --------------------------------------------------------------------------- add an entry
+
+left, right = st.columns(2, gap="large")
+with left:
+    g = gen("add")
+    with st.form(f"{W}add_form_{g}"):
+        st.subheader("Add an entry")
+        c1, c2 = st.columns(2)
+        day = c1.date_input("Date", value=date.today(), max_value=date.today(), format="DD/MM/YYYY", key=f"{W}add_day_{g}")
+        at = c2.time_input("Time", value=now_minute().time(), step=timedelta(minutes=1), key=f"{W}add_time_{g}")
+        pain = st.slider("Pain right now (0-10)", 0, 10, value=0, key=f"{W}add_pain_{g}",
+                         help="The 0-10 numeric rating scale: 0 = no pain, 10 = the worst pain you can imagine.")
+        st.caption("0 = no pain · 5 = moderate · 10 = worst pain imaginable")
+        activity = st.selectbox("What were you doing?", ACT_IDS, index=None, format_func=cfg.activity_label.__getitem__,
+                                placeholder="Choose an activity", key=f"{W}add_activity_{g}")
+        location = st.selectbox("Where does it hurt?", LOC_IDS, index=None, format_func=cfg.location_label.__getitem__,
+                                placeholder="Choose a place", key=f"{W}add_location_{g}")
+        notes = st.text_area("Notes (optional)", max_chars=pl.NOTES_MAX, height=80, key=f"{W}add_notes_{g}",
+                             placeholder="e.g. stiff after a long drive")
+        save = st.form_submit_button("Save entry", type="primary", icon=":material/add:")
+    if save:
+        try:
+            entry = pl.validate_entry(cfg, datetime.combine(day, at) if day and at else None, pain, activity, location, notes)
+            new_id = store.add_pain_entry(pid, **entry.as_row())
+        except EntryError as exc:
+            show_problems(exc.problems)
+        except StorageError as exc:
+            ui.show_storage_error(exc)
+        else:
+            bump("add")
+            st.session_state[f"{S}edit_selected"] = new_id  # the edit picker shows the new entry
+            flash("success", f"Saved: pain {entry.pain} on {ui.fmt_when(entry.recorded_at)} · "
+                             f"{cfg.activity_label[entry.activity]}.")
+            st.rerun()
+
+# --------------------------------------------------------------------------- how it is going
+
+v = ov.verdict
+with right:
+    st.subheader("How it is going")
+    if v.status == "empty":
+        st.info(
+            "**Your log is empty.** Add your first entry: it takes ten seconds. After a week you will see "
+            "your baseline (your first week's average), and after two weeks whether things are changing.",
+            icon=":material/edit_note:",
+        )
+        st.page_link(ui.PROFILES, label="Or load the demo patient to see a 12-week log", icon=":material/science:")
+    else:
+        box = {"improved": st.success, "worse": st.warning}.get(v.kind or "", st.info)
+        icon = {"improved": ":material/trending_down:", "worse": ":material/trending_up:"}.get(v.kind or "", ":material/insights:")
+        box(f"**{v.headline.rstrip('.')}.** {v.detail}", icon=icon)
+        if v.baseline is not None:
+            m1, m2 = st.columns(2)
+            m1.metric("First week", f"{v.baseline:.1f}", help="Your baseline: the mean of the daily averages over your first 7 days.")
+            if v.current is not None:
+                m2.metric("Latest 7 days", f"{v.current:.1f}", delta=f"{v.change:+.1f}", delta_color="inverse")
+            else:
+                m2.metric("Latest 7 days", "—")
+            st.caption(f"For your baseline a change counts as meaningful from {v.needed:.1f} points.")
+        st.caption(f"{len(ov.entries):,} entr{'ies' if len(ov.entries) != 1 else 'y'} on {len(ov.daily):,} "
+                   f"day{'s' if len(ov.daily) != 1 else ''}.")
+        with st.expander("How BackCheck decides"):
+            st.markdown(pl.rule_text(rules))
+            ui.cite(rules.mcid_source)
+
+if v.status != "empty":
+    st.subheader("Pain over time")
+    range_choice = st.segmented_control("Show", list(pl.RANGES), default=pl.default_range(ov.entries),
+                                        required=True, key=f"{W}range")
+    start = pl.range_start(ov.entries, range_choice or "All")
+    shown = pl.in_range(ov.entries, start)
+    if shown.empty:
+        st.caption("No entries in this period; pick a longer one to see older entries.")
+    st.plotly_chart(pain_figure(ov, cfg, sessions, start=start, today=date.today()),
+                    config={"displayModeBar": False}, key=f"{W}chart")
+    if len(shown) > rules.chart_max_points:
+        st.caption(f"{len(shown):,} entries in this period, so each dot is one day's average.")
+    st.caption(f"Dots are your entries (shape and colour show the activity), the line is the {rules.window_days}-day "
+               "average, the shaded band around your first-week average is the range of no meaningful change, and "
+               "triangles along the bottom mark routine sessions.")
+
+    st.subheader("Pain and activities")
+    comps = ov.comparisons
+    enough = [c for c in comps if c.enough]
+    if enough:
+        for c in enough:
+            st.markdown(f"- {c.sentence()}")
+    short = [c for c in comps if not c.enough]
+    if short:
+        st.caption("Not enough days yet to compare: " + "; ".join(
+            f"{c.label} ({c.days_with} day{'s' if c.days_with != 1 else ''} with, {c.days_without} without)" for c in short) + ".")
+    st.caption(pl.comparison_note(rules))
+
+st.subheader("Routine sessions")
+summary = ov.sessions
+st.markdown(summary.sentence(lib.source_by_id[rules.sessions_goal_source].short))
+if summary.total:
+    st.plotly_chart(sessions_figure(summary), config={"displayModeBar": False}, key=f"{W}sessions_chart")
+routine_page = getattr(ui, "ROUTINE", None)
+if routine_page:
+    st.page_link(routine_page, label="Mark a session done on the routine page", icon=":material/fitness_center:")
+ui.cite(rules.sessions_goal_source)
+
+# --------------------------------------------------------------------------- tabs
+
+# keyed, so the open tab survives the reruns that uploads and buttons cause
+tab_entries, tab_function, tab_files, tab_report = st.tabs(
+    ["Entries", "Function scores", "Import / export", "Clinician report"], key=f"{W}tabs", on_change="rerun")
+
+with tab_entries:
+    if ov.entries.empty:
+        st.caption("Your entries will be listed here.")
+    else:
+        period = "all entries" if start is None else f"entries since {start:%d %b %Y}"
+        st.caption(f"{len(shown):,} {period}, newest first. Change the period above the chart.")
+        st.dataframe(pl.entries_table(shown, cfg), hide_index=True, height=300,
+                     column_config={"Pain": st.column_config.NumberColumn(format="%d")})
+
+        st.markdown("**Edit or delete an entry**")
+        days = ov.entries["recorded_at"].dt.date
+        pick_day = st.date_input("Day of the entry", value=days.max(), min_value=days.min(), max_value=max(days.max(), date.today()),
+                                 format="DD/MM/YYYY", key=f"{W}edit_day")
+        todays = ov.entries[days == pick_day]
+        if todays.empty:
+            st.caption("No entries on that day.")
+        else:
+            ids = todays["id"].tolist()
+            labels = {r["id"]: pl.entry_label(r, cfg) for r in todays.to_dict("records")}
+            # Newest first. The widget key follows the labels (a changed entry gets a fresh widget
+            # showing its new label); the picked entry itself is remembered separately.
+            options = ids[::-1]
+            wanted = st.session_state.get(f"{S}edit_selected")
+            digest = hashlib.sha1("|".join(labels[i] for i in options).encode()).hexdigest()[:10]
+            eid = st.selectbox("Entry", options, index=options.index(wanted) if wanted in options else 0,
+                               format_func=labels.__getitem__, key=f"{W}edit_pick_{pick_day}_{digest}")
+            st.session_state[f"{S}edit_selected"] = eid
+            row = todays[todays["id"] == eid].iloc[0].to_dict()
+            original = row["recorded_at"].to_pydatetime()
+            with st.form(f"{W}edit_form_{eid}_{gen('edit')}"):
+                e1, e2 = st.columns(2)
+                e_day = e1.date_input("Date", value=original.date(), max_value=date.today(), format="DD/MM/YYYY",
+                                      key=f"{W}e_day_{eid}")
+                e_time = e2.time_input("Time", value=original.time().replace(second=0, microsecond=0),
+                                       step=timedelta(minutes=1), key=f"{W}e_time_{eid}")
+                e_pain = st.slider("Pain (0-10)", 0, 10, value=int(row["pain"]), key=f"{W}e_pain_{eid}")
+                e3, e4 = st.columns(2)
+                e_act = e3.selectbox("What were you doing?", ACT_IDS,
+                                     index=ACT_IDS.index(row["activity"]) if row["activity"] in ACT_IDS else None,
+                                     format_func=cfg.activity_label.__getitem__, key=f"{W}e_act_{eid}")
+                e_loc = e4.selectbox("Where does it hurt?", LOC_IDS,
+                                     index=LOC_IDS.index(row["location"]) if row["location"] in LOC_IDS else None,
+                                     format_func=cfg.location_label.__getitem__, key=f"{W}e_loc_{eid}")
+                e_notes = st.text_area("Notes", value=row["notes"], max_chars=pl.NOTES_MAX, height=80, key=f"{W}e_notes_{eid}")
+                changed = st.form_submit_button("Save changes", icon=":material/save:")
+            if changed:
+                when = datetime.combine(e_day, e_time) if e_day and e_time else None
+                if when is not None and when == original.replace(second=0, microsecond=0):
+                    when = original  # the time was not touched: keep its seconds
+                try:
+                    entry = pl.validate_entry(cfg, when, e_pain, e_act, e_loc, e_notes)
+                    ok = store.update_pain_entry(pid, int(eid), **entry.as_row())
+                except EntryError as exc:
+                    show_problems(exc.problems)
+                except StorageError as exc:
+                    ui.show_storage_error(exc)
+                else:
+                    bump("edit")
+                    flash("success" if ok else "warning",
+                          "Changes saved." if ok else "That entry no longer exists; nothing was changed.")
+                    st.rerun()
+
+            confirm_key = f"{S}confirm_delete"
+            if st.session_state.get(confirm_key) == eid:
+                st.warning("Delete this entry? You can undo it straight afterwards.", icon=":material/delete:")
+                y, n = st.columns(2)
+                if y.button("Yes, delete it", type="primary", key=f"{W}del_yes_{eid}"):
+                    st.session_state.pop(confirm_key, None)
+                    try:
+                        gone = store.delete_pain_entry(pid, int(eid))
+                    except StorageError as exc:
+                        ui.show_storage_error(exc)
+                    else:
+                        if gone is not None:
+                            st.session_state[f"{S}undo"] = gone
+                        st.rerun()
+                if n.button("Keep it", key=f"{W}del_no_{eid}"):
+                    st.session_state.pop(confirm_key, None)
+                    st.rerun()
+            elif st.button("Delete this entry", icon=":material/delete:", key=f"{W}del_{eid}"):
+                st.session_state[confirm_key] = eid
+                st.rerun()
+
+with tab_function:
+    st.markdown(
+        f"Pick up to {cfg.max_function_activities} activities your back makes hard and rate each from 0 (cannot do it) "
+        "to 10 (as well as before the pain). Re-rate every week or two: these numbers often move before the pain does."
+    )
+    trends = ov.functions
+    if activities:
+        g = gen("rate")
+        with st.form(f"{W}rate_form_{g}"):
+            scores = {}
+            for t in trends:
+                scores[t.activity_id] = st.slider(
+                    t.name, 0, 10, value=t.latest if t.latest is not None else 5, key=f"{W}rate_{t.activity_id}_{g}",
+                    help="0 = cannot do it · 10 = as before the pain")
+            rated = st.form_submit_button("Save today's scores", type="primary", icon=":material/save:")
+        if rated:
+            try:
+                store.rate_functions(pid, {aid: pl.parse_score(s) for aid, s in scores.items()})
+            except EntryError as exc:
+                show_problems(exc.problems)
+            except StorageError as exc:
+                ui.show_storage_error(exc)
+            else:
+                bump("rate")
+                flash("success", "Function scores saved.")
+                st.rerun()
+        table = [{"Activity": t.name, "First": t.first, "Latest": t.latest, "Change": t.change,
+                  "Last rated": t.latest_at.strftime("%d %b %Y") if t.latest_at else "not yet", "Ratings": t.ratings}
+                 for t in trends]
+        st.dataframe(table, hide_index=True)
+        if ratings:
+            st.plotly_chart(function_figure(pl.ratings_frame(ratings)), config={"displayModeBar": False}, key=f"{W}fn_chart")
+    else:
+        st.info("No activities yet. Add one below, such as squatting or sitting through a working day.",
+                icon=":material/directions_run:")
+
+    if len(activities) < cfg.max_function_activities:
+        st.markdown("**Add an activity**")
+        taken = {a["name"].lower() for a in activities}
+        options = [s.label for s in cfg.function_suggestions if s.label.lower() not in taken] + [OTHER_ACTIVITY]
+        g = gen("add_fn")
+        choice = st.selectbox("Activity", options, index=None, placeholder="Choose a suggestion",
+                              format_func=lambda o: "Something else (type it)" if o == OTHER_ACTIVITY else o,
+                              key=f"{W}fn_choice_{g}")
+        own = st.text_input("Your activity", max_chars=pl.FUNCTION_NAME_MAX, key=f"{W}fn_own_{g}") if choice == OTHER_ACTIVITY else ""
+        if st.button("Add activity", icon=":material/add:", key=f"{W}fn_add_{g}"):
+            try:
+                name = pl.clean_function_name(own if choice == OTHER_ACTIVITY else choice)
+                store.add_function_activity(pid, name, cfg.max_function_activities)
+            except EntryError as exc:
+                show_problems(exc.problems, "Not added")
+            except ValueError as exc:
+                st.error(f"Not added. {exc}", icon=":material/block:")
+            except StorageError as exc:
+                ui.show_storage_error(exc)
+            else:
+                bump("add_fn")
+                flash("success", "Added. Rate it now with the slider above.")
+                st.rerun()
+    if activities:
+        with st.expander("Remove an activity"):
+            rid = st.selectbox("Activity to remove", [a["id"] for a in activities],
+                               format_func={a["id"]: a["name"] for a in activities}.__getitem__, key=f"{W}fn_remove_pick")
+            if st.checkbox("Yes, remove it and all its scores", key=f"{W}fn_remove_ok_{rid}"):
+                if st.button("Remove activity", icon=":material/delete:", key=f"{W}fn_remove_{rid}"):
+                    try:
+                        store.remove_function_activity(pid, rid)
+                    except StorageError as exc:
+                        ui.show_storage_error(exc)
+                    else:
+                        flash("success", "Activity removed.")
+                        st.rerun()
+
+with tab_files:
+    st.markdown("**Export**")
+    st.caption("A CSV file with one row per entry: recorded_at (ISO 8601), pain, activity, location, notes. "
+               "It opens in any spreadsheet and imports back into BackCheck unchanged.")
+
+    def make_csv(profile_id: int = pid) -> bytes:
+        return csvio.export_csv(store.pain_entries(profile_id))
+
+    st.download_button(f"Download CSV ({len(ov.entries):,} entries)", data=make_csv,
+                       file_name=csvio.export_filename(profile.name), mime="text/csv", on_click="ignore",
+                       icon=":material/download:", disabled=ov.entries.empty, key=f"{W}export")
+
+    st.markdown("**Import**")
+    st.caption("Use the same columns (a BackCheck export, or a spreadsheet saved as CSV; semicolons work too). "
+               "Every row is checked first; nothing is saved until you choose. Entries already in your log are "
+               "skipped, so importing the same file twice adds nothing. Row numbers count the header as row 1.")
+    g = gen("upload")
+    upload = st.file_uploader("CSV file", type=["csv", "txt"], key=f"{W}upload_{g}")
+    if upload is not None:
+        try:
+            checked = csvio.read_csv(upload.getvalue(), cfg, {Store.entry_key(r) for r in rows})
+        except csvio.CsvError as exc:
+            st.error(f"**Nothing imported.** {exc}", icon=":material/error:")
+        else:
+            new = len(checked.entries)
+            (st.warning if checked.rejected else st.info)(checked.summary(), icon=":material/fact_check:")
+            if checked.rejected:
+                st.dataframe(checked.rejected_table(), hide_index=True, height=min(300, 38 + 35 * len(checked.rejected)))
+            if new:
+                c1, c2 = st.columns(2)
+                label = (f"Import the {new} valid entr{'ies' if new != 1 else 'y'}" if checked.rejected
+                         else f"Import {new} entr{'ies' if new != 1 else 'y'}")
+                if c1.button(label, type="primary", icon=":material/upload:", key=f"{W}import_go_{g}"):
+                    try:
+                        added, skipped = store.import_pain_entries(pid, [e.as_row() for e in checked.entries])
+                    except StorageError as exc:
+                        ui.show_storage_error(exc)
+                    else:
+                        bump("upload")
+                        extra = f" {skipped} were already in your log." if skipped else ""
+                        flash("success", f"Imported {added} entr{'ies' if added != 1 else 'y'}.{extra}")
+                        st.rerun()
+                if c2.button("Import nothing", icon=":material/close:", key=f"{W}import_no_{g}"):
+                    bump("upload")
+                    flash("info", "Nothing was imported.")
+                    st.rerun()
+            else:
+                st.caption("There is nothing new to import from this file.")
+
+with tab_report:
+    st.markdown(
+        "A one-page PDF for your physiotherapist or doctor: the pain chart, the verdict and the rule behind it, "
+        "pain with and without activities, function scores, routine sessions per week, and your latest safety "
+        "check, posture quiz and form check. Your notes are not included."
+    )
+    size = st.segmented_control("Paper", ["A4", "Letter"], default="A4", required=True, key=f"{W}paper")
+
+    def make_report(profile_id: int = pid, paper: str = size or "A4") -> bytes:
+        try:
+            target = store.get_profile(profile_id) or profile
+            return report.clinician_report(lib, store, target, page_size=paper)  # type: ignore[arg-type]
+        except StorageError as exc:
+            return report.failure_pdf(str(exc))
+
+    st.download_button("Download clinician report (PDF)", data=make_report, file_name=report.report_filename(profile.name),
+                       mime="application/pdf", on_click="ignore", icon=":material/picture_as_pdf:", type="primary",
+                       key=f"{W}report")
