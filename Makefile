@@ -7,7 +7,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: run test test-fast screenshots bench
 
 run: $(VENV)/.app-installed   ## start the app at http://localhost:8501 (SQLite store under data/)
-	$(PY) -m streamlit run app.py
+	$(PY) -m backcheck.serve
 
 test: $(VENV)/.dev-installed /usr/bin/chromium   ## install everything the tests need, run the whole suite
 	$(PY) -m pytest

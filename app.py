@@ -25,14 +25,24 @@ pages = {
     ],
     "Assess": [
         st.Page(ui.QUIZ, title="Posture quiz", icon=":material/accessibility_new:"),
+        st.Page(ui.FORM, title="Form check", icon=":material/checklist:"),
     ],
     "Train": [
+        st.Page(ui.ROUTINE, title="My routine", icon=":material/event_note:"),
         st.Page(ui.LIBRARY, title="Exercise library", icon=":material/fitness_center:"),
     ],
+    "Track": [
+        st.Page(ui.PAIN, title="Pain log", icon=":material/monitoring:"),
+    ],
+    "Manage": [
+        st.Page(ui.PROFILES, title="Profiles", icon=":material/group:"),
+    ],
 }
-page = st.navigation(pages)
+# Streamlit's own sidebar menu is off (client.showSidebarNavigation = false): left on, it lists
+# the raw files of pages/ while the first run is still loading. The sidebar draws this menu.
+page = st.navigation(pages, position="hidden")
 try:
-    ui.sidebar()
+    ui.sidebar(pages)
     page.run()
 except StorageError as exc:  # a read failed mid-page: say what and what to do, never a traceback
     ui.show_storage_error(exc)

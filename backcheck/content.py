@@ -189,6 +189,285 @@ class Safety(Strict):
     flags: list[RedFlag] = Field(min_length=1)
 
 
+# --------------------------------------------------------------------------- form check faults
+
+MovementId = Literal["hinge", "squat", "handstand"]
+CheckMethod = Literal["mirror", "video", "dowel", "feel", "pain"]
+
+
+class SelfCheck(Strict):
+    """A check explained once per movement (the dowel check) that several faults use."""
+
+    method: CheckMethod
+    name: Text
+    steps: list[Text] = Field(min_length=1)
+    source: Text
+
+
+class Advice(Strict):
+    kind: Literal["professional", "pain"]  # see a professional / what to do when it hurts
+    text: Text
+    source: Text
+
+
+class Movement(Strict):
+    id: MovementId
+    name: Text
+    intro: Text
+    self_check: SelfCheck | None = None
+    advice: list[Advice] = Field(default_factory=list)
+    sources: list[Text] = Field(min_length=1)
+
+
+class FaultGroup(Strict):
+    id: Slug
+    name: Text
+    explanation: Text  # what the faults in this group have in common
+    focus: Text  # what to work on
+
+
+class Fault(Strict):
+    id: Slug  # unique across all movements
+    movement: MovementId
+    name: Text
+    check_with: CheckMethod
+    how_to_check: Text
+    why: Text  # why it loads the back, one or two sentences
+    cue: Text
+    drills: list[Slug] = Field(min_length=1)  # exercise ids
+    group: Slug
+    source: Text
+
+
+class FaultBook(Strict):
+    """content/faults.yaml. Iterating over it (or ``.faults``) gives the faults in order."""
+
+    intro: Text
+    all_clear: Text
+    methods: dict[CheckMethod, Text]
+    movements: list[Movement] = Field(min_length=1)
+    groups: list[FaultGroup] = Field(min_length=1)
+    faults: list[Fault] = Field(min_length=1)
+
+    def __iter__(self):  # type: ignore[override]  # so `for f in lib.faults` yields faults
+        return iter(self.faults)
+
+    def __len__(self) -> int:
+        return len(self.faults)
+
+    @cached_property
+    def movement_by_id(self) -> dict[str, Movement]:
+        return {m.id: m for m in self.movements}
+
+    @cached_property
+    def group_by_id(self) -> dict[str, FaultGroup]:
+        return {g.id: g for g in self.groups}
+
+    def for_movement(self, movement: str) -> list[Fault]:
+        return [f for f in self.faults if f.movement == movement]
+
+
+# --------------------------------------------------------------------------- pain log
+
+
+class Choice(Strict):
+    id: Slug
+    label: Text
+
+
+class FunctionSuggestion(Strict):
+    label: Text
+    source: Text
+
+
+class PainRules(Strict):
+    """The numbers behind the pain log's verdicts (see content/painlog.yaml)."""
+
+    baseline_days: int = Field(ge=3, le=28)
+    window_days: int = Field(ge=3, le=28)
+    min_days_per_window: int = Field(ge=1, le=28)
+    mcid_points: float = Field(gt=0, le=10)
+    mcid_percent: float = Field(gt=0, lt=100)
+    mcid_source: Text
+    min_days_each: int = Field(ge=1, le=60)
+    sessions_goal: int = Field(ge=1, le=14)
+    sessions_goal_source: Text
+    chart_max_points: int = Field(ge=100, le=100_000)
+
+    @model_validator(mode="after")
+    def _min_days_fit(self) -> "PainRules":
+        if self.min_days_per_window > min(self.baseline_days, self.window_days):
+            raise ValueError("min_days_per_window cannot exceed baseline_days or window_days")
+        return self
+
+
+class PainLogContent(Strict):
+    activities: list[Choice] = Field(min_length=1)
+    locations: list[Choice] = Field(min_length=1)
+    function_suggestions: list[FunctionSuggestion] = Field(default_factory=list)
+    max_function_activities: int = Field(ge=1, le=10)
+    rules: PainRules
+
+    @cached_property
+    def activity_label(self) -> dict[str, str]:
+        return {c.id: c.label for c in self.activities}
+
+    @cached_property
+    def location_label(self) -> dict[str, str]:
+        return {c.id: c.label for c in self.locations}
+
+
+# --------------------------------------------------------------------------- routine rules (routine screen)
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+BlockId = Literal["warmup", "main", "stretch"]
+
+
+class RoutineSessionRules(Strict):
+    minutes_min: int = Field(ge=5, le=120)
+    minutes_max: int = Field(ge=5, le=180)
+    minutes_default: int = Field(ge=5, le=180)
+    minutes_step: int = Field(ge=1, le=30)
+    warmup_min_minutes: float = Field(gt=0, le=30)
+    stretch_min_minutes: float = Field(gt=0, le=30)
+    breaths_per_stretch: int = Field(ge=1, le=30)
+    sessions_per_week_min: int = Field(ge=1, le=7)
+    full_blocks_from_minutes: int = Field(ge=5, le=120)
+    short_block_minutes: float = Field(gt=0, le=30)
+    key_cues: int = Field(ge=1, le=10)
+    source: Text
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "RoutineSessionRules":
+        if not self.minutes_min <= self.minutes_default <= self.minutes_max:
+            raise ValueError("minutes_default must lie between minutes_min and minutes_max")
+        if self.warmup_min_minutes + self.stretch_min_minutes >= self.full_blocks_from_minutes:
+            raise ValueError("full_blocks_from_minutes must leave room for main work after the warm-up and stretch minimums")
+        if 2 * self.short_block_minutes >= self.minutes_min:
+            raise ValueError("two short blocks must leave room for main work within minutes_min")
+        return self
+
+
+class RoutineTiming(Strict):
+    seconds_per_rep: dict[Kind, float]
+    seconds_per_breath: float = Field(gt=0, le=30)
+    rest_between_sets_seconds: int = Field(ge=0, le=300)
+    switch_sides_seconds: int = Field(ge=0, le=60)
+    setup_seconds: int = Field(ge=0, le=120)
+    round_up_to_minutes: float = Field(gt=0, le=5)
+
+    @field_validator("seconds_per_rep")
+    @classmethod
+    def _every_kind(cls, v: dict[str, float]) -> dict[str, float]:
+        missing = {"strengthen", "stretch", "mobility", "control"} - set(v)
+        if missing:
+            raise ValueError(f"seconds_per_rep needs a value for every kind; missing: {', '.join(sorted(missing))}")
+        if any(not 0 < x <= 30 for x in v.values()):
+            raise ValueError("seconds_per_rep values must be above 0 and at most 30")
+        return v
+
+
+class RoutineBlock(Strict):
+    title: Text
+    intro: Text
+    source: Text
+
+
+class RoutineStep(Strict):
+    """One step of the base sequence; the first allowed exercise is used, the rest are fallbacks."""
+
+    id: Slug
+    name: Text
+    why: Text
+    exercises: list[Slug] = Field(min_length=1)
+    source: Text
+
+
+class RoutineItemRule(Strict):
+    """An exercise a rule puts in the session, with why."""
+
+    exercise: Slug
+    why: Text
+    source: Text
+
+
+class RoutineGoal(Strict):
+    id: Slug
+    label: Text
+    summary: Text
+    warmup: list[RoutineItemRule] = Field(default_factory=list)
+    main: list[RoutineItemRule] = Field(default_factory=list)
+    stretch: list[RoutineItemRule] = Field(default_factory=list)
+
+
+class PainfulDay(Strict):
+    threshold: int = Field(ge=1, le=10)
+    threshold_text: Text
+    message: Text
+    left_out_reason: Text
+    severe_from: int = Field(ge=1, le=10)
+    severe_message: Text
+    warmup: list[RoutineItemRule] = Field(default_factory=list)
+    main: list[RoutineItemRule] = Field(min_length=1)
+    max_stretches: int = Field(ge=0, le=10)
+    block_intros: dict[BlockId, Text] = Field(default_factory=dict)  # replace the usual intros on a painful day
+    source: Text
+
+    @model_validator(mode="after")
+    def _severe_above(self) -> "PainfulDay":
+        if self.severe_from < self.threshold:
+            raise ValueError("severe_from must not be below threshold")
+        return self
+
+
+class RoutineCalendar(Strict):
+    weekdays_default: list[Weekday] = Field(min_length=1)
+    weeks_default: int = Field(ge=1, le=52)
+    weeks_max: int = Field(ge=1, le=52)
+    time_default: Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+    reminder_minutes: int = Field(ge=0, le=24 * 60)
+
+
+class RoutineMessages(Strict):
+    conflicting: Text
+    no_pattern: Text
+    short_session: Text
+    left_out_time: Text
+    left_out_equipment: Text
+    left_out_avoid: Text
+    left_out_stretch_clash: Text
+    professional: Text
+
+
+class RoutineRules(Strict):
+    """content/routine_rules.yaml: how a session is put together and timed."""
+
+    session: RoutineSessionRules
+    timing: RoutineTiming
+    blocks: dict[BlockId, RoutineBlock]
+    base_sequence: list[RoutineStep] = Field(min_length=1)
+    warmup_exercises: list[Slug] = Field(default_factory=list)
+    goals: list[RoutineGoal] = Field(min_length=1)
+    general_warmup: list[RoutineItemRule] = Field(min_length=1)
+    general_stretch: list[RoutineItemRule] = Field(min_length=1)
+    muscle_groups: dict[Slug, list[Slug]] = Field(default_factory=dict)
+    painful_day: PainfulDay
+    calendar: RoutineCalendar
+    messages: RoutineMessages
+
+    @field_validator("blocks")
+    @classmethod
+    def _all_blocks(cls, v: dict[str, RoutineBlock]) -> dict[str, RoutineBlock]:
+        missing = {"warmup", "main", "stretch"} - set(v)
+        if missing:
+            raise ValueError(f"blocks needs warmup, main and stretch; missing: {', '.join(sorted(missing))}")
+        return v
+
+    @cached_property
+    def goal_by_id(self) -> dict[str, RoutineGoal]:
+        return {g.id: g for g in self.goals}
+
+
 # --------------------------------------------------------------------------- library
 
 
@@ -201,6 +480,9 @@ class Library(Strict):
     patterns: list[Pattern]
     quiz: Quiz
     safety: Safety
+    painlog: PainLogContent  # pain log: activities, locations, verdict rules
+    faults: FaultBook  # form check: iterate it for the faults; see fault_by_id
+    routine: RoutineRules  # my routine: base sequence, goals, timing, painful-day rule
 
     @cached_property
     def source_by_id(self) -> dict[str, Source]:
@@ -213,6 +495,10 @@ class Library(Strict):
     @cached_property
     def pattern_by_id(self) -> dict[str, Pattern]:
         return {p.id: p for p in self.patterns}
+
+    @cached_property
+    def fault_by_id(self) -> dict[str, Fault]:
+        return {f.id: f for f in self.faults.faults}
 
     @cached_property
     def muscle_label(self) -> dict[str, str]:
@@ -236,6 +522,9 @@ FILES: dict[str, tuple[str, Any, str | None]] = {
     "patterns.yaml": ("patterns", Pattern, "patterns"),
     "quiz.yaml": ("quiz", Quiz, None),
     "safety.yaml": ("safety", Safety, None),
+    "painlog.yaml": ("painlog", PainLogContent, None),
+    "faults.yaml": ("faults", FaultBook, None),
+    "routine_rules.yaml": ("routine", RoutineRules, None),
 }
 
 
@@ -356,6 +645,88 @@ def _cross_check(lib: Library) -> None:
     _check_unique("safety.yaml", [f.id for f in lib.safety.flags])
     for f in lib.safety.flags:
         need(f.source in sources, f"safety.yaml: item '{f.id}', field 'source': unknown source '{f.source}'.")
+    # form check (faults.yaml)
+    book = lib.faults
+    _check_unique("faults.yaml", [m.id for m in book.movements])
+    _check_unique("faults.yaml", [g.id for g in book.groups])
+    _check_unique("faults.yaml", [f.id for f in book.faults])
+    for m in book.movements:
+        where = f"faults.yaml: movement '{m.id}'"
+        for s in m.sources:
+            need(s in sources, f"{where}, field 'sources': unknown source '{s}' (not in sources.yaml).")
+        for a in m.advice:
+            need(a.source in sources, f"{where}, field 'advice': unknown source '{a.source}' (not in sources.yaml).")
+        if m.self_check is not None:
+            need(m.self_check.source in sources, f"{where}, field 'self_check.source': unknown source '{m.self_check.source}'.")
+    used_groups: set[str] = set()
+    for f in book.faults:
+        where = f"faults.yaml: item '{f.id}'"
+        movement = book.movement_by_id.get(f.movement)
+        need(movement is not None, f"{where}, field 'movement': movement '{f.movement}' is not described under 'movements'.")
+        need(f.source in sources, f"{where}, field 'source': unknown source '{f.source}' (not in sources.yaml).")
+        need(f.group in book.group_by_id, f"{where}, field 'group': unknown group '{f.group}' (not under 'groups').")
+        need(f.check_with in book.methods, f"{where}, field 'check_with': no label for '{f.check_with}' under 'methods'.")
+        for ex_id in f.drills:
+            need(ex_id in exercises, f"{where}, field 'drills': unknown exercise id '{ex_id}' (not in exercises.yaml).")
+        if f.check_with == "dowel":
+            need(movement.self_check is not None and movement.self_check.method == "dowel",
+                 f"{where}, field 'check_with': uses the dowel check, but movement '{f.movement}' does not explain one "
+                 "(add a 'self_check' with method 'dowel').")
+        used_groups.add(f.group)
+    for g in book.groups:
+        need(g.id in used_groups, f"faults.yaml: group '{g.id}': no fault belongs to it (remove it or fix a fault's 'group').")
+
+    # pain log (painlog.yaml)
+    pl = lib.painlog
+    _check_unique("painlog.yaml", [c.id for c in pl.activities])
+    _check_unique("painlog.yaml", [c.id for c in pl.locations])
+    for i, sug in enumerate(pl.function_suggestions, start=1):
+        need(sug.source in sources, f"painlog.yaml: function_suggestions item #{i}, field 'source': unknown source '{sug.source}'.")
+    for field in ("mcid_source", "sessions_goal_source"):
+        value = getattr(pl.rules, field)
+        need(value in sources, f"painlog.yaml: field 'rules.{field}': unknown source '{value}' (not in sources.yaml).")
+
+    # my routine (routine_rules.yaml): every exercise, muscle and source it names must exist
+    rr = lib.routine
+    rr_file = "routine_rules.yaml"
+    _check_unique(rr_file, [st.id for st in rr.base_sequence])
+    _check_unique(rr_file, [g.id for g in rr.goals])
+    need(rr.session.source in sources, f"{rr_file}: field 'session.source': unknown source '{rr.session.source}'.")
+    need(rr.painful_day.source in sources, f"{rr_file}: field 'painful_day.source': unknown source '{rr.painful_day.source}'.")
+    for block_id, block in rr.blocks.items():
+        need(block.source in sources, f"{rr_file}: field 'blocks.{block_id}.source': unknown source '{block.source}'.")
+
+    def rr_item(where: str, ex_id: str, source: str | None = None) -> None:
+        need(ex_id in exercises, f"{rr_file}: {where}: unknown exercise id '{ex_id}' (not in exercises.yaml).")
+        if source is not None:
+            need(source in sources, f"{rr_file}: {where}: unknown source '{source}' (not in sources.yaml).")
+
+    for st in rr.base_sequence:
+        need(st.source in sources, f"{rr_file}: item '{st.id}', field 'source': unknown source '{st.source}'.")
+        for ex_id in st.exercises:
+            rr_item(f"item '{st.id}', field 'exercises'", ex_id)
+    for ex_id in rr.warmup_exercises:
+        rr_item("field 'warmup_exercises'", ex_id)
+    for g in rr.goals:
+        for block_id in ("warmup", "main", "stretch"):
+            for it in getattr(g, block_id):
+                rr_item(f"goal '{g.id}', field '{block_id}'", it.exercise, it.source)
+    for field_name in ("general_warmup", "general_stretch"):
+        for it in getattr(rr, field_name):
+            rr_item(f"field '{field_name}'", it.exercise, it.source)
+    for field_name in ("warmup", "main"):
+        for it in getattr(rr.painful_day, field_name):
+            rr_item(f"field 'painful_day.{field_name}'", it.exercise, it.source)
+            ex = lib.exercise_by_id[it.exercise]
+            need(not ex.equipment, f"{rr_file}: field 'painful_day.{field_name}': exercise '{it.exercise}' needs "
+                                   "equipment; the gentle session must work with none.")
+    for it in rr.general_stretch:
+        need(lib.exercise_by_id[it.exercise].kind == "stretch",
+             f"{rr_file}: field 'general_stretch': exercise '{it.exercise}' is not a stretch.")
+    for umbrella, parts in rr.muscle_groups.items():
+        need(umbrella in muscles, f"{rr_file}: field 'muscle_groups': unknown muscle '{umbrella}'.")
+        for m in parts:
+            need(m in muscles, f"{rr_file}: field 'muscle_groups.{umbrella}': unknown muscle '{m}'.")
 
 
 def load_library(content_dir: Path | str = CONTENT_DIR) -> Library:

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -133,10 +134,26 @@ meta = Table(
     Column("value", String(200), nullable=False),
 )
 
+# Indexes for the pain-log screen's reads (a profile's rows in time order); added in schema 2.
+ix_pain_entries_when = Index("ix_pain_entries_profile_recorded", pain_entries.c.profile_id, pain_entries.c.recorded_at)
+ix_routine_sessions_when = Index("ix_routine_sessions_profile_done", routine_sessions.c.profile_id, routine_sessions.c.done_at)
+ix_function_ratings_activity = Index("ix_function_ratings_activity", function_ratings.c.activity_id)
+
+
+def _v2_time_indexes(conn: Connection) -> None:
+    """Schema 2: indexes so long pain logs (tens of thousands of entries) read fast."""
+    for index in (ix_pain_entries_when, ix_routine_sessions_when, ix_function_ratings_activity):
+        index.create(conn, checkfirst=True)
+
+
 # Forward migrations: MIGRATIONS[n] takes a store at version n-1 to version n.
 # A new store is created at SCHEMA_VERSION directly from the table definitions above.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
-SCHEMA_VERSION = 1
+# Each migration runs in its own transaction together with the version bump, so a
+# failing migration leaves the database at the last good version (and a .bak copy).
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    2: _v2_time_indexes,
+}
+SCHEMA_VERSION = 2
 
 
 def database_url() -> str:
@@ -196,12 +213,20 @@ class Store:
 
             @event.listens_for(engine, "connect")
             def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+                # Python's sqlite3 opens transactions only before INSERT/UPDATE/DELETE, so a
+                # failing migration's CREATE/ALTER would stay behind. Hand transaction
+                # control to SQLAlchemy (the "begin" hook below) so DDL rolls back too.
+                dbapi_conn.isolation_level = None
                 cur = dbapi_conn.cursor()
                 cur.execute("PRAGMA foreign_keys=ON")
                 cur.execute("PRAGMA busy_timeout=15000")
                 if db_path and db_path != ":memory:":
                     cur.execute("PRAGMA journal_mode=WAL")
                 cur.close()
+
+            @event.listens_for(engine, "begin")
+            def _begin(conn: Connection) -> None:
+                conn.exec_driver_sql("BEGIN")
 
             return engine
         return create_engine(url, pool_pre_ping=True)
@@ -364,9 +389,258 @@ class Store:
 
     # ------------------------------------------------------------------ form checks (form check screen)
 
-    # ------------------------------------------------------------------ routine sessions (routine screen)
+    # A form check stores ``faults`` as {movement id: [ticked fault ids]}. Only the
+    # movements the person checked are keys; an empty list means "checked, no fault
+    # found", a missing movement means "skipped this time". Use
+    # backcheck.form_check.ticked_ids(check) for the flat list of ticked ids; the
+    # page validates ids against the content (backcheck.form_check.clean_check) first.
 
-    # ------------------------------------------------------------------ pain log, function scores, demo (pain log screen)
+    def save_form_check(self, profile_id: int, faults: dict[str, list[str]],
+                        taken_at: datetime | None = None) -> int:
+        if not isinstance(faults, dict) or not all(
+            isinstance(k, str) and isinstance(v, (list, tuple)) and all(isinstance(i, str) for i in v)
+            for k, v in faults.items()
+        ):
+            raise ValueError("A form check must map each checked movement to a list of fault ids. Nothing was saved.")
+        if not faults:
+            raise ValueError("Check at least one movement before saving. Nothing was saved.")
+        clean = {k: list(dict.fromkeys(v)) for k, v in faults.items()}
+        with self._tx("save the form check") as conn:
+            return conn.execute(insert(form_checks).values(
+                profile_id=profile_id, taken_at=taken_at or datetime.now(), faults=clean,
+            )).inserted_primary_key[0]
+
+    def form_check_history(self, profile_id: int) -> list[dict]:
+        """The profile's form checks, newest first (id, profile_id, taken_at, faults)."""
+        return self._all(form_checks, profile_id, "read the form checks")
+
+    def latest_form_check(self, profile_id: int) -> dict | None:
+        return self._latest(form_checks, profile_id, "read the form check")
+
+    # ------------------------------------------------------------------ routine sessions
+    # Written by the routine screen ("Mark today's session done"); read by the pain log
+    # (chart marks, sessions per week), the clinician report and Home.
+
+    def save_routine_session(self, profile_id: int, minutes: int, inputs: dict,
+                             done_at: datetime | None = None) -> int:
+        """Record one routine session done; ``inputs`` is whatever the routine was built from."""
+        with self._tx("save the routine session") as conn:
+            return conn.execute(insert(routine_sessions).values(
+                profile_id=profile_id, done_at=done_at or datetime.now(), minutes=int(minutes), inputs=dict(inputs),
+            )).inserted_primary_key[0]
+
+    def routine_sessions(self, profile_id: int) -> list[dict]:
+        """The profile's routine sessions, newest first (id, profile_id, done_at, minutes, inputs)."""
+        query = (select(routine_sessions).where(routine_sessions.c.profile_id == profile_id)
+                 .order_by(routine_sessions.c.done_at.desc(), routine_sessions.c.id.desc()))
+        with self._tx("read the routine sessions") as conn:
+            return [dict(r) for r in conn.execute(query).mappings().all()]
+
+    def delete_routine_session(self, profile_id: int, session_id: int) -> bool:
+        with self._tx("delete the routine session") as conn:
+            return conn.execute(delete(routine_sessions).where(
+                routine_sessions.c.profile_id == profile_id, routine_sessions.c.id == session_id)).rowcount > 0
+
+    # ------------------------------------------------------------------ pain log, function scores, demo
+
+    # Pain entries: the values arrive already checked (backcheck.painlog.validate_entry).
+
+    @staticmethod
+    def _entry_values(recorded_at: datetime, pain: int, activity: str, location: str, notes: str) -> dict:
+        return {"recorded_at": recorded_at, "pain": int(pain), "activity": activity, "location": location,
+                "notes": notes or ""}
+
+    def add_pain_entry(self, profile_id: int, recorded_at: datetime, pain: int, activity: str, location: str,
+                       notes: str = "") -> int:
+        with self._tx("save the pain entry") as conn:
+            return conn.execute(insert(pain_entries).values(
+                profile_id=profile_id, created_at=datetime.now(),
+                **self._entry_values(recorded_at, pain, activity, location, notes),
+            )).inserted_primary_key[0]
+
+    def update_pain_entry(self, profile_id: int, entry_id: int, recorded_at: datetime, pain: int, activity: str,
+                          location: str, notes: str = "") -> bool:
+        """Change an entry; False if it does not exist (any more) for this profile."""
+        with self._tx("save the changed entry") as conn:
+            return conn.execute(update(pain_entries).where(
+                pain_entries.c.profile_id == profile_id, pain_entries.c.id == entry_id,
+            ).values(**self._entry_values(recorded_at, pain, activity, location, notes))).rowcount > 0
+
+    def delete_pain_entry(self, profile_id: int, entry_id: int) -> dict | None:
+        """Delete an entry and return it (so the page can offer undo); None if it was not there."""
+        where = (pain_entries.c.profile_id == profile_id, pain_entries.c.id == entry_id)
+        with self._tx("delete the entry") as conn:
+            row = conn.execute(select(pain_entries).where(*where)).mappings().first()
+            if row is None:
+                return None
+            conn.execute(delete(pain_entries).where(*where))
+        return dict(row)
+
+    def restore_pain_entry(self, row: dict) -> int:
+        """Put back an entry returned by delete_pain_entry (same id when it is still free)."""
+        values = {k: row[k] for k in ("profile_id", "recorded_at", "pain", "activity", "location", "notes", "created_at")}
+        with self._tx("undo the delete") as conn:
+            taken = conn.execute(select(pain_entries.c.id).where(pain_entries.c.id == row["id"])).first()
+            if not taken:
+                values["id"] = row["id"]
+            return conn.execute(insert(pain_entries).values(**values)).inserted_primary_key[0]
+
+    def pain_entries(self, profile_id: int) -> list[dict]:
+        """The profile's pain entries, oldest first."""
+        query = (select(pain_entries.c.id, pain_entries.c.recorded_at, pain_entries.c.pain, pain_entries.c.activity,
+                        pain_entries.c.location, pain_entries.c.notes)
+                 .where(pain_entries.c.profile_id == profile_id)
+                 .order_by(pain_entries.c.recorded_at, pain_entries.c.id))
+        with self._tx("read the pain log") as conn:
+            return [dict(r) for r in conn.execute(query).mappings().all()]
+
+    def latest_pain_entry(self, profile_id: int) -> dict | None:
+        query = (select(pain_entries).where(pain_entries.c.profile_id == profile_id)
+                 .order_by(pain_entries.c.recorded_at.desc(), pain_entries.c.id.desc()).limit(1))
+        with self._tx("read the pain log") as conn:
+            row = conn.execute(query).mappings().first()
+        return dict(row) if row else None
+
+    @staticmethod
+    def entry_key(row: dict) -> tuple:
+        """What makes two entries the same entry (for duplicate-free imports)."""
+        return (row["recorded_at"], int(row["pain"]), row["activity"], row["location"], row.get("notes") or "")
+
+    def import_pain_entries(self, profile_id: int, rows: list[dict]) -> tuple[int, int]:
+        """Add checked entries in one transaction, skipping any already in the log.
+
+        Returns (added, skipped as duplicates). Either every new row is written or none is.
+        """
+        with self._tx("import the entries") as conn:
+            existing = {self.entry_key(dict(r)) for r in conn.execute(
+                select(pain_entries.c.recorded_at, pain_entries.c.pain, pain_entries.c.activity,
+                       pain_entries.c.location, pain_entries.c.notes).where(pain_entries.c.profile_id == profile_id)
+            ).mappings()}
+            now = datetime.now()
+            new: list[dict] = []
+            for row in rows:
+                key = self.entry_key(row)
+                if key in existing:
+                    continue
+                existing.add(key)
+                new.append({"profile_id": profile_id, "created_at": now,
+                            **self._entry_values(row["recorded_at"], row["pain"], row["activity"],
+                                                 row["location"], row.get("notes") or "")})
+            if new:
+                conn.execute(insert(pain_entries), new)
+        return len(new), len(rows) - len(new)
+
+    # Function scores: up to a few activities per profile, each re-rated 0-10 over time.
+
+    def function_activities(self, profile_id: int) -> list[dict]:
+        query = (select(function_activities).where(function_activities.c.profile_id == profile_id)
+                 .order_by(function_activities.c.id))
+        with self._tx("read the function scores") as conn:
+            return [dict(r) for r in conn.execute(query).mappings().all()]
+
+    def add_function_activity(self, profile_id: int, name: str, limit: int) -> int:
+        """Add a named activity (already cleaned); ValueError if the profile has `limit` or it exists."""
+        with self._tx("add the activity") as conn:
+            names = [r[0] for r in conn.execute(select(function_activities.c.name)
+                                                 .where(function_activities.c.profile_id == profile_id))]
+            if len(names) >= limit:
+                raise ValueError(f"You can follow at most {limit} activities. Remove one before adding another.")
+            if name.lower() in {n.lower() for n in names}:
+                raise ValueError(f"'{name}' is already on your list.")
+            return conn.execute(insert(function_activities).values(
+                profile_id=profile_id, name=name, created_at=datetime.now())).inserted_primary_key[0]
+
+    def remove_function_activity(self, profile_id: int, activity_id: int) -> None:
+        """Remove an activity and all its ratings."""
+        with self._tx("remove the activity") as conn:
+            conn.execute(delete(function_ratings).where(function_ratings.c.profile_id == profile_id,
+                                                        function_ratings.c.activity_id == activity_id))
+            conn.execute(delete(function_activities).where(function_activities.c.profile_id == profile_id,
+                                                           function_activities.c.id == activity_id))
+
+    def rate_functions(self, profile_id: int, scores: dict[int, int], rated_at: datetime | None = None) -> None:
+        """Save one rating per activity id (0-10), all at the same moment, in one transaction."""
+        when = rated_at or datetime.now()
+        with self._tx("save the function scores") as conn:
+            owned = {r[0] for r in conn.execute(select(function_activities.c.id)
+                                                .where(function_activities.c.profile_id == profile_id))}
+            rows = [{"profile_id": profile_id, "activity_id": aid, "rated_at": when, "score": int(score)}
+                    for aid, score in scores.items() if aid in owned]
+            if rows:
+                conn.execute(insert(function_ratings), rows)
+
+    def function_ratings(self, profile_id: int) -> list[dict]:
+        """Every rating with its activity name, oldest first (activity_id, name, rated_at, score)."""
+        query = (select(function_ratings.c.id, function_ratings.c.activity_id, function_activities.c.name,
+                        function_ratings.c.rated_at, function_ratings.c.score)
+                 .join(function_activities, function_activities.c.id == function_ratings.c.activity_id)
+                 .where(function_ratings.c.profile_id == profile_id)
+                 .order_by(function_ratings.c.rated_at, function_ratings.c.id))
+        with self._tx("read the function scores") as conn:
+            return [dict(r) for r in conn.execute(query).mappings().all()]
+
+    # Profiles page and demo patient.
+
+    def profile_counts(self) -> dict[int, dict[str, int]]:
+        """Per profile id: how many pain entries, routine sessions and quiz results it holds."""
+        out: dict[int, dict[str, int]] = {}
+        with self._tx("read the profiles") as conn:
+            for key, table in (("entries", pain_entries), ("sessions", routine_sessions), ("quizzes", quiz_results)):
+                for pid, n in conn.execute(select(table.c.profile_id, func.count()).group_by(table.c.profile_id)):
+                    out.setdefault(pid, {"entries": 0, "sessions": 0, "quizzes": 0})[key] = n
+        return out
+
+    def create_demo_profile(self, name: str, data: dict) -> Profile:
+        """Create a demo profile with all its data in one transaction (all or nothing).
+
+        ``data`` (see backcheck.demo.demo_data) has lists under "pain_entries",
+        "routine_sessions", "function_activities" (name, created_at, ratings), "safety_checks",
+        "quiz_results" and "form_checks", each row without profile_id.
+        """
+        cleaned = self.clean_profile_name(name)
+        now = datetime.now()
+        with self._tx("load the demo patient") as conn:
+            self._check_name_free(conn, cleaned)
+            pid = conn.execute(insert(profiles).values(name=cleaned, is_demo=True, created_at=now)).inserted_primary_key[0]
+            own = {"profile_id": pid}
+            if data.get("pain_entries"):
+                conn.execute(insert(pain_entries), [{**own, "created_at": now, **self._entry_values(
+                    r["recorded_at"], r["pain"], r["activity"], r["location"], r.get("notes", ""))}
+                    for r in data["pain_entries"]])
+            if data.get("routine_sessions"):
+                conn.execute(insert(routine_sessions), [{**own, **r} for r in data["routine_sessions"]])
+            for act in data.get("function_activities", []):
+                aid = conn.execute(insert(function_activities).values(
+                    **own, name=act["name"], created_at=act["created_at"])).inserted_primary_key[0]
+                if act.get("ratings"):
+                    conn.execute(insert(function_ratings), [{**own, "activity_id": aid, **r} for r in act["ratings"]])
+            for r in data.get("safety_checks", []):
+                conn.execute(insert(safety_checks).values(**own, **r))
+            for r in data.get("quiz_results", []):
+                conn.execute(insert(quiz_results).values(**own, **r))
+            for r in data.get("form_checks", []):
+                conn.execute(insert(form_checks).values(**own, **r))
+        profile = self.get_profile(pid)
+        assert profile is not None
+        return profile
+
+    def remove_demo_profiles(self) -> int:
+        """Delete every demo profile and its data (other profiles untouched). Returns how many.
+
+        If only demo profiles existed, a fresh default profile takes their place.
+        """
+        with self._tx("remove the demo patient") as conn:
+            ids = [r[0] for r in conn.execute(select(profiles.c.id).where(profiles.c.is_demo.is_(True)))]
+            if not ids:
+                return 0
+            for table in (function_ratings, function_activities, pain_entries, routine_sessions,
+                          form_checks, quiz_results, safety_checks):
+                conn.execute(delete(table).where(table.c.profile_id.in_(ids)))
+            conn.execute(delete(profiles).where(profiles.c.id.in_(ids)))
+            if conn.execute(select(func.count()).select_from(profiles)).scalar_one() == 0:
+                conn.execute(insert(profiles).values(name=DEFAULT_PROFILE, is_demo=False, created_at=datetime.now()))
+        return len(ids)
+
 
     # ------------------------------------------------------------------ helpers
 

@@ -21,7 +21,11 @@ ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
 HOME = "pages/home.py"
 SAFETY = "pages/safety.py"
 QUIZ = "pages/posture_quiz.py"
+FORM = "pages/form_check.py"
+ROUTINE = "pages/routine.py"
 LIBRARY = "pages/library.py"
+PAIN = "pages/pain_log.py"
+PROFILES = "pages/profiles.py"
 
 KIND_LABEL = {"strengthen": "Strengthen", "stretch": "Stretch", "mobility": "Mobility", "control": "Control drill"}
 
@@ -78,12 +82,19 @@ def profile_label(p: Profile) -> str:
     return f"{p.name} (demo)" if p.is_demo else p.name
 
 
-def sidebar() -> None:
+def sidebar(sections: dict[str, list]) -> None:
+    """The shared sidebar: our page menu, the active profile and the disclaimer."""
     profiles = store().list_profiles()
     current = active_profile()
     ids = [p.id for p in profiles]
     labels = {p.id: profile_label(p) for p in profiles}
     with st.sidebar:
+        with st.container(key="bc_nav"):
+            for section, section_pages in sections.items():
+                st.caption(section)
+                for pg in section_pages:
+                    st.page_link(pg)
+        st.divider()
         chosen = st.selectbox(
             "Active profile",
             ids,
@@ -99,7 +110,16 @@ def sidebar() -> None:
             "BackCheck is a self-assessment aid, not a diagnosis. It does not replace a doctor or "
             "physiotherapist; if something feels wrong, get checked."
         )
+        if current.is_demo:
+            st.caption("This is the demo patient: made-up data. Remove it on the Profiles page.")
         st.page_link(SAFETY, label="Red-flag safety check", icon=":material/health_and_safety:")
+
+
+def demo_banner(profile: Profile) -> None:
+    """Say plainly that a demo profile's data is made up (pages call this under their title)."""
+    if profile.is_demo:
+        st.info("**Demo patient.** Everything on this profile is made-up example data. "
+                "Switch profile in the sidebar, or remove the demo on the Profiles page.", icon=":material/science:")
 
 
 def fmt_when(when: datetime | None) -> str:

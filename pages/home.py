@@ -1,8 +1,12 @@
 """Home: what BackCheck does and the profile's next step."""
 
+from datetime import date
+
 import streamlit as st
 
 from backcheck import ui
+from backcheck.form_check import describe as describe_form_check
+from backcheck.routine import sessions_this_week
 
 profile = ui.active_profile()
 store = ui.store()
@@ -35,13 +39,36 @@ else:
     found = ", ".join(names) if names else "no clear pattern"
     quiz_status = f"Done on {ui.fmt_when(quiz['taken_at'])}: {found}."
 
+form = store.latest_form_check(profile.id)
+form_status = "Not done yet." if form is None else (
+    f"Done on {ui.fmt_when(form['taken_at'])}: {describe_form_check(ui.library(), form)}.")
+
+routine_sessions = store.routine_sessions(profile.id)
+if not routine_sessions:
+    routine_status = "No session marked done yet."
+else:
+    week = sessions_this_week([r["done_at"] for r in routine_sessions], date.today())
+    routine_status = (f"Last session {ui.fmt_when(routine_sessions[0]['done_at'])}; {week} this week "
+                      f"(aim for at least {ui.library().routine.session.sessions_per_week_min}).")
+
+pain_latest = store.latest_pain_entry(profile.id)
+pain_status = "No entries yet." if pain_latest is None else (
+    f"Latest entry: pain {pain_latest['pain']}/10 on {ui.fmt_when(pain_latest['recorded_at'])} · "
+    f"{ui.library().painlog.activity_label.get(pain_latest['activity'], pain_latest['activity'])}.")
+
 steps = [
     ("1. Safety check", "A minute of yes/no questions about signs that need a doctor.", ui.SAFETY,
      progress["safety"] is not None and safety["level"] == "clear", safety_status),
     ("2. Posture quiz", "Eleven questions in front of a mirror or on the floor.", ui.QUIZ,
      progress["quiz"] is not None, quiz_status),
-    ("3. Exercise library", "Every exercise from the articles, with cues, doses and sources.", ui.LIBRARY,
+    ("3. Form check", "Tick the hip-hinge, squat and handstand faults you notice.", ui.FORM,
+     progress["form"] is not None, form_status),
+    ("4. My routine", "A session built from your answers, goal and time — printable and shareable.", ui.ROUTINE,
+     progress["session"] is not None, routine_status),
+    ("5. Exercise library", "Every exercise from the articles, with cues, doses and sources.", ui.LIBRARY,
      None, "Browse any time."),
+    ("6. Pain log", "Log pain in a few taps and see whether it is really changing.", ui.PAIN,
+     True if pain_latest else None, pain_status),
 ]
 
 st.subheader(f"Your steps, {profile.name}")

@@ -56,7 +56,7 @@ class Server:
         self.log = tmp / "streamlit.log"
         full_env = {**os.environ, "BACKCHECK_DB_PATH": str(self.db), **(env or {})}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port)],
+            [sys.executable, "-m", "backcheck.serve", "--server.port", str(self.port)],
             cwd=ROOT, env=full_env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60
@@ -110,7 +110,7 @@ def new_profile(server: Server, name: str) -> int:
 
 def nav(page: Page, label: str) -> None:
     """Open a page from the sidebar navigation, as a person would."""
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name=label).click()
+    page.locator(".st-key-bc_nav").get_by_role("link", name=label, exact=False).click()
     wait_for_app(page)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
