@@ -43,6 +43,7 @@ pages = {
 page = st.navigation(pages, position="hidden")
 try:
     ui.sidebar(pages)
+    ui.demo_banner(ui.active_profile())  # on every screen while the demo patient is active
     page.run()
 except StorageError as exc:  # a read failed mid-page: say what and what to do, never a traceback
     ui.show_storage_error(exc)

@@ -144,7 +144,7 @@ def demo_data(lib: Library, today: date | None = None, seed: int = DEMO_SEED, no
                           "answers": answers, "result": result.to_dict()}],
         "form_checks": [],
     }
-    fault_ids = set(getattr(lib, "fault_by_id", {}) or {})
+    fault_ids = set(lib.fault_by_id)
     faults = {m: [i for i in ids if i in fault_ids] for m, ids in FORM_FAULTS.items()}
     if fault_ids and all(faults.values()):
         data["form_checks"].append({"taken_at": at(1, 19, 0), "faults": faults})

@@ -75,7 +75,7 @@ def decode_share(lib: Library, params: Mapping[str, str], faults: Mapping[str, F
     """
     rules = lib.routine
     problems: list[str] = []
-    fault_by_id = faults if faults is not None else (getattr(lib, "fault_by_id", None) or {})
+    fault_by_id = faults if faults is not None else lib.fault_by_id
     allowed = {
         "goals": [g.id for g in rules.goals],
         "equipment": [t.id for t in lib.vocabulary.equipment],
@@ -208,7 +208,7 @@ def routine_pdf(lib: Library, routine: Routine, page_size: PageSize = "A4", made
     """The routine as a printable handout: every item with dose, all cues, why and source."""
     rules = lib.routine
     inputs = routine.inputs
-    fault_by_id = faults if faults is not None else (getattr(lib, "fault_by_id", None) or {})
+    fault_by_id = faults if faults is not None else lib.fault_by_id
     pdf = BackCheckPDF("My BackCheck routine", page_size=page_size)
     pdf.h1("My BackCheck routine")
     if made_for:

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import pandas as pd
 
 from .content import Library
+from .form_check import ticked_ids
 from .painlog import Overview, overview, rule_text
 from .pdf import BackCheckPDF, PageSize
 from .storage import Profile, Store
@@ -39,7 +39,6 @@ class ReportInputs:
     sessions: list[dict]
     quiz: dict | None
     form_check: dict | None
-    form_check_available: bool
     safety: dict | None
     today: date
 
@@ -50,29 +49,18 @@ def gather(lib: Library, store: Store, profile: Profile, today: date | None = No
     sessions = store.routine_sessions(pid)
     ov = overview(lib.painlog, store.pain_entries(pid), sessions, store.function_activities(pid),
                   store.function_ratings(pid), today=today)
-    latest_form = getattr(store, "latest_form_check", None)
     return ReportInputs(
         profile=profile, ov=ov, sessions=sessions, quiz=store.latest_quiz_result(pid),
-        form_check=latest_form(pid) if callable(latest_form) else None,
-        form_check_available=callable(latest_form),
+        form_check=store.latest_form_check(pid),
         safety=store.latest_safety_check(pid), today=today or date.today(),
     )
 
 
 def _fault_names(lib: Library, check: dict | None) -> list[str]:
-    try:
-        from .form_check import ticked_ids  # the form-check screen's reader, when present
-    except ImportError:  # pragma: no cover - depends on which screens are installed
-        def ticked_ids(c: dict | None) -> list[str]:
-            faults = (c or {}).get("faults")
-            if isinstance(faults, dict):
-                return [i for ids in faults.values() for i in ids]
-            return list(faults or [])
-    by_id: dict[str, Any] = getattr(lib, "fault_by_id", {}) or {}
     names = []
     for fid in ticked_ids(check):
-        fault = by_id.get(fid)
-        names.append(getattr(fault, "name", None) or fid.replace("_", " "))
+        fault = lib.fault_by_id.get(fid)
+        names.append(fault.name if fault else fid.replace("_", " "))  # a fault renamed in content since
     return names
 
 

@@ -82,7 +82,7 @@ class RoutineInputs:
 def _fault_lookup(lib: Library, faults: Mapping[str, FaultLike] | None) -> Mapping[str, FaultLike]:
     if faults is not None:
         return faults
-    return getattr(lib, "fault_by_id", None) or {}
+    return lib.fault_by_id
 
 
 def normalise_inputs(lib: Library, inputs: RoutineInputs,

@@ -116,7 +116,7 @@ def sidebar(sections: dict[str, list]) -> None:
 
 
 def demo_banner(profile: Profile) -> None:
-    """Say plainly that a demo profile's data is made up (pages call this under their title)."""
+    """Say plainly that a demo profile's data is made up (app.py shows it above every screen)."""
     if profile.is_demo:
         st.info("**Demo patient.** Everything on this profile is made-up example data. "
                 "Switch profile in the sidebar, or remove the demo on the Profiles page.", icon=":material/science:")

@@ -21,8 +21,6 @@ st.markdown(
     "and see which exercises strengthen what is weak and stretch what is tight. Everything is "
     "drawn from five coaching and clinic articles, and each item tells you which one."
 )
-if profile.is_demo:
-    st.info("You are looking at a demo profile with made-up data.", icon=":material/info:")
 
 if safety is None:
     safety_status = "Not done yet."

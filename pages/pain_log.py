@@ -51,7 +51,6 @@ def now_minute() -> datetime:
 # --------------------------------------------------------------------------- page top
 
 st.title("Pain log")
-ui.demo_banner(profile)
 st.markdown(
     "Note how your back feels, what you were doing and where it hurts, whenever you like (several times a "
     "day is fine). BackCheck turns the entries into a chart and tells you, without overselling it, whether "
@@ -181,9 +180,7 @@ summary = ov.sessions
 st.markdown(summary.sentence(lib.source_by_id[rules.sessions_goal_source].short))
 if summary.total:
     st.plotly_chart(sessions_figure(summary), config={"displayModeBar": False}, key=f"{W}sessions_chart")
-routine_page = getattr(ui, "ROUTINE", None)
-if routine_page:
-    st.page_link(routine_page, label="Mark a session done on the routine page", icon=":material/fitness_center:")
+st.page_link(ui.ROUTINE, label="Mark a session done on the routine page", icon=":material/fitness_center:")
 ui.cite(rules.sessions_goal_source)
 
 # --------------------------------------------------------------------------- tabs

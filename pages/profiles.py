@@ -28,7 +28,6 @@ def switch_to(profile_id: int) -> None:
 
 
 st.title("Profiles")
-ui.demo_banner(current)
 st.markdown(
     "Everything BackCheck saves (safety checks, quiz results, form checks, sessions, the pain log) belongs to "
     "one profile. Keep one per person; a physiotherapist can keep one per patient on the same computer. "

@@ -30,8 +30,6 @@ store = ui.store()
 fault_by_id = lib.fault_by_id
 
 st.title("My routine")
-if hasattr(ui, "demo_banner"):
-    ui.demo_banner(profile)
 st.markdown(
     "A session made for you from your posture result, your form faults, your goals and the time "
     "you have. Every exercise says why it is in your session and which article the idea comes from."
@@ -78,13 +76,13 @@ if shared:
     widget_suffix = "link" + hashlib.sha256(link_key.encode()).hexdigest()[:10]
 else:
     quiz = store.latest_quiz_result(profile.id)
-    form = store.latest_form_check(profile.id) if hasattr(store, "latest_form_check") else None
+    form = store.latest_form_check(profile.id)
     patterns = tuple(quiz["leading"]) if quiz and quiz["verdict"] in ("clear", "mixed") else ()
     patterns = tuple(p for p in patterns if p in lib.pattern_by_id)
     faults = tuple(f for f in ticked_ids(form) if f in fault_by_id)
     defaults = RoutineInputs(goals=("general",), minutes=rules.session.minutes_default,
                              weekdays=tuple(rules.calendar.weekdays_default))
-    history = store.routine_sessions(profile.id) if hasattr(store, "routine_sessions") else []
+    history = store.routine_sessions(profile.id)
     if history:  # start from the choices of the last session (not its pain: that is today's)
         last = dict(history[0]["inputs"] or {})
         try:
@@ -247,7 +245,7 @@ st.caption(rules.messages.professional)
 
 st.header("Done it?")
 try:
-    sessions = store.routine_sessions(profile.id) if hasattr(store, "routine_sessions") else []
+    sessions = store.routine_sessions(profile.id)
 except StorageError as exc:
     ui.show_storage_error(exc)
     sessions = []

@@ -44,3 +44,12 @@ def test_unopenable_database_is_reported_not_raised(tmp_path, monkeypatch):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception
     assert "cannot open its data" in at.error[0].value
+
+
+def test_every_page_runs_through_app_py_with_sidebar_and_no_exception(app):
+    for page in ("pages/safety.py", "pages/posture_quiz.py", "pages/form_check.py", "pages/routine.py",
+                 "pages/library.py", "pages/pain_log.py", "pages/profiles.py"):
+        at = app(page)
+        assert not at.exception, page
+        assert at.sidebar.selectbox[0].label == "Active profile", page
+        assert at.title, page
