@@ -14,15 +14,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Iterable, Literal
 
 import pandas as pd
 
 from .content import Advice, Fault, FaultGroup, Library, Movement
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-ROUTINE_PAGE = "pages/routine.py"  # built by the routine screen; linked only when it exists
 
 
 class FormCheckError(ValueError):
@@ -256,8 +253,3 @@ def history_frame(lib: Library, history: list[dict], fmt_when=str) -> pd.DataFra
             "Faults": "; ".join(lib.fault_by_id[i].name for i in ids) or "None",
         })
     return pd.DataFrame(rows, columns=["Checked", "Movements", "Faults ticked", "Faults"])
-
-
-def routine_page_exists(root: Path = PROJECT_DIR) -> bool:
-    """True once the routine screen's page file is in the project."""
-    return (root / ROUTINE_PAGE).exists()

@@ -122,6 +122,17 @@ def demo_banner(profile: Profile) -> None:
                 "Switch profile in the sidebar, or remove the demo on the Profiles page.", icon=":material/science:")
 
 
+def flash(prefix: str, kind: str, message: str) -> None:
+    """Queue a message for the page's next run (the form that caused it has been reset by then)."""
+    st.session_state[f"{prefix}flash"] = (kind, message)
+
+
+def show_flash(prefix: str) -> None:
+    if (msg := st.session_state.pop(f"{prefix}flash", None)) is not None:
+        kind, text = msg
+        getattr(st, kind)(text, icon=":material/check_circle:" if kind == "success" else ":material/info:")
+
+
 def fmt_when(when: datetime | None) -> str:
     return when.strftime("%d %b %Y, %H:%M") if when else "not yet"
 

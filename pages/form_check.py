@@ -1,11 +1,9 @@
 """Form check: hip-hinge, squat and handstand fault checklists, saved and compared over time."""
 
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
 from backcheck import ui
 from backcheck.form_check import (
-    ROUTINE_PAGE,
     STATUS_LABEL,
     advice_for,
     build_check,
@@ -13,7 +11,6 @@ from backcheck.form_check import (
     compare,
     group_faults,
     history_frame,
-    routine_page_exists,
     ticked_ids,
 )
 from backcheck.storage import StorageError
@@ -137,11 +134,7 @@ def show_summary(check: dict) -> None:
             st.markdown("**Drills**")
             drill_links(summary.drills)
     show_advice(advice, "pain", per_movement=True)
-    if routine_page_exists():
-        try:
-            st.page_link(ROUTINE_PAGE, label="Open my routine", icon=":material/event_note:")
-        except StreamlitAPIException:
-            pass  # the routine file exists but is not in the navigation yet
+    st.page_link(ui.ROUTINE, label="Open my routine", icon=":material/event_note:")
 
 
 def show_comparison(latest: dict, previous: dict | None) -> None:

@@ -35,8 +35,7 @@ def bump(name: str) -> None:
 
 
 def flash(kind: str, message: str) -> None:
-    """Show a message after the next rerun (the form that caused it is reset by then)."""
-    st.session_state[f"{S}flash"] = (kind, message)
+    ui.flash(S, kind, message)
 
 
 def show_problems(problems: list[str], what: str = "Not saved") -> None:
@@ -57,9 +56,7 @@ st.markdown(
     "the change since your first week is big enough to matter."
 )
 
-if (msg := st.session_state.pop(f"{S}flash", None)) is not None:
-    kind, text = msg
-    getattr(st, kind)(text, icon=":material/check_circle:" if kind == "success" else ":material/info:")
+ui.show_flash(S)
 
 undo = st.session_state.get(f"{S}undo")
 if undo is not None and undo.get("profile_id") == pid:

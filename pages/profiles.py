@@ -19,7 +19,7 @@ def gen() -> int:
 
 
 def flash(kind: str, message: str) -> None:
-    st.session_state[f"{S}flash"] = (kind, message)
+    ui.flash(S, kind, message)
 
 
 def switch_to(profile_id: int) -> None:
@@ -34,9 +34,7 @@ st.markdown(
     "Data stays on this machine."
 )
 
-if (msg := st.session_state.pop(f"{S}flash", None)) is not None:
-    kind, text = msg
-    getattr(st, kind)(text, icon=":material/check_circle:" if kind == "success" else ":material/info:")
+ui.show_flash(S)
 
 profiles = store.list_profiles()
 counts = store.profile_counts()

@@ -18,7 +18,6 @@ from backcheck.form_check import (
     describe,
     group_faults,
     history_frame,
-    routine_page_exists,
     ticked_ids,
 )
 from backcheck.storage import Store
@@ -259,10 +258,3 @@ def test_deleting_a_profile_deletes_its_checks(store):
     store.delete_profile(gone)
     assert store.form_check_history(gone) == []
     assert store.form_check_history(keep) == []
-
-
-def test_routine_link_only_when_the_page_exists(tmp_path):
-    assert routine_page_exists(tmp_path) is False
-    (tmp_path / "pages").mkdir()
-    (tmp_path / "pages" / "routine.py").write_text("")
-    assert routine_page_exists(tmp_path) is True
