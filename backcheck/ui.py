@@ -110,8 +110,6 @@ def sidebar(sections: dict[str, list]) -> None:
             "BackCheck is a self-assessment aid, not a diagnosis. It does not replace a doctor or "
             "physiotherapist; if something feels wrong, get checked."
         )
-        if current.is_demo:
-            st.caption("This is the demo patient: made-up data. Remove it on the Profiles page.")
         st.page_link(SAFETY, label="Red-flag safety check", icon=":material/health_and_safety:")
 
 
