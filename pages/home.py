@@ -69,7 +69,7 @@ steps = [
      True if pain_latest else None, pain_status),
 ]
 
-st.subheader(f"Your steps, {profile.name}")
+st.subheader("Your steps")
 next_step = next((s for s in steps if s[3] is False), None)
 for title, blurb, page, done, status in steps:
     with st.container(border=True):

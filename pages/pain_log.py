@@ -279,9 +279,11 @@ with tab_function:
         g = gen("rate")
         with st.form(f"{W}rate_form_{g}"):
             scores = {}
-            for t in trends:
+            for i, t in enumerate(trends, start=1):
+                st.text(t.name)  # user text: shown as typed (widget labels would read it as markdown)
                 scores[t.activity_id] = st.slider(
-                    t.name, 0, 10, value=t.latest if t.latest is not None else 5, key=f"{W}rate_{t.activity_id}_{g}",
+                    f"Activity {i} score (0-10)", 0, 10, value=t.latest if t.latest is not None else 5,
+                    key=f"{W}rate_{t.activity_id}_{g}", label_visibility="collapsed",
                     help="0 = cannot do it · 10 = as before the pain")
             rated = st.form_submit_button("Save today's scores", type="primary", icon=":material/save:")
         if rated:

@@ -26,7 +26,7 @@ def show_result(check: dict) -> None:
         flag = flag_by_id.get(fid)
         if flag:
             st.markdown(f"- **{flag.question}** — {flag.advice}")
-    st.caption(f"Saved for {profile.name} on {ui.fmt_when(check['taken_at'])}.")
+    st.caption(f"Saved on {ui.fmt_when(check['taken_at'])} for the active profile.")
     if check["level"] == "clear":
         if st.button("Next: the posture quiz", type="primary", icon=":material/arrow_forward:"):
             st.switch_page(ui.QUIZ)

@@ -21,7 +21,7 @@ def test_safety_all_no_is_clear_and_saved(app):
     # saved: a fresh session on the same database shows the result
     at2 = app("pages/safety.py")
     assert "No warning signs" in texts(at2)
-    assert "Saved for Me on" in texts(at2)
+    assert "Saved on" in texts(at2)
     assert not at2.radio  # the questions wait behind "Answer the questions again"
 
 

@@ -13,7 +13,7 @@ from .conftest import ROOT, texts
 def test_home_lists_steps_for_default_profile(app):
     at = app()
     body = texts(at)
-    assert "Your steps, Me" in [s.value for s in at.subheader]
+    assert "Your steps" in [s.value for s in at.subheader]
     assert "Not done yet." in body
     assert at.sidebar.selectbox[0].label == "Active profile"
 

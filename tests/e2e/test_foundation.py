@@ -167,3 +167,14 @@ def test_keyboard_can_answer_the_safety_check(page: Page, server):
     first.get_by_role("radio", name="No").focus()
     page.keyboard.press("Space")
     expect(first.get_by_role("radio", name="No")).to_be_checked()
+
+
+def test_names_people_type_are_shown_as_text_not_markdown(page: Page, server):
+    name = "**Bold** [x](http://e.com)"
+    pid = new_profile(server, name)
+    goto(page, server, "profiles", profile=pid)
+    expect(page.get_by_text(name, exact=True).first).to_be_visible()
+    assert page.locator('a[href*="e.com"]').count() == 0
+    goto(page, server, "", profile=pid)
+    assert page.locator('a[href*="e.com"]').count() == 0
+    expect(page.locator("strong", has_text="Bold")).to_have_count(0)
