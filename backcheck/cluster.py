@@ -376,6 +376,7 @@ def main() -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)  # also when started in the background, where SIGINT is ignored
     print("Starting PostgreSQL, two BackCheck servers and haproxy…", flush=True)
     try:
         cluster.start()
