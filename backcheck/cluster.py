@@ -196,11 +196,12 @@ class AppServer:
     folder: Path
     port: int = field(default_factory=free_port)
     extra_env: dict = field(default_factory=dict)
+    address: str = "127.0.0.1"
     proc: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.address}:{self.port}"
 
     @property
     def log(self) -> Path:
@@ -211,7 +212,7 @@ class AppServer:
         env = {**os.environ, "BACKCHECK_DB_URL": self.db_url, **self.extra_env}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "backcheck.serve", "--server.port", str(self.port),
-             "--server.address", "127.0.0.1"],
+             "--server.address", self.address],
             cwd=PROJECT_DIR, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
             start_new_session=True,  # Ctrl-C reaches the cluster script, which stops us in order
         )
