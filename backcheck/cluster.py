@@ -146,6 +146,8 @@ class PostgresServer:
                 "host  all all      127.0.0.1/32 scram-sha-256\n"
             )
             self._own(hba)
+        if (self.data / "postmaster.pid").exists():  # left over from a run that did not stop cleanly
+            self.stop()
         options = f"-h 127.0.0.1 -p {self.port} -k {self.sock} -c fsync=off -c full_page_writes=off"
         self._run(self._cmd("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60",
                             "-o", options, "start"))
