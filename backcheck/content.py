@@ -38,7 +38,7 @@ class Source(Strict):
     short: Text  # how the app cites it in one breath, e.g. "Article 003"
     title: Text
     topic: Text
-    kind: Literal["article", "guidance"] = "article"
+    kind: Literal["article", "guidance", "own"] = "article"  # own: BackCheck's suggestion, not a source
 
 
 # --------------------------------------------------------------------------- vocabulary
@@ -172,21 +172,55 @@ class Quiz(Strict):
 # --------------------------------------------------------------------------- red flags
 
 
+Urgency = Literal["emergency", "urgent", "soon"]
+URGENCY_ORDER: tuple[str, ...] = ("emergency", "urgent", "soon")  # most urgent first
+
+
 class RedFlag(Strict):
     id: Slug
     question: Text
     detail: str | None = None
-    urgency: Literal["emergency", "soon"]
+    urgency: Urgency
     advice: Text
+    requires: list[Slug] = Field(default_factory=list)  # counts only when these are also answered yes
     source: Text
+
+
+class RetiredFlag(Strict):
+    """A question from an earlier version of the check, so old saved checks still read sensibly."""
+
+    id: Slug
+    question: Text
+    urgency: Urgency
+
+
+class LevelText(Strict):
+    headline: Text
+    message: Text
 
 
 class Safety(Strict):
     intro: Text
-    emergency_message: Text
-    soon_message: Text
+    levels: dict[Urgency, LevelText]
     clear_message: Text
     flags: list[RedFlag] = Field(min_length=1)
+    retired: list[RetiredFlag] = Field(default_factory=list)
+
+    @field_validator("levels")
+    @classmethod
+    def _every_level(cls, v: dict[str, LevelText]) -> dict[str, LevelText]:
+        missing = set(URGENCY_ORDER) - set(v)
+        if missing:
+            raise ValueError(f"levels needs emergency, urgent and soon; missing: {', '.join(sorted(missing))}")
+        return v
+
+    @cached_property
+    def flag_by_id(self) -> dict[str, RedFlag]:
+        return {f.id: f for f in self.flags}
+
+    @cached_property
+    def retired_by_id(self) -> dict[str, RetiredFlag]:
+        return {f.id: f for f in self.retired}
 
 
 # --------------------------------------------------------------------------- form check faults
@@ -642,9 +676,12 @@ def _cross_check(lib: Library) -> None:
     for pair in lib.quiz.scoring.opposites:
         for pid in pair:
             need(pid in patterns, f"quiz.yaml: field 'scoring.opposites': unknown pattern '{pid}'.")
-    _check_unique("safety.yaml", [f.id for f in lib.safety.flags])
+    _check_unique("safety.yaml", [f.id for f in lib.safety.flags] + [f.id for f in lib.safety.retired])
+    flag_ids = {f.id for f in lib.safety.flags}
     for f in lib.safety.flags:
         need(f.source in sources, f"safety.yaml: item '{f.id}', field 'source': unknown source '{f.source}'.")
+        for r in f.requires:
+            need(r in flag_ids and r != f.id, f"safety.yaml: item '{f.id}', field 'requires': unknown question '{r}'.")
     # form check (faults.yaml)
     book = lib.faults
     _check_unique("faults.yaml", [m.id for m in book.movements])

@@ -24,6 +24,7 @@ BADGE = {"cleared": "green", "new": "orange", "remains": "blue", "not_rechecked"
 STATUS_ORDER = ["cleared", "remains", "new", "not_rechecked"]
 
 st.title("Form check")
+ui.require_safe_to_exercise("the form check")
 st.markdown(book.intro)
 
 

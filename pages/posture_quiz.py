@@ -30,6 +30,7 @@ INTRO = (
 )
 
 st.title("Posture quiz")
+ui.require_safe_to_exercise("the posture quiz")
 
 
 def render_result(result: QuizResult, when: str) -> None:

@@ -37,28 +37,7 @@ st.markdown(
 
 # ------------------------------------------------------------------ safety first
 
-safety = store.latest_safety_check(profile.id)
-if safety is None:
-    st.info(
-        "**Safety check first.** Before BackCheck suggests any exercise, answer a minute of yes/no "
-        "questions about warning signs that need a doctor rather than a workout.",
-        icon=":material/health_and_safety:",
-    )
-    st.page_link(ui.SAFETY, label="Do the safety check", icon=":material/arrow_forward:")
-    st.stop()
-if safety["level"] != "clear":
-    flags = {f.id: f for f in lib.safety.flags}
-    if safety["level"] == "emergency":
-        st.error(f"**No routine today — get urgent help now.** {lib.safety.emergency_message}", icon=":material/emergency:")
-    else:
-        st.warning(f"**No routine for now — see a doctor first.** {lib.safety.soon_message}", icon=":material/stethoscope:")
-    for fid in safety["flags"]:
-        if fid in flags:
-            st.markdown(f"- {flags[fid].question} — {flags[fid].advice}")
-    st.caption(f"From your safety check on {ui.fmt_when(safety['taken_at'])}. Once a doctor has seen you and the "
-               "signs are gone, redo the check.")
-    st.page_link(ui.SAFETY, label="Redo the safety check", icon=":material/refresh:")
-    st.stop()
+ui.require_safe_to_exercise("your routine")
 
 # ------------------------------------------------------------------ where the inputs come from
 
