@@ -102,7 +102,9 @@ def test_calendar_has_one_event_per_chosen_weekday_for_the_weeks_asked():
         assert ev.decoded("dtend") - ev.decoded("dtstart") == timedelta(minutes=int(-(-ROUTINE.total_minutes // 1)))
         alarm = next(iter(ev.walk("VALARM")))
         assert alarm.decoded("trigger") == timedelta(minutes=-RULES.calendar.reminder_minutes)
-        assert "Segmental pelvic rolls" in str(ev["description"])
+        # every exercise of the session is named (issue 8's priority order may leave the base
+        # sequence's pelvic rolls out of this busy 30-minute session, so no single name is fixed here)
+        assert all(it.name in str(ev["description"]) for it in ROUTINE.items)
     assert len({str(ev["uid"]) for ev in events}) == len(events)
 
 
