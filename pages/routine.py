@@ -176,10 +176,10 @@ if no_time or short_note:
     with st.container(border=True, key="rt_fit_line"):
         cols = st.columns([3, 1], vertical_alignment="center")
         cols[0].markdown(f":material/timer: {line}")
-        target = fit_at or (s.minutes_max if routine.budget < s.minutes_max else None)
-        if target:
-            cols[1].button(f"Make it {target} minutes", key="rt_fit", type="primary",
-                           on_click=lambda: st.session_state.__setitem__(minutes_key, target))
+        fit_minutes = fit_at or (s.minutes_max if routine.budget < s.minutes_max else None)
+        if fit_minutes:
+            cols[1].button(f"Make it {fit_minutes} minutes", key="rt_fit", type="primary",
+                           on_click=st.session_state.__setitem__, args=(minutes_key, fit_minutes))
 m = st.columns(4)
 m[0].metric("Total", f"{routine.total_minutes:g} min", help=f"Fits your {routine.budget} minutes.")
 for col, block in zip(m[1:], BLOCKS):
