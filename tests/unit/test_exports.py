@@ -158,3 +158,11 @@ def test_pdf_lists_what_was_left_out():
     _, text = pdf_text(routine_pdf(LIB, short))
     assert "Left out this time" in text
     assert flat(short.left_out[0].name) in text
+
+
+def test_pdf_shows_the_clam_band_progression_and_the_walking_for_one_hip_higher():
+    r = build_routine(LIB, RoutineInputs(patterns=("lateral_tilt",), minutes=20))
+    _, text = pdf_text(routine_pdf(LIB, r, "A4"))
+    progression = LIB.exercise_by_id["clam"].progression
+    assert "Progression:" in text and flat(progression.text)[:50] in text
+    assert LIB.exercise_by_id["walking_drill"].name in text
