@@ -38,7 +38,7 @@ class Source(Strict):
     short: Text  # how the app cites it in one breath, e.g. "Article 003"
     title: Text
     topic: Text
-    kind: Literal["article", "guidance"] = "article"
+    kind: Literal["article", "guidance", "own"] = "article"  # own: BackCheck's suggestion, not a source
 
 
 # --------------------------------------------------------------------------- vocabulary
@@ -79,11 +79,19 @@ class Dose(Strict):
 Kind = Literal["strengthen", "stretch", "mobility", "control"]
 
 
+class Progression(Strict):
+    text: Text
+    source: Text  # "backcheck" when it is our suggestion
+
+
 class Exercise(Strict):
     id: Slug
     name: Text
     kind: Kind
-    trains: list[Slug] = Field(min_length=1)  # vocabulary muscle ids
+    trains: list[Slug] = Field(min_length=1)  # vocabulary muscle ids: what it is for
+    loads: list[Slug]  # what it truly works, whatever its kind; avoid rules match on this ([] = passive)
+    gentle: bool = False  # suits a painful day (no load, small pain-free range)
+    progression: Progression | None = None
     summary: Text
     cues: list[Text] = Field(min_length=2)
     dose: Dose
@@ -103,9 +111,27 @@ class TargetGroup(Strict):
 
 
 class Avoid(Strict):
+    """kind strengthen: no exercise that LOADS this muscle (any kind); other kinds: that kind training it."""
+
     kind: Kind
     muscle: Slug
     reason: Text
+
+    def hits(self, ex: "Exercise", expand: dict[str, list[str]] | None = None) -> bool:
+        def grow(ids: list[str]) -> set[str]:
+            out = set(ids)
+            for m in ids:
+                out |= set((expand or {}).get(m, []))
+            return out
+
+        if self.kind == "strengthen":
+            return self.muscle in grow(ex.loads)
+        return ex.kind == self.kind and self.muscle in grow(ex.trains)
+
+
+class Sign(Strict):
+    text: Text
+    source: Text  # "backcheck" when the check is our own
 
 
 class Pattern(Strict):
@@ -113,9 +139,10 @@ class Pattern(Strict):
     name: Text
     short_name: Text
     description: Text
-    signs: list[Text] = Field(min_length=1)
+    signs: list[Sign] = Field(min_length=1)
     strengthen: list[TargetGroup]
     stretch: list[TargetGroup]
+    practise: list[TargetGroup] = Field(default_factory=list)  # everyday practice the article asks for (walking)
     avoid: list[Avoid] = Field(default_factory=list)
     tips: list[Text] = Field(default_factory=list)
     sources: list[Text] = Field(min_length=1)
@@ -144,7 +171,8 @@ class QuizQuestion(Strict):
     how_to_check: Text
     setting: Literal["mirror", "floor", "movement", "pain"]
     options: list[QuizOption] = Field(min_length=2)
-    source: Text
+    source: Text  # where the sign (what the answer means) comes from
+    check_source: Text | None = None  # where the how-to-check procedure comes from, when different
 
     @model_validator(mode="after")
     def _no_own_not_sure(self) -> "QuizQuestion":
@@ -172,21 +200,55 @@ class Quiz(Strict):
 # --------------------------------------------------------------------------- red flags
 
 
+Urgency = Literal["emergency", "urgent", "soon"]
+URGENCY_ORDER: tuple[str, ...] = ("emergency", "urgent", "soon")  # most urgent first
+
+
 class RedFlag(Strict):
     id: Slug
     question: Text
     detail: str | None = None
-    urgency: Literal["emergency", "soon"]
+    urgency: Urgency
     advice: Text
+    requires: list[Slug] = Field(default_factory=list)  # counts only when these are also answered yes
     source: Text
+
+
+class RetiredFlag(Strict):
+    """A question from an earlier version of the check, so old saved checks still read sensibly."""
+
+    id: Slug
+    question: Text
+    urgency: Urgency
+
+
+class LevelText(Strict):
+    headline: Text
+    message: Text
 
 
 class Safety(Strict):
     intro: Text
-    emergency_message: Text
-    soon_message: Text
+    levels: dict[Urgency, LevelText]
     clear_message: Text
     flags: list[RedFlag] = Field(min_length=1)
+    retired: list[RetiredFlag] = Field(default_factory=list)
+
+    @field_validator("levels")
+    @classmethod
+    def _every_level(cls, v: dict[str, LevelText]) -> dict[str, LevelText]:
+        missing = set(URGENCY_ORDER) - set(v)
+        if missing:
+            raise ValueError(f"levels needs emergency, urgent and soon; missing: {', '.join(sorted(missing))}")
+        return v
+
+    @cached_property
+    def flag_by_id(self) -> dict[str, RedFlag]:
+        return {f.id: f for f in self.flags}
+
+    @cached_property
+    def retired_by_id(self) -> dict[str, RetiredFlag]:
+        return {f.id: f for f in self.retired}
 
 
 # --------------------------------------------------------------------------- form check faults
@@ -224,6 +286,7 @@ class FaultGroup(Strict):
     name: Text
     explanation: Text  # what the faults in this group have in common
     focus: Text  # what to work on
+    sources: list[Text] = Field(min_length=1)
 
 
 class Fault(Strict):
@@ -411,6 +474,9 @@ class PainfulDay(Strict):
     main: list[RoutineItemRule] = Field(min_length=1)
     max_stretches: int = Field(ge=0, le=10)
     block_intros: dict[BlockId, Text] = Field(default_factory=dict)  # replace the usual intros on a painful day
+    gentle_versions: dict[Slug, Slug] = Field(default_factory=dict)  # exercise -> its gentle stand-in today
+    gentle_version_text: Text = "the gentle version today"
+    imbalance_why: Text = "Finish with your imbalance work."
     source: Text
 
     @model_validator(mode="after")
@@ -428,10 +494,22 @@ class RoutineCalendar(Strict):
     reminder_minutes: int = Field(ge=0, le=24 * 60)
 
 
+class Decision(Strict):
+    """Where two articles disagree: what BackCheck does, recorded with both sources and shown to the person."""
+
+    id: Slug
+    pattern: Slug  # applies when this posture pattern is in play
+    replace: list[Slug] = Field(min_length=1)
+    use: Slug
+    text: Text
+    sources: list[Text] = Field(min_length=2)
+
+
 class RoutineMessages(Strict):
     conflicting: Text
     no_pattern: Text
     short_session: Text
+    does_not_fit: Text
     left_out_time: Text
     left_out_equipment: Text
     left_out_avoid: Text
@@ -451,6 +529,7 @@ class RoutineRules(Strict):
     general_warmup: list[RoutineItemRule] = Field(min_length=1)
     general_stretch: list[RoutineItemRule] = Field(min_length=1)
     muscle_groups: dict[Slug, list[Slug]] = Field(default_factory=dict)
+    decisions: list[Decision] = Field(default_factory=list)
     painful_day: PainfulDay
     calendar: RoutineCalendar
     messages: RoutineMessages
@@ -511,6 +590,8 @@ class Library(Strict):
     def cite(self, source_id: str) -> str:
         """Short citation for a source id: 'Article 003 — Lower back pain during squats'."""
         src = self.source_by_id[source_id]
+        if src.kind == "own":
+            return f"{src.short} (not from the articles)"
         return f"{src.short}: {src.title}"
 
 
@@ -611,24 +692,33 @@ def _cross_check(lib: Library) -> None:
         need(ex.source in sources, f"{where}, field 'source': unknown source '{ex.source}' (not in sources.yaml).")
         for m in ex.trains:
             need(m in muscles, f"{where}, field 'trains': unknown muscle '{m}' (not in vocabulary.yaml).")
+        for m in ex.loads:
+            need(m in muscles, f"{where}, field 'loads': unknown muscle '{m}' (not in vocabulary.yaml).")
+        need(ex.kind != "strengthen" or bool(ex.loads),
+             f"{where}, field 'loads': a strengthening exercise must say what it loads.")
+        if ex.progression is not None:
+            need(ex.progression.source in sources,
+                 f"{where}, field 'progression.source': unknown source '{ex.progression.source}'.")
         for e in [*ex.equipment, *ex.optional_equipment]:
             need(e in equipment, f"{where}, field 'equipment': unknown equipment '{e}' (not in vocabulary.yaml).")
     for p in lib.patterns:
         where = f"patterns.yaml: item '{p.id}'"
         for s in p.sources:
             need(s in sources, f"{where}, field 'sources': unknown source '{s}' (not in sources.yaml).")
-        for block in ("strengthen", "stretch"):
+        for sign in p.signs:
+            need(sign.source in sources, f"{where}, field 'signs': unknown source '{sign.source}'.")
+        for block in ("strengthen", "stretch", "practise"):
             for group in getattr(p, block):
                 need(group.muscle in muscles, f"{where}, field '{block}': unknown muscle '{group.muscle}'.")
                 for ex_id in group.exercises:
                     need(ex_id in exercises, f"{where}, field '{block}': unknown exercise id '{ex_id}'.")
         for av in p.avoid:
             need(av.muscle in muscles, f"{where}, field 'avoid': unknown muscle '{av.muscle}'.")
-            for group in p.strengthen + p.stretch:
+            for group in p.strengthen + p.stretch + p.practise:
                 for ex_id in group.exercises:
                     ex = lib.exercise_by_id[ex_id]
                     need(
-                        not (ex.kind == av.kind and av.muscle in ex.trains),
+                        not av.hits(ex, lib.routine.muscle_groups),
                         f"{where}, field 'avoid': exercise '{ex_id}' is recommended but is a {av.kind} "
                         f"exercise for '{av.muscle}', which this pattern says to avoid.",
                     )
@@ -636,15 +726,20 @@ def _cross_check(lib: Library) -> None:
     for q in lib.quiz.questions:
         where = f"quiz.yaml: item '{q.id}'"
         need(q.source in sources, f"{where}, field 'source': unknown source '{q.source}'.")
+        need(q.check_source is None or q.check_source in sources,
+             f"{where}, field 'check_source': unknown source '{q.check_source}'.")
         for o in q.options:
             for pid in o.evidence:
                 need(pid in patterns, f"{where}, field 'options.{o.id}.evidence': unknown pattern '{pid}'.")
     for pair in lib.quiz.scoring.opposites:
         for pid in pair:
             need(pid in patterns, f"quiz.yaml: field 'scoring.opposites': unknown pattern '{pid}'.")
-    _check_unique("safety.yaml", [f.id for f in lib.safety.flags])
+    _check_unique("safety.yaml", [f.id for f in lib.safety.flags] + [f.id for f in lib.safety.retired])
+    flag_ids = {f.id for f in lib.safety.flags}
     for f in lib.safety.flags:
         need(f.source in sources, f"safety.yaml: item '{f.id}', field 'source': unknown source '{f.source}'.")
+        for r in f.requires:
+            need(r in flag_ids and r != f.id, f"safety.yaml: item '{f.id}', field 'requires': unknown question '{r}'.")
     # form check (faults.yaml)
     book = lib.faults
     _check_unique("faults.yaml", [m.id for m in book.movements])
@@ -674,6 +769,8 @@ def _cross_check(lib: Library) -> None:
                  "(add a 'self_check' with method 'dowel').")
         used_groups.add(f.group)
     for g in book.groups:
+        for src in g.sources:
+            need(src in sources, f"faults.yaml: group '{g.id}', field 'sources': unknown source '{src}'.")
         need(g.id in used_groups, f"faults.yaml: group '{g.id}': no fault belongs to it (remove it or fix a fault's 'group').")
 
     # pain log (painlog.yaml)
@@ -723,6 +820,23 @@ def _cross_check(lib: Library) -> None:
     for it in rr.general_stretch:
         need(lib.exercise_by_id[it.exercise].kind == "stretch",
              f"{rr_file}: field 'general_stretch': exercise '{it.exercise}' is not a stretch.")
+    for d in rr.decisions:
+        where = f"{rr_file}: decision '{d.id}'"
+        need(d.pattern in patterns, f"{where}, field 'pattern': unknown pattern '{d.pattern}'.")
+        for ex_id in [*d.replace, d.use]:
+            need(ex_id in exercises, f"{where}: unknown exercise id '{ex_id}'.")
+        for src in d.sources:
+            need(src in sources, f"{where}, field 'sources': unknown source '{src}'.")
+        if d.pattern in patterns and d.use in exercises:
+            for av in lib.pattern_by_id[d.pattern].avoid:
+                need(not av.hits(lib.exercise_by_id[d.use], rr.muscle_groups),
+                     f"{where}, field 'use': '{d.use}' breaks the pattern's own avoid rule ({av.muscle}).")
+    for orig, gentle in rr.painful_day.gentle_versions.items():
+        for ex_id in (orig, gentle):
+            need(ex_id in exercises, f"{rr_file}: field 'painful_day.gentle_versions': unknown exercise id '{ex_id}'.")
+        if gentle in exercises:
+            need(lib.exercise_by_id[gentle].gentle,
+                 f"{rr_file}: field 'painful_day.gentle_versions': '{gentle}' is not marked gentle in exercises.yaml.")
     for umbrella, parts in rr.muscle_groups.items():
         need(umbrella in muscles, f"{rr_file}: field 'muscle_groups': unknown muscle '{umbrella}'.")
         for m in parts:

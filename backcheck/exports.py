@@ -248,8 +248,13 @@ def routine_pdf(lib: Library, routine: Routine, page_size: PageSize = "A4", made
             pdf.para(f"Dose: {it.dose}", size=9)
             for cue in it.exercise.cues:
                 pdf.bullet(cue, size=8.5)
+            if it.exercise.progression is not None:
+                prog = it.exercise.progression
+                pdf.para(f"Progression: {prog.text} ({lib.source_by_id[prog.source].short})", size=8.5)
             for r in it.reasons:
                 pdf.para(f"Why: {r.text}", size=8.5, style="I")
+            for swap in it.swaps:
+                pdf.para(swap, size=8)
             if it.exercise.caution:
                 pdf.para(f"Take care: {it.exercise.caution}", size=8.5)
             pdf.para("Source: " + "; ".join(lib.cite(s) for s in it.sources), size=7.5)

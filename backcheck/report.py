@@ -250,8 +250,9 @@ def _render(lib: Library, inp: ReportInputs, page_size: PageSize, chart_h: float
     if inp.safety is None:
         safety = "not done yet"
     else:
-        level = {"clear": "no warning signs", "soon": "warning signs: see a doctor soon",
-                 "emergency": "warning signs: urgent care advised"}.get(inp.safety["level"], inp.safety["level"])
+        level = {"clear": "no warning signs", "soon": "warning signs: see a GP within days",
+                 "urgent": "warning signs: medical help the same day",
+                 "emergency": "warning signs: emergency care advised"}.get(inp.safety["level"], inp.safety["level"])
         safety = f"{level} ({inp.safety['taken_at']:%d %b %Y})"
     _text(pdf, f"Red-flag safety check: {safety}.")
     if inp.quiz is None:

@@ -191,8 +191,9 @@ class Item:
 
     @property
     def sources(self) -> list[str]:
-        """The exercise's article first, then any other article a reason names."""
-        return list(dict.fromkeys([self.exercise.source, *(r.source for r in self.reasons)]))
+        """The exercise's article first, then any other article a reason or progression names."""
+        prog = [self.exercise.progression.source] if self.exercise.progression else []
+        return list(dict.fromkeys([self.exercise.source, *(r.source for r in self.reasons), *prog]))
 
 
 @dataclass(frozen=True)
@@ -254,9 +255,12 @@ class _Cand:
     label: str  # the rule, for the left-out list
     any_counts: bool = True  # satisfied when any option is already in the session
     clash_exempt: bool = False  # a pattern's own stretch: no stretch-clash check
-    block: str | None = None  # None: by exercise (warm-up list, stretch kind, else main)
+    block: str | None = None  # None: main (stretches always go to stretching); "activation": warm-up until full
     report: bool = True  # list it as left out when it cannot be placed
     done: bool = False
+    prefer_shared: bool = False  # pick the option that also serves the most other rules
+    step: int | None = None  # base-sequence step number
+    weight: int = 1  # how much serving this rule counts when an exercise can serve several (ticked faults, goals: 2)
 
 
 def _fmt_minutes(m: float) -> str:
@@ -278,7 +282,14 @@ class _Builder:
         conflicting = self._conflicting()
         self.active: list[Pattern] = [p for p in self.given if p.id not in conflicting]
         self.conflict = bool(conflicting)
-        self.strengthened = {g.muscle for p in self.active for g in p.strengthen}
+        self.gentle = inputs.pain >= self.rules.painful_day.threshold
+        self.pending: list[_Cand] = []  # the rules still waiting, for choosing exercises that serve several
+        self.base_step: dict[str, int] = {}  # exercise id -> base-sequence step it covers
+        s = self.rules.session
+        full = self.budget >= s.full_blocks_from_minutes
+        self.minimum = {"warmup": s.warmup_min_minutes if full else s.short_block_minutes,
+                        "stretch": s.stretch_min_minutes if full else s.short_block_minutes}
+        self.fillers: dict[str, list[_Cand]] = {"warmup": [], "stretch": []}
 
     # -- helpers -------------------------------------------------------------
 
@@ -307,24 +318,61 @@ class _Builder:
         if missing:
             names = " and ".join(self.lib.equipment_label[e].lower() for e in missing)
             return msgs.left_out_equipment.format(equipment=names)
-        muscles = self._muscles(ex)
         for p in self.given:  # any avoid rule of any pattern found wins, conflicting ones included
             for av in p.avoid:
-                if ex.kind == av.kind and av.muscle in muscles:
+                if av.hits(ex, self.rules.muscle_groups):
                     return msgs.left_out_avoid.format(pattern=p.short_name, reason=av.reason)
+        if self.gentle and not ex.gentle:
+            return self.rules.painful_day.left_out_reason
         if ex.kind == "stretch" and not clash_exempt:
+            muscles = self._muscles(ex)
             for p in self.active:
                 for g in p.strengthen:
                     if g.muscle in muscles:
                         return msgs.left_out_stretch_clash.format(pattern=p.short_name, muscle=self._label(g.muscle))
         return None
 
+    def substitute(self, ex_id: str) -> tuple[str, str] | None:
+        """A recorded stand-in for a blocked exercise: an article decision, or today's gentle version."""
+        name = self.lib.exercise_by_id[ex_id].name
+        for d in self.rules.decisions:
+            if ex_id in d.replace and any(p.id == d.pattern for p in self.given):
+                return d.use, f"{name} was swapped for {self.lib.exercise_by_id[d.use].name}: {d.text}"
+        if self.gentle and ex_id in self.rules.painful_day.gentle_versions:
+            use = self.rules.painful_day.gentle_versions[ex_id]
+            text = self.rules.painful_day.gentle_version_text.format(original=name)
+            return use, f"{self.lib.exercise_by_id[use].name} is {text}."
+        return None
+
+    def choices(self, cand: _Cand) -> tuple[list[tuple[str, str | None]], list[tuple[str, str]]]:
+        """(allowed exercise ids with a swap note, blocked ids with why), in the rule's order."""
+        allowed: list[tuple[str, str | None]] = []
+        blocked: list[tuple[str, str]] = []
+        for o in cand.options:
+            why = self.blocked(o, cand.clash_exempt)
+            if why is None:
+                allowed.append((o, None))
+                continue
+            sub = self.substitute(o)
+            if sub is not None and self.blocked(sub[0], cand.clash_exempt) is None:
+                allowed.append(sub)
+            else:
+                blocked.append((o, why))
+        seen: set[str] = set()
+        allowed = [(o, n) for o, n in allowed if not (o in seen or seen.add(o))]
+        return allowed, blocked
+
     def block_of(self, ex: Exercise, cand: _Cand) -> str:
-        if cand.block:
-            return cand.block
+        if ex.kind == "stretch":
+            return "stretch"
         if ex.id in self.rules.warmup_exercises:
             return "warmup"
-        return "stretch" if ex.kind == "stretch" else "main"
+        short_warmup = self.block_total("warmup") < self.minimum["warmup"]
+        if cand.block == "activation":
+            return "warmup" if short_warmup else "main"
+        if short_warmup and any(ex.id in c.options for c in self.fillers["warmup"]):
+            return "warmup"  # a warm-up filler asked for by another rule still counts towards the warm-up
+        return cand.block or "main"
 
     def total(self) -> float:
         return sum(it.minutes for it in self.placed.values())
@@ -336,6 +384,38 @@ class _Builder:
         if reason not in item.reasons:
             item.reasons.append(reason)
 
+    def filler_cost(self, block: str, have: float, taken: set[str]) -> float:
+        """Minutes the fillers need to bring `block` from `have` up to its minimum."""
+        need = self.minimum[block] - have
+        cost = 0.0
+        for c in self.fillers[block]:
+            if need <= 0:
+                break
+            allowed, _ = self.choices(c)
+            for o, _note in allowed:
+                ex = self.lib.exercise_by_id[o]
+                if o in taken or (ex.kind == "stretch") != (block == "stretch"):
+                    continue
+                m = item_minutes(ex, self.rules)
+                cost += m
+                need -= m
+                taken = taken | {o}
+                break
+        return cost
+
+    def fits(self, ex: Exercise, block: str, check_minimums: bool) -> bool:
+        m = item_minutes(ex, self.rules)
+        if self.total() + m > self.budget:
+            return False
+        if not check_minimums:
+            return True
+        taken = set(self.placed) | {ex.id}
+        extra = 0.0
+        for b in ("warmup", "stretch"):
+            have = self.block_total(b) + (m if b == block else 0)
+            extra += self.filler_cost(b, have, taken)
+        return self.total() + m + extra <= self.budget
+
     def _report_blocked(self, cand: _Cand, blocked: list[tuple[str, str]]) -> None:
         if not cand.report or not blocked:
             return
@@ -346,74 +426,98 @@ class _Builder:
             why = "; ".join(f"{self.lib.exercise_by_id[o].name}: {w}" for o, w in blocked)
             self.left_out.append(LeftOut(self.lib.exercise_by_id[blocked[0][0]].name, cand.label, why))
 
-    def try_place(self, cand: _Cand, reserve: float = 0.0) -> bool | None:
+    def _serves(self, ex_id: str, cand: _Cand) -> int:
+        """How many other waiting rules this exercise would also satisfy."""
+        n = 0
+        for other in self.pending:
+            if other is cand or other.done:
+                continue
+            if ex_id in other.options or any(self.substitute(o) and self.substitute(o)[0] == ex_id
+                                             for o in other.options if self.blocked(o, other.clash_exempt)):
+                n += other.weight
+        return n
+
+    def try_place(self, cand: _Cand, check_minimums: bool = True) -> bool | None:
         """Place a candidate. True: placed or merged; False: no time; None: nothing allowed."""
+        if cand.done:
+            return True
         if cand.any_counts:
             for o in cand.options:
                 if o in self.placed:
-                    self._merge(self.placed[o], cand.reason)
-                    cand.done = True
+                    self._cover(cand, self.placed[o])
                     return True
-        blocked: list[tuple[str, str]] = []
-        for o in cand.options:
-            why = self.blocked(o, cand.clash_exempt)
-            if why:
-                blocked.append((o, why))
-                continue
-            if o in self.placed:
-                self._merge(self.placed[o], cand.reason)
-                cand.done = True
+        allowed, blocked = self.choices(cand)
+        if not allowed:
+            self._report_blocked(cand, blocked)
+            cand.done = True
+            return None
+        for o, note in allowed:
+            if o in self.placed and (cand.any_counts or o == allowed[0][0]):
+                if note and note not in self.placed[o].swaps:
+                    self.placed[o].swaps.append(note)  # say why it stands in for what this rule asked
+                self._cover(cand, self.placed[o])
                 return True
+        if cand.prefer_shared:  # a pattern group: pick the option that also serves the most other rules
+            best = max(range(len(allowed)), key=lambda i: (self._serves(allowed[i][0], cand), -i))
+            allowed = [allowed[best]] + [a for i, a in enumerate(allowed) if i != best]
+        for o, note in allowed[:1] if not cand.any_counts else allowed[:1]:
             ex = self.lib.exercise_by_id[o]
-            minutes = item_minutes(ex, self.rules)
-            if self.total() + minutes + reserve > self.budget:
-                return False
             block = self.block_of(ex, cand)
+            if not self.fits(ex, block, check_minimums):
+                return False
             swaps = [f"{self.lib.exercise_by_id[b].name} was not used: {w}." for b, w in blocked]
-            item = Item(exercise=ex, block=block, minutes=minutes, dose=dose_text(ex, self.rules),
+            if note:
+                swaps.append(note)
+            item = Item(exercise=ex, block=block, minutes=item_minutes(ex, self.rules), dose=dose_text(ex, self.rules),
                         reasons=[cand.reason], swaps=swaps)
             self.blocks[block].append(item)
             self.placed[o] = item
-            cand.done = True
+            self._cover(cand, item)
             return True
-        self._report_blocked(cand, blocked)
-        cand.done = True
-        return None
+        return False
 
-    def place_or_report(self, cand: _Cand, reserve: float = 0.0) -> None:
+    def _cover(self, cand: _Cand, item: Item) -> None:
+        self._merge(item, cand.reason)
+        if cand.step is not None:
+            self.base_step.setdefault(item.id, cand.step)
+        cand.done = True
+
+    def place_or_report(self, cand: _Cand, check_minimums: bool = True) -> None:
         """Place a candidate or list it as left out (no time, or nothing allowed)."""
         if cand.done:
             return
-        if self.try_place(cand, reserve) is False:
+        if self.try_place(cand, check_minimums) is False:
             cand.done = True
             if cand.report:
-                first = next(o for o in cand.options if not self.blocked(o, cand.clash_exempt))
+                allowed, _ = self.choices(cand)
                 self.left_out.append(LeftOut(
-                    self.lib.exercise_by_id[first].name, cand.label,
+                    self.lib.exercise_by_id[allowed[0][0]].name, cand.label,
                     self.rules.messages.left_out_time.format(minutes=self.budget)))
 
-    def fill(self, cands: list[_Cand], block: str, minimum: float, reserve: float) -> None:
-        """Add candidates to `block` until it reaches `minimum`; ones that do not fit stay open."""
-        for c in cands:
-            if self.block_total(block) >= minimum:
+    def fill(self, block: str) -> None:
+        """Fillers until the block reaches its minimum (no minimum check: this IS the filling)."""
+        for c in self.fillers[block]:
+            if self.block_total(block) >= self.minimum[block]:
                 return
             if c.done:
                 continue
-            allowed = [o for o in c.options if not self.blocked(o, c.clash_exempt)]
-            if not allowed or (c.any_counts and any(o in self.placed for o in c.options)) or allowed[0] in self.placed:
-                self.try_place(c)  # records why nothing is allowed, or adds the reason to the item there
+            allowed, _ = self.choices(c)
+            usable = [o for o, _ in allowed if o not in self.placed
+                      and (self.lib.exercise_by_id[o].kind == "stretch") == (block == "stretch")]
+            if not usable:
                 continue
-            if (self.lib.exercise_by_id[allowed[0]].kind == "stretch") != (block == "stretch"):
-                continue  # belongs in another block; it waits for the main pass
+            c.options = usable[:1]
             saved, c.block = c.block, block
-            if self.try_place(c, reserve) is False:
-                c.block = saved  # too long for what is left; a shorter one may still fit
+            if self.try_place(c, check_minimums=False) is False:
+                c.block = saved
+                c.done = False
 
     # -- candidate lists ------------------------------------------------------
 
     def rule_cand(self, it: RoutineItemRule, prefix: str, label: str, block: str | None = None,
                   report: bool = True) -> _Cand:
-        return _Cand([it.exercise], Reason(f"{prefix}{it.why}", it.source), label, block=block, report=report)
+        return _Cand([it.exercise], Reason(f"{prefix}{it.why}", it.source), label, block=block, report=report,
+                     weight=2 if prefix.startswith("Your goal") else 1)
 
     def pattern_source(self, p: Pattern, ex_ids: Sequence[str]) -> str:
         for ex_id in ex_ids:
@@ -426,16 +530,20 @@ class _Builder:
         """One candidate per group (round robin over the patterns), and one per other exercise."""
         firsts: list[list[_Cand]] = []
         extras: list[_Cand] = []
-        verb = "strengthen" if block == "strengthen" else "stretch"
+        verb = {"strengthen": "strengthen", "stretch": "stretch", "practise": "practise"}[block]
+        where = {"strengthen": "activation", "stretch": "stretch", "practise": "activation"}[block]
         for p in self.active:
             mine = []
             for g in getattr(p, block):
-                text = f"Posture quiz → {p.short_name}: {verb} the {self._label(g.muscle)}. {g.why}"
+                what = "walking" if g.muscle == "gait" else f"the {self._label(g.muscle)}"
+                text = f"Posture quiz → {p.short_name}: {verb} {what}. {g.why}"
                 reason = Reason(text, self.pattern_source(p, g.exercises))
-                label = f"{p.short_name}: {verb} the {self._label(g.muscle)}"
-                mine.append(_Cand(list(g.exercises), reason, label, clash_exempt=True))
+                label = f"{p.short_name}: {verb} {what}"
+                mine.append(_Cand(list(g.exercises), reason, label, clash_exempt=True, block=where,
+                                  prefer_shared=True))
                 for ex_id in g.exercises[1:]:
-                    extras.append(_Cand([ex_id], reason, label, any_counts=False, clash_exempt=True, report=False))
+                    extras.append(_Cand([ex_id], reason, label, any_counts=False, clash_exempt=True, report=False,
+                                        block=where))
             firsts.append(mine)
         rounds = max((len(m) for m in firsts), default=0)
         ordered = [m[i] for i in range(rounds) for m in firsts if i < len(m)]
@@ -445,7 +553,7 @@ class _Builder:
         steps = self.rules.base_sequence
         return [
             _Cand(list(s.exercises), Reason(f"Base sequence, step {i} of {len(steps)} — {s.name}: {s.why}", s.source),
-                  f"{s.name} (base sequence step {i})", any_counts=False)  # fallbacks only when the first is not allowed
+                  f"{s.name} (base sequence step {i})", step=i)  # covered by any of its exercises
             for i, s in enumerate(steps, start=1)
         ]
 
@@ -455,29 +563,28 @@ class _Builder:
             f = self.fault_by_id[fid]
             reason = Reason(f"Form check → you ticked “{f.name}”. This drill is one of its fixes.", f.source)
             label = f"Drill for “{f.name}”"
-            firsts.append(_Cand(list(f.drills), reason, label, any_counts=False))
+            firsts.append(_Cand(list(f.drills), reason, label, any_counts=False, weight=2))
             for ex_id in list(f.drills)[1:]:
                 extras.append(_Cand([ex_id], reason, label, any_counts=False, report=False))
         return firsts, extras
 
-    def goal_cands(self, block: str) -> list[_Cand]:
-        """Goal items, round robin over the goals so each goal gets its first item early."""
+    def goal_cands(self, block: str) -> list[list[_Cand]]:
+        """Goal items per goal, in round-robin rounds (every goal's first item, then the second...)."""
         per_goal = []
         for gid in self.inputs.goals:
             g = self.rules.goal_by_id[gid]
-            per_goal.append([self.rule_cand(it, f"Your goal → {g.label}: ", f"Goal: {g.label}")
+            per_goal.append([self.rule_cand(it, f"Your goal → {g.label}: ", f"Goal: {g.label}",
+                                            block="warmup" if block == "warmup" else None)
                              for it in getattr(g, block)])
         rounds = max((len(c) for c in per_goal), default=0)
-        return [c[i] for i in range(rounds) for c in per_goal if i < len(c)]
+        return [[c[i] for c in per_goal if i < len(c)] for i in range(rounds)]
 
     # -- build ---------------------------------------------------------------
 
     def build(self) -> Routine:
         rules, s, inputs = self.rules, self.rules.session, self.inputs
         full = self.budget >= s.full_blocks_from_minutes
-        warm_min = s.warmup_min_minutes if full else s.short_block_minutes
-        stretch_min = s.stretch_min_minutes if full else s.short_block_minutes
-        gentle = inputs.pain >= rules.painful_day.threshold
+        gentle = self.gentle
         if gentle:
             self.notes.append(Note("gentle", rules.painful_day.message))
             if inputs.pain >= rules.painful_day.severe_from:
@@ -488,52 +595,104 @@ class _Builder:
             self.notes.append(Note("no_pattern", rules.messages.no_pattern))
         if not full:
             self.notes.append(Note("short", rules.messages.short_session.format(
-                full=s.full_blocks_from_minutes, short=_fmt_minutes(s.short_block_minutes))))
+                full=s.full_blocks_from_minutes, minutes=self.budget, short=_fmt_minutes(s.short_block_minutes))))
 
         strengthen, strengthen_extra = self.pattern_groups("strengthen")
         stretches, stretch_extra = self.pattern_groups("stretch")
+        practise, _ = self.pattern_groups("practise")
         general_warm = [self.rule_cand(it, "General warm-up: ", "General warm-up", block="warmup", report=False)
                         for it in rules.general_warmup]
         general_stretch = [self.rule_cand(it, "General stretch: ", "General stretch", block="stretch", report=False)
                            for it in rules.general_stretch]
         faults, fault_extra = self.fault_cands()
+        goal_warm = [c for rnd in self.goal_cands("warmup") for c in rnd]
+        goal_main = self.goal_cands("main")
+        goal_stretch = self.goal_cands("stretch")
+        goal_first = (goal_main[0] if goal_main else []) + (goal_stretch[0] if goal_stretch else [])
+        goal_rest = [c for rnd in goal_main[1:] for c in rnd] + [c for rnd in goal_stretch[1:] for c in rnd]
+        bases = self.base_cands()
 
         if gentle:
             pd = rules.painful_day
-            for it in pd.warmup:
-                self.place_or_report(self.rule_cand(it, "Painful day: ", "Painful day", block="warmup"), stretch_min)
-            self.fill(stretches[: pd.max_stretches] + general_stretch, "stretch", stretch_min, 0)
-            for it in pd.main:
-                self.place_or_report(self.rule_cand(it, "Painful day: ", "Painful day", block="main"))
-            skipped = [*self.base_cands(), *faults, *strengthen, *self.goal_cands("warmup"),
-                       *self.goal_cands("main"), *self.goal_cands("stretch")]
+            self.fillers = {"warmup": [*strengthen_extra, *general_warm],
+                            "stretch": [*stretch_extra, *general_stretch]}
+            pd_warm = [self.rule_cand(it, "Painful day: ", "Painful day", block="warmup") for it in pd.warmup]
+            pd_main = [self.rule_cand(it, "Painful day: ", "Painful day", block="main") for it in pd.main]
+            for c in strengthen:  # the imbalance work, finished in gentle versions
+                c.reason = Reason(f"{c.reason.text} {pd.imbalance_why}", c.reason.source)
+            kept_stretches = stretches[: pd.max_stretches]
+            order = [*pd_warm, *pd_main, *kept_stretches, *practise, *strengthen]
+            self.pending = list(order)
+            for c in pd_warm:
+                self.place_or_report(c)
+            # activation: the pattern's strength work (gentle versions) until the warm-up minimum,
+            # keeping the last group back so the imbalance work also ends the main part (003)
+            for c in strengthen[:-1]:
+                if self.block_total("warmup") >= self.minimum["warmup"]:
+                    break
+                self.place_or_report(c)
+            for c in [*pd_main, *kept_stretches, *practise]:
+                self.place_or_report(c)
+            for c in strengthen:  # the rest of the imbalance work ends the main part
+                c.block = "main" if c.block == "activation" else c.block
+                self.place_or_report(c)
+            self.fill("warmup")
+            self.fill("stretch")
+            skipped = [*bases, *faults, *goal_warm, *goal_first, *goal_rest, *stretches[pd.max_stretches:]]
             for c in skipped:
-                if any(o in self.placed for o in c.options):
+                if c.done or any(o in self.placed for o in c.options):
                     continue
                 first = next((o for o in c.options if not self.blocked(o, c.clash_exempt)), c.options[0])
                 self.left_out.append(LeftOut(self.lib.exercise_by_id[first].name, c.label, pd.left_out_reason))
         else:
-            # 1. required warm-up items (the wrist warm-up before handstands)
-            for c in self.goal_cands("warmup"):
-                self.place_or_report(c, stretch_min)
-            # 2. stretching up to its minimum, keeping room for the warm-up minimum
-            self.fill(stretches + stretch_extra + general_stretch, "stretch", stretch_min,
-                      max(0.0, warm_min - self.block_total("warmup")))
-            # 3. warm-up up to its minimum: activate the pattern's weak muscles, then general items
-            self.fill(strengthen, "warmup", warm_min, 0)
-            if self.block_total("warmup") < warm_min:
-                self.fill(strengthen_extra + general_warm, "warmup", warm_min, 0)
-            # 4. main part and the remaining first-choice work
-            for c in [*self.base_cands(), *faults, *strengthen, *self.goal_cands("main"), *stretches,
-                      *self.goal_cands("stretch")]:
+            self.fillers = {"warmup": [*strengthen_extra, *general_warm],
+                            "stretch": [*stretch_extra, *general_stretch]}
+            # Priority when time is short (issue 8): the posture plan and the ticked faults first,
+            # then one item for each goal, the clinic base sequence, the rest of the goals,
+            # and only then warm-up and stretch fillers and extras.
+            order = [*goal_warm, *stretches, *strengthen, *practise, *faults, *goal_first, *bases, *goal_rest]
+            self.pending = list(order)
+            for c in goal_warm:
                 self.place_or_report(c)
-            # 5. extras while time remains
+            for c in stretches:  # the pattern's stretches up to the stretching minimum first...
+                if self.block_total("stretch") >= self.minimum["stretch"]:
+                    break
+                self.place_or_report(c)
+            # ...then its strength work and walking, the faults' drills, the other stretches
+            for c in [*strengthen, *practise, *faults, *stretches, *goal_first, *bases, *goal_rest]:
+                self.place_or_report(c)
+            self.fill("warmup")
+            self.fill("stretch")
             for c in [*fault_extra, *strengthen_extra, *stretch_extra]:
                 if not c.done:
-                    self.try_place(c)
+                    self.try_place(c, check_minimums=False)
 
+        self._ensure_main(full)
+        self._order_main()
         return Routine(inputs=inputs, blocks=self.blocks, left_out=self.left_out, notes=self.notes, gentle=gentle,
                        active_patterns=[p.id for p in self.active], budget=self.budget)
+
+    def _ensure_main(self, full: bool) -> None:
+        """A full-length session keeps a main part: move activation work out of an over-full warm-up."""
+        if not full or self.blocks["main"]:
+            return
+        warm = self.blocks["warmup"]
+        for it in reversed(list(warm)):
+            if it.id in self.rules.warmup_exercises or not it.reasons[0].text.startswith("Posture quiz"):
+                continue
+            if self.block_total("warmup") - it.minutes >= self.minimum["warmup"]:
+                warm.remove(it)
+                it.block = "main"
+                self.blocks["main"].append(it)
+                return
+
+    def _order_main(self) -> None:
+        """Main part: the base sequence in its order first (002), then everything else as placed."""
+        if self.gentle:
+            return
+        main = self.blocks["main"]
+        last = len(self.rules.base_sequence) + 1
+        self.blocks["main"] = sorted(main, key=lambda it: (self.base_step.get(it.id, last), main.index(it)))
 
 
 def build_routine(lib: Library, inputs: RoutineInputs, faults: Mapping[str, FaultLike] | None = None) -> Routine:
@@ -553,3 +712,26 @@ def sessions_this_week(done: Iterable[datetime], today: date) -> int:
     """How many sessions fall in the Monday-to-Sunday week of `today`."""
     year, week, _ = today.isocalendar()
     return sum(1 for d in done if d.isocalendar()[:2] == (year, week))
+
+
+# --------------------------------------------------------------------------- what fits
+
+
+def left_for_time(routine: Routine, rules: RoutineRules) -> list[LeftOut]:
+    """Items the person asked for (posture plan, faults, goals, base sequence) that did not fit."""
+    msg = rules.messages.left_out_time.format(minutes=routine.budget)
+    return [lo for lo in routine.left_out if lo.reason == msg]
+
+
+def minutes_to_fit(lib: Library, inputs: RoutineInputs, faults: Mapping[str, FaultLike] | None = None) -> int | None:
+    """The fewest minutes (in the slider's steps) at which nothing is left out for time and the
+    warm-up and stretching get their full minimums; None when even the longest session cannot."""
+    s = lib.routine.session
+    start = max(inputs.minutes + s.minutes_step, s.minutes_min)
+    for minutes in range(start, s.minutes_max + 1, s.minutes_step):
+        r = build_routine(lib, RoutineInputs(**{**inputs.to_dict(), "minutes": minutes,
+                                                **{k: tuple(v) for k, v in inputs.to_dict().items()
+                                                   if isinstance(v, list)}}), faults)
+        if not left_for_time(r, lib.routine) and minutes >= s.full_blocks_from_minutes:
+            return minutes
+    return None

@@ -1,27 +1,71 @@
-"""Red-flag screen: which answers stop the routine and what the person should do."""
+"""Red-flag screen: which answers stop the exercises, how urgent they are, and the gate.
+
+Three levels besides "clear", most urgent first: ``emergency`` (999 / A&E now),
+``urgent`` (today: an urgent GP appointment or NHS 111) and ``soon`` (a GP within days).
+The rules live in ``content/safety.yaml``.
+
+:func:`exercise_gate` is the one place that decides whether a screen that asks for a
+physical test or an exercise (posture quiz, form check, routine) may be shown. No
+safety check yet means "answer it first", exactly as for a red flag: those screens ask
+people to hold planks and bridges, squat and kick up into handstands.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, Mapping
 
-from .content import RedFlag, Safety
+from .content import URGENCY_ORDER, Safety
 
-Level = Literal["clear", "soon", "emergency"]
+Level = Literal["clear", "soon", "urgent", "emergency"]
+RANK: dict[str, int] = {"clear": 0, "soon": 1, "urgent": 2, "emergency": 3}
+
+
+@dataclass(frozen=True)
+class FlagLine:
+    """One warning sign as the person answered it (current or from an older version of the check)."""
+
+    id: str
+    question: str
+    urgency: str
+    advice: str = ""
+    retired: bool = False
 
 
 @dataclass(frozen=True)
 class SafetyResult:
     level: Level
-    flagged: list[str]  # red-flag ids answered "yes", most urgent first
+    flagged: list[str]  # red-flag ids that count, most urgent first
+    lines: list[FlagLine] = field(default_factory=list)  # what to show, most urgent first
+    outdated: bool = False  # saved with an older question set: some current questions were never asked
 
     @property
-    def blocks_routine(self) -> bool:
-        return self.level != "clear"
+    def blocks_exercise(self) -> bool:
+        """True when no physical test or exercise should be offered."""
+        return self.level != "clear" or self.outdated
+
+    @property
+    def blocks_routine(self) -> bool:  # the routine is one of the exercise screens
+        return self.blocks_exercise
+
+
+def _most_urgent(levels: list[str]) -> Level:
+    best = max((RANK.get(lv, RANK["soon"]) for lv in levels), default=0)
+    return next(k for k, v in RANK.items() if v == best)  # type: ignore[return-value]
+
+
+def _counting(safety: Safety, yes: set[str]) -> list[str]:
+    """Ids answered yes that count (a flag with `requires` counts only with all of them yes)."""
+    return [f.id for f in safety.flags if f.id in yes and all(r in yes for r in f.requires)]
+
+
+def _ordered(safety: Safety, ids: list[str]) -> list[str]:
+    by_id = safety.flag_by_id
+    return sorted(ids, key=lambda i: URGENCY_ORDER.index(by_id[i].urgency))
 
 
 def evaluate_safety(safety: Safety, answers: Mapping[str, bool | None]) -> SafetyResult:
-    """Every flag must be answered yes (True) or no (False); any yes blocks the routine."""
+    """Every flag must be answered yes (True) or no (False); any yes that counts stops the exercises."""
     ids = [f.id for f in safety.flags]
     unknown = set(answers) - set(ids)
     if unknown:
@@ -29,12 +73,70 @@ def evaluate_safety(safety: Safety, answers: Mapping[str, bool | None]) -> Safet
     missing = [i for i in ids if answers.get(i) is None]
     if missing:
         raise ValueError(f"unanswered: {', '.join(missing)}")
-    yes: list[RedFlag] = [f for f in safety.flags if answers[f.id]]
-    yes.sort(key=lambda f: f.urgency != "emergency")
-    if any(f.urgency == "emergency" for f in yes):
-        level: Level = "emergency"
-    elif yes:
-        level = "soon"
+    flagged = _ordered(safety, _counting(safety, {i for i in ids if answers[i]}))
+    by_id = safety.flag_by_id
+    lines = [FlagLine(i, by_id[i].question, by_id[i].urgency, by_id[i].advice) for i in flagged]
+    return SafetyResult(_most_urgent([by_id[i].urgency for i in flagged]), flagged, lines)
+
+
+def read_saved(safety: Safety, check: Mapping[str, Any]) -> SafetyResult:
+    """A saved check as it reads under today's rules, never raising on old or odd data.
+
+    - The level is the most urgent of the saved level and of every saved flag under today's
+      rules (so an old "soon" for a sign that is now "urgent" reads as urgent).
+    - Flag ids from an earlier version of the check show what was asked then, at the level
+      `retired` gives them; ids nobody knows still count as a warning sign ("soon").
+    - A check saved before today's questions existed is `outdated`: it must be answered again
+      before the exercises open, even if it was clear.
+    """
+    by_id, retired = safety.flag_by_id, safety.retired_by_id
+    saved_level = str(check.get("level") or "soon")
+    raw_flags = [str(f) for f in (check.get("flags") or [])]
+    answers = check.get("answers") or {}
+    lines: list[FlagLine] = []
+    for fid in dict.fromkeys(raw_flags):
+        if fid in by_id:
+            f = by_id[fid]
+            lines.append(FlagLine(fid, f.question, f.urgency, f.advice))
+        elif fid in retired:
+            lines.append(FlagLine(fid, retired[fid].question, retired[fid].urgency, retired=True))
+        else:
+            lines.append(FlagLine(fid, f"A warning sign from an earlier version of this check ({fid})", "soon",
+                                  retired=True))
+    lines.sort(key=lambda ln: URGENCY_ORDER.index(ln.urgency))
+    levels = [ln.urgency for ln in lines]
+    if saved_level != "clear":
+        levels.append(saved_level if saved_level in RANK else "soon")
+    level = _most_urgent(levels)
+    outdated = isinstance(answers, Mapping) and any(f.id not in answers for f in safety.flags)
+    return SafetyResult(level, [ln.id for ln in lines if not ln.retired], lines, outdated)
+
+
+GateReason = Literal["no_check", "red_flag", "outdated", "clear"]
+
+
+@dataclass(frozen=True)
+class ExerciseGate:
+    """Whether screens with physical tests or exercises may open, and why not."""
+
+    reason: GateReason
+    result: SafetyResult | None = None
+    taken_at: Any = None
+
+    @property
+    def allowed(self) -> bool:
+        return self.reason == "clear"
+
+
+def exercise_gate(safety: Safety, check: Mapping[str, Any] | None) -> ExerciseGate:
+    """The one rule every exercise screen follows: a clear, current safety check opens them."""
+    if check is None:
+        return ExerciseGate("no_check")
+    result = read_saved(safety, check)
+    if result.level != "clear":
+        reason: GateReason = "red_flag"
+    elif result.outdated:
+        reason = "outdated"
     else:
-        level = "clear"
-    return SafetyResult(level, [f.id for f in yes])
+        reason = "clear"
+    return ExerciseGate(reason, result, check.get("taken_at"))

@@ -157,3 +157,64 @@ def scroll_to_top() -> None:
 
 def show_storage_error(exc: StorageError) -> None:
     st.error(str(exc), icon=":material/error:")
+
+
+# ------------------------------------------------------------------ safety gate (issue 8)
+
+LEVEL_BOX = {"emergency": ("error", ":material/emergency:"), "urgent": ("error", ":material/local_hospital:"),
+             "soon": ("warning", ":material/stethoscope:")}
+
+
+def show_safety_result(result) -> None:
+    """The headline for the most urgent level, then every warning sign under its own level."""
+    from .safety import RANK
+
+    safety = library().safety
+    box, icon = LEVEL_BOX[result.level]
+    text = safety.levels[result.level]
+    getattr(st, box)(f"**{text.headline}** {text.message}", icon=icon)
+    for level in ("emergency", "urgent", "soon"):
+        lines = [ln for ln in result.lines if ln.urgency == level]
+        if not lines:
+            continue
+        label = "Because you answered yes to:"
+        if RANK[level] < RANK[result.level]:
+            own = safety.levels[level].headline
+            label = f"Also tell them about these (on their own they would mean: {own[0].lower()}{own[1:]})"
+        st.markdown(f"**{label}**")
+        st.markdown("\n".join(
+            f"- {ln.question}" + (f" — {ln.advice}" if ln.advice else "")
+            + (" *(asked in an earlier version of this check)*" if ln.retired else "") for ln in lines))
+
+
+def require_safe_to_exercise(screen: str) -> None:
+    """Stop a screen that asks for a physical test or exercise unless the safety check allows it.
+
+    screen: what is withheld, e.g. "the posture quiz". The exercise library stays open.
+    """
+    from . import phone_ui
+    from .safety import exercise_gate
+
+    back = phone_ui.safety_link_params()  # a shared routine opened on a phone comes back to itself
+    gate = exercise_gate(library().safety, store().latest_safety_check(active_profile().id))
+    if gate.allowed:
+        return
+    if gate.reason == "no_check":
+        st.info(f"**Safety check first.** {screen[0].upper()}{screen[1:]} asks you to move and test your back. "
+                "Before that, answer a couple of minutes of yes/no questions about warning signs that need a "
+                "doctor rather than exercise.", icon=":material/health_and_safety:")
+        st.page_link(SAFETY, label="Do the safety check", icon=":material/arrow_forward:", query_params=back)
+    elif gate.reason == "outdated":
+        st.info(f"**The safety check has new questions.** Your check from {fmt_when(gate.taken_at)} was answered "
+                f"before they were added. Please answer it again before {screen}.",
+                icon=":material/health_and_safety:")
+        st.page_link(SAFETY, label="Answer the safety check again", icon=":material/refresh:", query_params=back)
+    else:
+        st.markdown(f"**{screen[0].upper()}{screen[1:]} is not available while your safety check shows warning "
+                    "signs.** It asks for movements and tests that should wait until a doctor has seen you.")
+        show_safety_result(gate.result)
+        st.caption(f"From your safety check on {fmt_when(gate.taken_at)}. Once a doctor has seen you and the "
+                   "signs have gone, answer the questions again.")
+        st.page_link(SAFETY, label="Open the safety check", icon=":material/health_and_safety:")
+        st.page_link(LIBRARY, label="You can still read the exercise library", icon=":material/menu_book:")
+    st.stop()

@@ -24,6 +24,7 @@ BADGE = {"cleared": "green", "new": "orange", "remains": "blue", "not_rechecked"
 STATUS_ORDER = ["cleared", "remains", "new", "not_rechecked"]
 
 st.title("Form check")
+ui.require_safe_to_exercise("the form check")
 st.markdown(book.intro)
 
 
@@ -127,6 +128,8 @@ def show_summary(check: dict) -> None:
             st.subheader(f"{group.name} · {count}", anchor=False)
             lead = "Several of your faults point here. " if summary.count > 1 else ""
             st.markdown(f"{lead}{group.explanation}")
+            st.caption("Grouping: BackCheck's suggestion · explanation from "
+                       + "; ".join(lib.source_by_id[src].short for src in group.sources))
             st.markdown("\n".join(
                 f"- **{f.name}** ({movement_name[f.movement]}) — {f.cue}" for f in summary.faults
             ))

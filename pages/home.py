@@ -7,6 +7,7 @@ import streamlit as st
 from backcheck import ui
 from backcheck.form_check import describe as describe_form_check
 from backcheck.routine import sessions_this_week
+from backcheck.safety import exercise_gate
 
 profile = ui.active_profile()
 store = ui.store()
@@ -22,12 +23,16 @@ st.markdown(
     "drawn from five coaching and clinic articles, and each item tells you which one."
 )
 
+gate = exercise_gate(ui.library().safety, safety)
 if safety is None:
     safety_status = "Not done yet."
-elif safety["level"] == "clear":
+elif gate.allowed:
     safety_status = f"Clear on {ui.fmt_when(safety['taken_at'])}."
+elif gate.reason == "outdated":
+    safety_status = f"Answered on {ui.fmt_when(safety['taken_at'])}, before new questions were added: please answer it again."
 else:
-    safety_status = f"Warning signs reported on {ui.fmt_when(safety['taken_at'])}: see a doctor before exercising."
+    safety_status = (f"Warning signs reported on {ui.fmt_when(safety['taken_at'])}: "
+                     f"{ui.library().safety.levels[gate.result.level].headline}")
 
 if quiz is None:
     quiz_status = "Not done yet."
@@ -56,7 +61,7 @@ pain_status = "No entries yet." if pain_latest is None else (
 
 steps = [
     ("1. Safety check", "A minute of yes/no questions about signs that need a doctor.", ui.SAFETY,
-     progress["safety"] is not None and safety["level"] == "clear", safety_status),
+     progress["safety"] is not None and gate.allowed, safety_status),
     ("2. Posture quiz", "Eleven questions in front of a mirror or on the floor.", ui.QUIZ,
      progress["quiz"] is not None, quiz_status),
     ("3. Form check", "Tick the hip-hinge, squat and handstand faults you notice.", ui.FORM,
@@ -81,9 +86,10 @@ for title, blurb, page, done, status in steps:
         with cols[1]:
             st.page_link(page, label="Open" if done or done is None else "Start", icon=icon)
 
-if safety is not None and safety["level"] != "clear":
+if gate.reason == "red_flag":
     st.warning(
-        "Your last safety check found warning signs. Please see a doctor before you start the exercises. "
+        "Your last safety check found warning signs. "
+        f"**{ui.library().safety.levels[gate.result.level].headline}** "
         "Redo the safety check when you have been seen and the signs are gone.",
         icon=":material/warning:",
     )

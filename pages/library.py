@@ -43,6 +43,8 @@ for ex in found:
         st.markdown("**How to do it**\n\n" + "\n".join(f"{i}. {cue}" for i, cue in enumerate(ex.cues, start=1)))
         origin = "from the article" if ex.dose.from_article else "suggested start; the article gives no amount"
         st.markdown(f"**Dose:** {ex.dose.text} *({origin})*")
+        if ex.progression is not None:
+            st.markdown(f"**Progression:** {ex.progression.text} *({lib.source_by_id[ex.progression.source].short})*")
         needs = ", ".join(lib.equipment_label[e] for e in ex.equipment) or "Nothing"
         extra = ", ".join(lib.equipment_label[e] for e in ex.optional_equipment)
         st.markdown(f"**Equipment:** {needs}" + (f" · optional: {extra}" if extra else ""))

@@ -30,6 +30,7 @@ INTRO = (
 )
 
 st.title("Posture quiz")
+ui.require_safe_to_exercise("the posture quiz")
 
 
 def render_result(result: QuizResult, when: str) -> None:
@@ -69,7 +70,7 @@ def render_result(result: QuizResult, when: str) -> None:
             st.markdown("**What pointed here**")
             for c in score.contributions:
                 st.markdown(f"- {c.question} — *{c.answer}*")
-            for block, title in (("strengthen", "Strengthen"), ("stretch", "Stretch")):
+            for block, title in (("strengthen", "Strengthen"), ("stretch", "Stretch"), ("practise", "Practise")):
                 groups = getattr(pattern, block)
                 if not groups:
                     continue
@@ -141,7 +142,9 @@ if show_form:
                     format_func=labels.__getitem__,
                     key=f"quiz_{q.id}",
                 )
-                st.caption(f"How to check: {q.how_to_check} · Source: {lib.source_by_id[q.source].short}")
+                check_from = f" ({lib.source_by_id[q.check_source].short})" if q.check_source else ""
+                st.caption(f"How to check{check_from}: {q.how_to_check} · "
+                           f"What it points to: {lib.source_by_id[q.source].short}")
         submitted = st.form_submit_button("See my result", type="primary")
 
     if submitted:

@@ -16,6 +16,8 @@ from backcheck.routine import (
     RoutineInputs,
     block_intro,
     build_routine,
+    left_for_time,
+    minutes_to_fit,
     normalise_inputs,
     sessions_this_week,
 )
@@ -37,29 +39,7 @@ st.markdown(
 
 # ------------------------------------------------------------------ safety first
 
-safety = store.latest_safety_check(profile.id)
-if safety is None:
-    st.info(
-        "**Safety check first.** Before BackCheck suggests any exercise, answer a minute of yes/no "
-        "questions about warning signs that need a doctor rather than a workout.",
-        icon=":material/health_and_safety:",
-    )
-    st.page_link(ui.SAFETY, label="Do the safety check", icon=":material/arrow_forward:",
-                 query_params=phone_ui.safety_link_params())  # a shared routine comes back here
-    st.stop()
-if safety["level"] != "clear":
-    flags = {f.id: f for f in lib.safety.flags}
-    if safety["level"] == "emergency":
-        st.error(f"**No routine today — get urgent help now.** {lib.safety.emergency_message}", icon=":material/emergency:")
-    else:
-        st.warning(f"**No routine for now — see a doctor first.** {lib.safety.soon_message}", icon=":material/stethoscope:")
-    for fid in safety["flags"]:
-        if fid in flags:
-            st.markdown(f"- {flags[fid].question} — {flags[fid].advice}")
-    st.caption(f"From your safety check on {ui.fmt_when(safety['taken_at'])}. Once a doctor has seen you and the "
-               "signs are gone, redo the check.")
-    st.page_link(ui.SAFETY, label="Redo the safety check", icon=":material/refresh:")
-    st.stop()
+ui.require_safe_to_exercise("your routine")
 
 # ------------------------------------------------------------------ where the inputs come from
 
@@ -182,6 +162,24 @@ except RoutineInputError as exc:
 # ------------------------------------------------------------------ the routine
 
 st.header("Your session")
+
+# what was asked for and did not fit: one line at the top, with the length that fits it (issue 8)
+no_time = left_for_time(routine, rules)
+short_note = routine.note("short")
+if no_time or short_note:
+    fit_at = minutes_to_fit(lib, routine.inputs)
+    names = ", ".join(dict.fromkeys(lo.name for lo in no_time))
+    line = short_note.text if short_note else rules.messages.does_not_fit.format(minutes=routine.budget, names=names)
+    if short_note and no_time:
+        line += " " + rules.messages.does_not_fit.format(minutes=routine.budget, names=names)
+    minutes_key = f"rt_minutes_{widget_suffix}"
+    with st.container(border=True, key="rt_fit_line"):
+        cols = st.columns([3, 1], vertical_alignment="center")
+        cols[0].markdown(f":material/timer: {line}")
+        fit_minutes = fit_at or (s.minutes_max if routine.budget < s.minutes_max else None)
+        if fit_minutes:
+            cols[1].button(f"Make it {fit_minutes} minutes", key="rt_fit", type="primary",
+                           on_click=st.session_state.__setitem__, args=(minutes_key, fit_minutes))
 m = st.columns(4)
 m[0].metric("Total", f"{routine.total_minutes:g} min", help=f"Fits your {routine.budget} minutes.")
 for col, block in zip(m[1:], BLOCKS):
@@ -198,15 +196,11 @@ for note in routine.notes:
     elif note.kind == "conflicting":
         st.info(note.text, icon=":material/call_split:")
     elif note.kind == "short":
-        st.info(note.text, icon=":material/timer:")
+        continue  # said at the top, with the length that keeps the 5 + 5 minutes
     else:
         st.caption(note.text)
 
-no_time = [lo for lo in routine.left_out if lo.reason == rules.messages.left_out_time.format(minutes=routine.budget)]
-if no_time:
-    st.caption(f"{len(no_time)} item(s) did not fit in {routine.budget} minutes — see *Left out this time* below, "
-               "or choose more minutes.")
-elif routine.spare_minutes >= 1:
+if not no_time and routine.spare_minutes >= 1:
     st.caption(f"About {routine.spare_minutes:g} minutes to spare: repeat a stretch you like or take an easy walk.")
 
 
@@ -218,6 +212,9 @@ def show_item(item) -> None:
         top[1].markdown(f"**{item.minutes:g} min**")
         st.markdown(f"**Dose:** {item.dose}")
         st.markdown("\n".join(f"- {cue}" for cue in item.exercise.cues[: s.key_cues]))
+        if item.exercise.progression is not None:
+            prog = item.exercise.progression
+            st.markdown(f"**Progression:** {prog.text} *({lib.source_by_id[prog.source].short})*")
         for reason in item.reasons:
             st.markdown(f"**Why:** {reason.text}")
         for swap in item.swaps:

@@ -3,38 +3,36 @@
 import streamlit as st
 
 from backcheck import phone_ui, ui
-from backcheck.safety import evaluate_safety
+from backcheck.safety import evaluate_safety, read_saved
 from backcheck.storage import StorageError
 
 lib = ui.library()
 safety = lib.safety
 profile = ui.active_profile()
 store = ui.store()
-flag_by_id = {f.id: f for f in safety.flags}
 
 st.title("Safety check")
 
 
 def show_result(check: dict) -> None:
-    if check["level"] == "emergency":
-        st.error(f"**Get urgent help now.** {safety.emergency_message}", icon=":material/emergency:")
-    elif check["level"] == "soon":
-        st.warning(f"**See a doctor soon.** {safety.soon_message}", icon=":material/stethoscope:")
+    result = read_saved(safety, check)
+    if result.level != "clear":
+        ui.show_safety_result(result)
+    elif result.outdated:
+        st.info("**The safety check has new questions.** Your answers were saved before they were added, so "
+                "please answer the questions again before the exercises.", icon=":material/health_and_safety:")
     else:
         st.success(f"**No warning signs.** {safety.clear_message}", icon=":material/check_circle:")
-    for fid in check["flags"]:
-        flag = flag_by_id.get(fid)
-        if flag:
-            st.markdown(f"- **{flag.question}** — {flag.advice}")
     st.caption(f"Saved on {ui.fmt_when(check['taken_at'])} for the active profile.")
-    if check["level"] == "clear":
+    if not result.blocks_exercise:
         phone_ui.back_to_shared_routine()  # came from a shared routine: back to it
         if st.button("Next: the posture quiz", type="primary", icon=":material/arrow_forward:"):
             st.switch_page(ui.QUIZ)
-    else:
+    elif result.level != "clear":
         st.markdown(
-            "BackCheck will not build an exercise routine while warning signs are recorded. "
-            "When a doctor has seen you and the signs have gone, answer the questions again."
+            "BackCheck withholds the posture quiz, the form check and the routine while warning signs are "
+            "recorded: they ask for movements and tests that should wait for a doctor. The exercise library "
+            "stays open to read. When a doctor has seen you and the signs have gone, answer the questions again."
         )
 
 
@@ -44,6 +42,8 @@ if st.session_state.pop("safety_saved", False):
     st.toast("Safety check saved.", icon=":material/check:")
 
 show_form = last is None or st.session_state.get("safety_redo", False)
+if last is not None and read_saved(safety, last).outdated and read_saved(safety, last).level == "clear":
+    show_form = True
 if last is not None:
     show_result(last)
     if not show_form:
@@ -87,4 +87,4 @@ if show_form:
                 st.session_state["safety_redo"] = False
                 st.rerun()
 
-ui.cite("nhs_back_pain")
+st.caption(f"Sources: {lib.cite('nhs_back_pain')}; {lib.cite('nice_ng59')}")

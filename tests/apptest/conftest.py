@@ -48,6 +48,16 @@ def app(tmp_path, monkeypatch):
     return make
 
 
+def clear_safety() -> None:
+    """Record an all-"no" safety check for the first profile: the quiz, form check and routine need one."""
+    from backcheck.content import load_library
+    from backcheck.storage import Store, database_url
+
+    store = Store(database_url())
+    store.save_safety_check(store.list_profiles()[0].id, "clear", [],
+                            {f.id: False for f in load_library().safety.flags})
+
+
 def click(at: AppTest, label: str) -> AppTest:
     """Click the button (form submit buttons included) with this label and rerun."""
     matches = [b for b in at.button if b.label == label]

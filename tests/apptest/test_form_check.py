@@ -1,12 +1,21 @@
 """AppTest flows for the form check: tick, save, revisit, compare."""
 
+import pytest
+
 from backcheck.content import load_library
 
-from .conftest import click, texts
+from .conftest import clear_safety, click, texts
 
 LIB = load_library()
 PAGE = "pages/form_check.py"
 SAVE = "Save this check"
+
+
+@pytest.fixture
+def app(app):
+    """The form check asks for movements, so it opens only after a clear safety check."""
+    clear_safety()
+    return app
 
 
 def tick(at, *fault_ids, skip=()):

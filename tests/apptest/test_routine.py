@@ -92,8 +92,8 @@ def test_a_red_flag_shows_the_stop_message_instead(app, store):
     store.save_safety_check(pid, "soon", ["night_pain"], {f.id: f.id == "night_pain" for f in LIB.safety.flags})
     at = open_routine()
     body = texts(at)
-    assert "No routine for now" in body
-    assert " ".join(LIB.safety.soon_message.split())[:60] in " ".join(body.split())
+    assert "Your routine is not available while your safety check shows warning signs" in body
+    assert LIB.safety.levels["urgent"].headline in body  # constant night pain is same day now
     assert "Your session" not in headers(at)
     assert not exercise_links(at)
 
@@ -209,3 +209,54 @@ def test_a_broken_share_link_says_what_it_could_not_use(app, store):
     assert "Parts of this link could not be used" in warning
     assert "ballet" in warning and "500" in warning
     assert "Your session" in headers(at)
+
+
+# --------------------------------------------------------------------------- issue 8
+
+
+def test_what_does_not_fit_is_said_at_the_top_with_a_one_click_length_that_fits(app, store):
+    pid = me(store)
+    clear_safety(store, pid)
+    save_quiz_pointing_to(store, pid, "anterior_tilt")
+    at = open_routine()
+    pills(at, "Goal movements").set_value(["squat", "handstand"]).run()
+    inputs = RoutineInputs(goals=("squat", "handstand"), minutes=RULES.session.minutes_default,
+                           patterns=("anterior_tilt",))
+    from backcheck.routine import minutes_to_fit
+
+    target = minutes_to_fit(LIB, inputs)
+    line = next(m.value for m in at.markdown if "Did not fit in" in m.value)
+    assert f"Did not fit in {RULES.session.minutes_default} minutes" in line
+    button = next(b for b in at.button if b.label == f"Make it {target} minutes")
+    # the line comes before the first exercise of the session
+    first_item = exercise_links(at)[0]
+    order = [m.value for m in at.markdown]
+    assert order.index(line) < next(i for i, v in enumerate(order) if v.startswith("**Dose:**"))
+    assert first_item
+    at = button.click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    minutes = next(s for s in at.slider if s.label == "Minutes per session")
+    assert minutes.value == target
+    assert not any("Did not fit in" in m.value for m in at.markdown)
+
+
+def test_a_short_session_says_the_articles_ask_for_5_plus_5_and_offers_15(app, store):
+    clear_safety(store, me(store))
+    at = open_routine()
+    next(s for s in at.slider if s.label == "Minutes per session").set_value(RULES.session.minutes_min).run()
+    assert any("5 minutes of warm-up and 5 of stretching" in m.value for m in at.markdown)
+    from backcheck.routine import minutes_to_fit
+
+    fit = minutes_to_fit(LIB, RoutineInputs(goals=("general",), minutes=RULES.session.minutes_min))
+    assert fit >= RULES.session.full_blocks_from_minutes  # a length that keeps the 5 + 5 minutes
+    assert any(b.label == f"Make it {fit} minutes" for b in at.button)
+
+
+def test_the_clam_card_shows_its_band_progression(app, store):
+    pid = me(store)
+    clear_safety(store, pid)
+    save_quiz_pointing_to(store, pid, "lateral_tilt")
+    at = open_routine()
+    assert "Clam" in exercise_links(at)
+    assert any(m.value.startswith("**Progression:**") and "band" in m.value for m in at.markdown)
+    assert "Walking with heel-to-toe cues" in exercise_links(at)

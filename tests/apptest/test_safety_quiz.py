@@ -1,8 +1,10 @@
 """AppTest flows for the safety check and the posture quiz."""
 
+import pytest
+
 from backcheck.content import load_library
 
-from .conftest import click, texts
+from .conftest import clear_safety, click, texts
 
 LIB = load_library()
 
@@ -26,25 +28,39 @@ def test_safety_all_no_is_clear_and_saved(app):
 
 
 def test_safety_cauda_equina_sign_says_urgent(app):
-    at = answer_safety(app("pages/safety.py"), yes={"saddle_bladder_bowel"})
+    at = answer_safety(app("pages/safety.py"), yes={"saddle_numbness"})
     body = texts(at)
-    assert "Get urgent help now" in body
+    assert LIB.safety.levels["emergency"].headline in body  # "Call 999 or go to A&E now."
     assert "emergency" in body.lower()
 
 
+def test_safety_both_legs_is_an_emergency_headline_not_a_bullet(app):
+    at = answer_safety(app("pages/safety.py"), yes={"both_legs_nerve", "cancer_history"})
+    assert at.error and at.error[0].value.startswith(f"**{LIB.safety.levels['emergency'].headline}**")
+    assert LIB.safety.flag_by_id["both_legs_nerve"].question in texts(at)
+
+
 def test_safety_redo_replaces_result_and_keeps_it_dated(app):
-    at = answer_safety(app("pages/safety.py"), yes={"fever_unwell"})
-    assert "See a doctor soon" in texts(at)
+    at = answer_safety(app("pages/safety.py"), yes={"fever"})
+    urgent = LIB.safety.levels["urgent"].headline
+    assert urgent in texts(at)  # a fever is same day (GP urgent appointment or 111)
     at = click(at, "Answer the questions again")
     at = answer_safety(at)
-    assert "No warning signs" in texts(at) and "See a doctor soon" not in texts(at)
+    assert "No warning signs" in texts(at) and urgent not in texts(at)
 
 
 def test_safety_other_flag_says_see_doctor_soon(app):
+    at = answer_safety(app("pages/safety.py"), yes={"cancer_history"})
+    body = texts(at)
+    assert LIB.safety.levels["soon"].headline in body
+    assert LIB.safety.levels["emergency"].headline not in body
+
+
+def test_safety_night_pain_is_same_day(app):
     at = answer_safety(app("pages/safety.py"), yes={"night_pain"})
     body = texts(at)
-    assert "See a doctor soon" in body
-    assert "Get urgent help now" not in body
+    assert LIB.safety.levels["urgent"].headline in body
+    assert LIB.safety.levels["soon"].headline not in body
 
 
 def test_safety_unanswered_question_saves_nothing(app):
@@ -52,9 +68,52 @@ def test_safety_unanswered_question_saves_nothing(app):
     for flag in LIB.safety.flags[:-1]:
         at.radio(key=f"safety_{flag.id}").set_value("No")
     at = click(at, "Save my answers")
-    assert any("still open: 7" in w.value for w in at.warning)
+    assert any(f"still open: {len(LIB.safety.flags)}" in w.value for w in at.warning)
     assert "No warning signs" not in texts(at)
     assert "No warning signs" not in texts(app("pages/safety.py"))
+
+
+def test_an_old_check_with_retired_flags_is_shown_and_still_withholds_the_quiz(app):
+    from backcheck.storage import Store, database_url
+
+    store = Store(database_url())
+    store.save_safety_check(store.list_profiles()[0].id, "soon", ["fever_unwell"], {"fever_unwell": True})
+    at = app("pages/safety.py")
+    assert not at.exception
+    body = texts(at)
+    assert LIB.safety.levels["urgent"].headline in body  # read at today's level
+    assert "earlier version of this check" in body
+    quiz = app("pages/posture_quiz.py")
+    assert not quiz.radio and "not available while your safety check shows warning signs" in texts(quiz)
+
+
+@pytest.mark.parametrize("page, what", [("pages/posture_quiz.py", "The posture quiz"),
+                                        ("pages/form_check.py", "The form check"),
+                                        ("pages/routine.py", "Your routine")])
+def test_exercise_screens_are_withheld_after_a_red_flag_and_say_what_to_do(app, page, what):
+    answer_safety(app("pages/safety.py"), yes={"sciatica_both_legs"})
+    at = app(page)
+    body = texts(at)
+    assert f"{what} is not available while your safety check shows warning signs" in body
+    assert LIB.safety.levels["emergency"].headline in body
+    assert not at.radio and not at.checkbox  # no quiz questions, no fault checklist
+    labels = [link.proto.label for link in at.page_link]
+    assert "Open the safety check" in labels and "You can still read the exercise library" in labels
+
+
+@pytest.mark.parametrize("page", ["pages/posture_quiz.py", "pages/form_check.py"])
+def test_exercise_screens_ask_for_the_safety_check_first(app, page):
+    at = app(page)
+    assert "Safety check first" in texts(at)
+    assert not at.radio and not at.checkbox
+    assert "Do the safety check" in [link.proto.label for link in at.page_link]
+
+
+def test_the_library_stays_readable_after_a_red_flag(app):
+    answer_safety(app("pages/safety.py"), yes={"bladder_bowel"})
+    at = app("pages/library.py")
+    assert "Safety check first" not in texts(at) and "not available" not in texts(at)
+    assert len(at.expander) == len(LIB.exercises)
 
 
 def test_home_shows_safety_done_after_check(app):
@@ -72,6 +131,9 @@ ANTERIOR = {
 
 
 def answer_quiz(at, answers):
+    if not at.radio:  # the quiz waits for a clear safety check
+        clear_safety()
+        at.run()
     for q in LIB.quiz.questions:
         at.radio(key=f"quiz_{q.id}").set_value(answers.get(q.id, "not_sure"))
     return click(at, "See my result")
@@ -105,6 +167,7 @@ def test_quiz_retake_keeps_history(app):
 
 
 def test_quiz_unanswered_saves_nothing(app):
+    clear_safety()
     at = app("pages/posture_quiz.py")
     at = click(at, "See my result")
     assert any("still open" in w.value for w in at.warning)

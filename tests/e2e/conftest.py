@@ -108,6 +108,16 @@ def new_profile(server: Server, name: str) -> int:
     return Store(f"sqlite:///{server.db}").create_profile(name).id
 
 
+def clear_safety(server: Server, profile: int | None = None) -> None:
+    """Set-up only: an all-"no" safety check (the quiz, form check and routine open only after one)."""
+    from backcheck.content import load_library
+    from backcheck.storage import Store
+
+    store = Store(f"sqlite:///{server.db}")
+    pid = profile if profile is not None else store.list_profiles()[0].id
+    store.save_safety_check(pid, "clear", [], {f.id: False for f in load_library().safety.flags})
+
+
 def nav(page: Page, label: str) -> None:
     """Open a page from the sidebar navigation, as a person would."""
     page.locator(".st-key-bc_nav").get_by_role("link", name=label, exact=False).click()

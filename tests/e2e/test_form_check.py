@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 
 from backcheck.content import load_library
 
-from .conftest import goto, nav, shot, wait_for_app
+from .conftest import clear_safety, goto, nav, shot, wait_for_app
 
 LIB = load_library()
 NAME = {f.id: f.name for f in LIB.faults}
@@ -33,6 +33,7 @@ def metric(page: Page, label: str):
 
 
 def test_tick_each_movement_save_reload_and_compare(page: Page, server):
+    clear_safety(server)  # set-up: the form check opens after a clear safety check
     goto(page, server)
     nav(page, "Form check")
     expect(page.get_by_text("The dowel check", exact=True)).to_be_visible()

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from backcheck.content import load_library
 
-from .conftest import ROOT, answer_radio, goto, nav, new_profile, shot, wait_for_app
+from .conftest import ROOT, answer_radio, clear_safety, goto, nav, new_profile, shot, wait_for_app
 
 LIB = load_library()
 NAV_TITLES = set(re.findall(r'st\.Page\(ui\.\w+, title="([^"]+)"', (ROOT / "app.py").read_text()))
@@ -56,11 +56,45 @@ def test_safety_check_clear_then_red_flag(page: Page, server):
         answer_radio(page, flag.question[:40], "Yes" if i == 0 else "No")
     page.get_by_role("button", name="Save my answers").click()
     wait_for_app(page)
-    expect(page.get_by_text("Get urgent help now.")).to_be_visible()
-    expect(page.get_by_text("Go to an emergency department now")).to_be_visible()
+    expect(page.get_by_text(LIB.safety.levels["emergency"].headline)).to_be_visible()
+    expect(page.get_by_text(LIB.safety.flags[0].advice)).to_be_visible()
     # the home page now tells the person to see a doctor
     nav(page, "Home")
     expect(page.get_by_text("Your last safety check found warning signs")).to_be_visible()
+
+
+def test_a_red_flag_answered_in_the_browser_withholds_the_quiz_and_form_check(page: Page, server):
+    goto(page, server, profile=new_profile(server, "Red flag"))
+    nav(page, "Safety check")
+    both_legs = LIB.safety.flag_by_id["both_legs_nerve"]
+    for flag in LIB.safety.flags:
+        answer_radio(page, flag.question[:40], "Yes" if flag is both_legs else "No")
+    page.get_by_role("button", name="Save my answers").click()
+    wait_for_app(page)
+    # the emergency headline is the first thing said, in the red box, not a bullet further down
+    alert = page.get_by_test_id("stAlert").first
+    expect(alert).to_contain_text(LIB.safety.levels["emergency"].headline)
+    expect(page.get_by_text(both_legs.question)).to_be_visible()
+    shot(page, "safety_red_flag")
+
+    nav(page, "Posture quiz")
+    expect(page.get_by_text("The posture quiz is not available while your safety check shows warning signs"))\
+        .to_be_visible()
+    expect(page.get_by_test_id("stAlert").first).to_contain_text(LIB.safety.levels["emergency"].headline)
+    expect(page.get_by_test_id("stRadio")).to_have_count(0)  # no plank, bridge or lunge tests
+    expect(page.get_by_role("button", name="See my result")).to_have_count(0)
+    shot(page, "posture_quiz_withheld")
+
+    nav(page, "Form check")
+    expect(page.get_by_text("The form check is not available while your safety check shows warning signs"))\
+        .to_be_visible()
+    expect(page.get_by_test_id("stCheckbox")).to_have_count(0)
+
+    # the library can still be read, from the link on the withheld screen
+    page.get_by_role("link", name="You can still read the exercise library").click()
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Exercise library")).to_be_visible()
+    expect(page.get_by_text(f"{len(LIB.exercises)} of {len(LIB.exercises)} exercises")).to_be_visible()
 
 
 def test_safety_check_missing_answer_is_named(page: Page, server):
@@ -69,7 +103,8 @@ def test_safety_check_missing_answer_is_named(page: Page, server):
     answer_radio(page, LIB.safety.flags[0].question[:40], "No")
     page.get_by_role("button", name="Save my answers").click()
     wait_for_app(page)
-    expect(page.get_by_text("still open: 2, 3, 4, 5, 6, 7. Nothing was saved.")).to_be_visible()
+    still_open = ", ".join(str(i) for i in range(2, len(LIB.safety.flags) + 1))
+    expect(page.get_by_text(f"still open: {still_open}. Nothing was saved.")).to_be_visible()
 
 
 ANTERIOR = {
@@ -79,7 +114,9 @@ ANTERIOR = {
 
 
 def test_posture_quiz_as_a_person_would(page: Page, server):
-    goto(page, server, profile=new_profile(server, "Quiz A"))
+    pid = new_profile(server, "Quiz A")
+    clear_safety(server, pid)  # set-up: the quiz opens after a clear safety check
+    goto(page, server, profile=pid)
     nav(page, "Posture quiz")
     for q in LIB.quiz.questions:
         answer_radio(page, q.text[:40], ANTERIOR.get(q.id, "Not sure"))
@@ -95,7 +132,7 @@ def test_posture_quiz_as_a_person_would(page: Page, server):
     page.get_by_role("link", name="Spiderman stretch").first.click()
     wait_for_app(page)
     expect(page.get_by_role("heading", name="Exercise library")).to_be_visible()
-    expect(page.get_by_text("1 of 48 exercises")).to_be_visible()
+    expect(page.get_by_text(f"1 of {len(LIB.exercises)} exercises")).to_be_visible()
     expect(page.get_by_text("Source: Article 003")).to_be_visible()
 
     # reload: the saved result is still there

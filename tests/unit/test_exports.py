@@ -102,7 +102,9 @@ def test_calendar_has_one_event_per_chosen_weekday_for_the_weeks_asked():
         assert ev.decoded("dtend") - ev.decoded("dtstart") == timedelta(minutes=int(-(-ROUTINE.total_minutes // 1)))
         alarm = next(iter(ev.walk("VALARM")))
         assert alarm.decoded("trigger") == timedelta(minutes=-RULES.calendar.reminder_minutes)
-        assert "Segmental pelvic rolls" in str(ev["description"])
+        # every exercise of the session is named (issue 8's priority order may leave the base
+        # sequence's pelvic rolls out of this busy 30-minute session, so no single name is fixed here)
+        assert all(it.name in str(ev["description"]) for it in ROUTINE.items)
     assert len({str(ev["uid"]) for ev in events}) == len(events)
 
 
@@ -156,3 +158,11 @@ def test_pdf_lists_what_was_left_out():
     _, text = pdf_text(routine_pdf(LIB, short))
     assert "Left out this time" in text
     assert flat(short.left_out[0].name) in text
+
+
+def test_pdf_shows_the_clam_band_progression_and_the_walking_for_one_hip_higher():
+    r = build_routine(LIB, RoutineInputs(patterns=("lateral_tilt",), minutes=20))
+    _, text = pdf_text(routine_pdf(LIB, r, "A4"))
+    progression = LIB.exercise_by_id["clam"].progression
+    assert "Progression:" in text and flat(progression.text)[:50] in text
+    assert LIB.exercise_by_id["walking_drill"].name in text

@@ -85,7 +85,8 @@ def _broken_copy(tmp_path, change):
         (lambda d: d["movements"][0].pop("self_check"), "does not explain one"),
         (lambda d: d["faults"][0].update(movement="deadlift"), "field 'movement'"),
         (lambda d: d["faults"][0].pop("cue"), "field 'cue'"),
-        (lambda d: d["groups"].append({"id": "unused", "name": "Unused", "explanation": "x", "focus": "y"}),
+        (lambda d: d["groups"].append({"id": "unused", "name": "Unused", "explanation": "x", "focus": "y",
+                                           "sources": ["backcheck"]}),
          "group 'unused': no fault belongs to it"),
     ],
 )

@@ -13,6 +13,8 @@ import yaml
 from backcheck.content import ContentError, load_library
 from backcheck.routine import (
     BLOCKS,
+    left_for_time,
+    minutes_to_fit,
     RoutineInputError,
     RoutineInputs,
     build_routine,
@@ -75,15 +77,17 @@ def test_budget_minimums_equipment_and_avoid_rules_hold_for_every_combination(pa
         assert r.total_minutes == sum(it.minutes for it in r.items)
         if minutes >= FULL:
             assert r.block_minutes("stretch") >= RULES.session.stretch_min_minutes, case
-            if not r.gentle:
-                assert r.block_minutes("warmup") >= RULES.session.warmup_min_minutes, case
-                assert r.blocks["main"], case
+            # the painful day keeps its 5 minutes of activation too (issue 8)
+            assert r.block_minutes("warmup") >= RULES.session.warmup_min_minutes, case
+            assert r.blocks["main"], case
         all_ids = ids(r)
         assert len(all_ids) == len(set(all_ids)), case  # an exercise appears once
         for it in r.items:
             assert set(it.exercise.equipment) <= set(equipment), (case, it.id)
             for kind, muscle in avoided(patterns):
                 assert not (it.exercise.kind == kind and muscle in muscles_of(it.id)), (case, it.id)
+                if kind == "strengthen":  # avoid rules see what an exercise loads, whatever its kind
+                    assert muscle not in it.exercise.loads, (case, it.id)
             assert it.reasons and all(reason.source in LIB.source_by_id for reason in it.reasons)
             assert (it.exercise.kind == "stretch") == (it.block == "stretch"), (case, it.id)
 
@@ -316,7 +320,9 @@ def test_high_pain_gives_a_gentle_session_that_keeps_moving():
     assert gentle.gentle and gentle.note("gentle").text == RULES.painful_day.message
     assert len(gentle.items) < len(normal.items)
     assert "air_squat" in ids(gentle, "main")  # the article's idea: air squats, not rest
-    assert not any(it.exercise.kind == "strengthen" for it in gentle.items)
+    # issue 8: the imbalance work is finished in gentle versions rather than dropped, so strength
+    # items may appear on a painful day, but only ones marked gentle (no load, small range)
+    assert all(it.exercise.gentle for it in gentle.items)
     assert any(lo.reason == RULES.painful_day.left_out_reason for lo in gentle.left_out)
     assert gentle.total_minutes <= 30
 
@@ -399,3 +405,147 @@ def test_inconsistent_minutes_fail_loudly(tmp_path):
     folder = _broken_copy(tmp_path, lambda d: d["session"].update(minutes_default=99))
     with pytest.raises(ContentError, match="routine_rules.yaml.*minutes_default"):
         load_library(folder)
+
+
+# --------------------------------------------------------------------------- issue 8: what an exercise loads
+
+BACK_EXTENSION = {"arch_hollow", "superman", "hyperextension"}
+HIP_FLEXOR_CORE = {"hollow_body_hold", "hollow_body_rock", "lying_tucks"}
+
+
+def test_every_exercise_says_what_it_loads_and_the_back_extension_drills_are_tagged():
+    for ex in LIB.exercises:
+        assert ex.kind != "strengthen" or ex.loads, ex.id
+    for ex_id in BACK_EXTENSION:
+        assert "lower_back" in LIB.exercise_by_id[ex_id].loads, ex_id
+    for ex_id in HIP_FLEXOR_CORE:
+        assert "hip_flexors" in LIB.exercise_by_id[ex_id].loads, ex_id
+
+
+LORDOSIS_SETS = [("anterior_tilt",), ("anterior_tilt", "lateral_tilt"), ("anterior_tilt", "posterior_tilt")]
+ALL_FAULTS = tuple(LIB.fault_by_id)
+FAULT_SETS = [(), ("handstand_banana_back",), ("handstand_core_not_braced", "handstand_cold_wrists"),
+              ("handstand_no_hollow_body", "squat_butt_wink"), ALL_FAULTS] + [(f,) for f in ALL_FAULTS]
+LORDOSIS_GOALS = [(), ("handstand",), ("squat", "handstand"), ("general", "hinge"), tuple(g.id for g in RULES.goals)]
+
+
+@pytest.mark.parametrize("patterns", LORDOSIS_SETS)
+def test_no_lordosis_routine_ever_strengthens_the_lower_back_whatever_the_inputs(patterns):
+    """Article 003: a lordotic back is never strengthened, not even through a goal or a form fault."""
+    checked = 0
+    for goals, faults, minutes, equipment, pain in itertools.product(
+            LORDOSIS_GOALS, FAULT_SETS, MINUTES, EQUIPMENT_SETS, (0, RULES.painful_day.threshold)):
+        r = build(patterns=patterns, goals=goals, faults=faults, minutes=minutes, equipment=equipment, pain=pain)
+        for it in r.items:
+            assert "lower_back" not in it.exercise.loads, (patterns, goals, faults, minutes, equipment, pain, it.id)
+            assert "hip_flexors" not in it.exercise.loads, (patterns, goals, faults, minutes, equipment, pain, it.id)
+            assert it.id not in BACK_EXTENSION | HIP_FLEXOR_CORE
+        checked += 1
+    assert checked == len(LORDOSIS_GOALS) * len(FAULT_SETS) * len(MINUTES) * len(EQUIPMENT_SETS) * 2
+
+
+def test_the_000_vs_003_decision_is_recorded_with_both_sources_and_shown():
+    decision = next(d for d in RULES.decisions if d.pattern == "anterior_tilt")
+    assert {"000_dc582490cd2599ec.txt", "003_8a7261f12f81f5aa.txt"} <= set(decision.sources)
+    assert HIP_FLEXOR_CORE | {"arch_hollow"} <= set(decision.replace)
+    r = build(patterns=("anterior_tilt",), goals=("handstand",), faults=("handstand_banana_back",), minutes=30)
+    item = next(it for it in r.items if it.id == decision.use)
+    assert any(decision.text in sw for sw in item.swaps)  # the person sees why
+    assert not HIP_FLEXOR_CORE & set(ids(r))
+    # without the lordosis the article's own hollow body work is used
+    plain = build(goals=("handstand",), minutes=30)
+    assert "hollow_body_hold" in ids(plain) and decision.use not in ids(plain)
+
+
+# --------------------------------------------------------------------------- issue 8: priority when time is short
+
+
+def test_kyphosis_keeps_its_abdominal_stretch_before_general_goal_items():
+    r = build(patterns=("posterior_tilt",), goals=("general",), minutes=20)
+    assert set(ids(r, "stretch")) & exercises_for("posterior_tilt", "stretch", "abdominals")
+    general = {it.exercise for it in RULES.goal_by_id["general"].main}
+    assert len(set(ids(r)) & general) < len(general)  # the goal gives way first
+
+
+@pytest.mark.parametrize("patterns", [(), ("anterior_tilt",)])
+def test_banana_back_at_20_minutes_gets_a_hollow_body_or_shoulder_drill(patterns):
+    r = build(patterns=patterns, faults=("handstand_banana_back",), minutes=20)
+    drills = {"arch_hollow", "hollow_body_hold", "hollow_body_feet_down", "shoulder_flexion_stretch"}
+    assert set(ids(r)) & drills
+    item = next(it for it in r.items if it.id in drills)
+    assert any("Banana back" in reason.text for reason in item.reasons)
+
+
+def test_a_lordotic_squatter_with_butt_wink_gets_the_butt_wink_drill():
+    r = build(patterns=("anterior_tilt",), goals=("squat",), faults=("squat_butt_wink",), minutes=20)
+    squat = next(it for it in r.items if it.id == "air_squat")
+    assert any("Butt wink" in reason.text for reason in squat.reasons)
+
+
+def test_squat_and_handstand_goals_at_20_minutes_each_keep_an_item():
+    r = build(patterns=("anterior_tilt",), goals=("squat", "handstand"), minutes=20)
+    for gid in ("squat", "handstand"):
+        label = RULES.goal_by_id[gid].label
+        assert any(f"Your goal → {label}" in reason.text for it in r.items for reason in it.reasons), gid
+
+
+def test_pattern_work_and_fault_drills_come_before_goal_items_and_filler():
+    r = build(patterns=("anterior_tilt",), goals=("general",), faults=("squat_butt_wink",), minutes=15)
+    reasons = [reason.text for it in r.items for reason in it.reasons]
+    assert any(t.startswith("Form check") for t in reasons)
+    assert sum(t.startswith("Posture quiz") for t in reasons) >= 3
+    assert not any(t.startswith("General warm-up") for t in reasons)
+    left = {lo.because for lo in left_for_time(r, RULES)}
+    assert "Goal: General back health" in left
+
+
+def test_what_does_not_fit_names_the_minutes_that_fit_it():
+    inputs = RoutineInputs(patterns=("anterior_tilt",), goals=("squat", "handstand"), minutes=20)
+    r = build_routine(LIB, inputs)
+    assert left_for_time(r, RULES)
+    n = minutes_to_fit(LIB, inputs)
+    assert n is not None and n > 20
+    bigger = build_routine(LIB, RoutineInputs(patterns=("anterior_tilt",), goals=("squat", "handstand"), minutes=n))
+    assert not left_for_time(bigger, RULES)
+    assert bigger.total_minutes <= n
+
+
+def test_under_15_minutes_says_the_articles_ask_for_5_plus_5_and_offers_15():
+    r = build(patterns=("lateral_tilt",), minutes=RULES.session.minutes_min)
+    note = r.note("short")
+    assert note is not None and "5 minutes of warm-up and 5 of stretching" in note.text
+    assert minutes_to_fit(LIB, r.inputs) >= RULES.session.full_blocks_from_minutes
+
+
+# --------------------------------------------------------------------------- issue 8: painful day and one hip higher
+
+
+@pytest.mark.parametrize("patterns", [("anterior_tilt",), ("posterior_tilt",), ("lateral_tilt",), ()])
+def test_painful_day_activates_5_minutes_does_air_squats_and_finishes_with_the_imbalance_work(patterns):
+    r = build(patterns=patterns, goals=("squat",), minutes=30, pain=RULES.painful_day.threshold)
+    assert r.gentle
+    assert r.block_minutes("warmup") >= 5
+    assert "air_squat" in ids(r, "main")
+    assert all(it.exercise.gentle and not it.exercise.equipment for it in r.items)
+    for pid in patterns:  # every strength group of the plan is still worked, in a gentle version
+        for g in LIB.pattern_by_id[pid].strengthen:
+            pd = RULES.painful_day.gentle_versions
+            options = set(g.exercises) | {pd[e] for e in g.exercises if e in pd}
+            assert set(ids(r)) & options, (pid, g.muscle)
+    if patterns:
+        assert r.blocks["main"][-1].reasons[0].text.startswith("Posture quiz")  # it ends the main part
+        assert any(RULES.painful_day.imbalance_why in reason.text for it in r.items for reason in it.reasons)
+
+
+def test_the_pain_threshold_is_labelled_as_backchecks_own():
+    assert "BackCheck's own" in RULES.painful_day.threshold_text
+
+
+def test_one_hip_higher_walks_with_the_articles_cues_and_the_clam_shows_its_band_progression():
+    r = build(patterns=("lateral_tilt",), minutes=20)
+    walk = next(it for it in r.items if it.id == "walking_drill")
+    assert walk.reasons[0].source == "001_173b928136b05cbf.txt"
+    assert "heel" in " ".join(walk.exercise.cues).lower()
+    clam = LIB.exercise_by_id["clam"]
+    assert clam.progression is not None and "band" in clam.progression.text and "20" in clam.progression.text
+    assert clam.progression.source == "001_173b928136b05cbf.txt"
