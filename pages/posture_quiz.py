@@ -142,6 +142,7 @@ if show_form:
                     key=f"quiz_{q.id}",
                 )
                 st.caption(f"How to check: {q.how_to_check} · Source: {lib.source_by_id[q.source].short}")
+                ui.figure(q.id, "quiz", max_width=200)
         submitted = st.form_submit_button("See my result", type="primary")
 
     if submitted:
