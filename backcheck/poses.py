@@ -380,7 +380,7 @@ def load_pose_book(path: Path) -> PoseBook:
 ACCENT = "var(--bc-fig-accent, #e0663a)"
 GOOD = "var(--bc-fig-good, #2e9e6b)"
 BAD = "var(--bc-fig-bad, #d64545)"
-PANEL_W, PANEL_GAP, PAD = 200.0, 16.0, 10.0
+PANEL_GAP, PAD, MIN_PANEL_W = 16.0, 10.0, 92.0
 _uid_ok = re.compile(r"[^a-zA-Z0-9_-]")
 
 
@@ -456,7 +456,7 @@ def _shapes(frame: Frame, panel: Panel, cv: _Canvas) -> dict[str, tuple[str, str
         elif h == "head":
             out["hl_head"] = ("hl", out["head"][1])
         elif h == "glutes":
-            c = _add(_add(hip, 4.0, frame.back_dir()), 3.0, frame.values["spine"][0])
+            c = _add(_add(hip, 6.0, frame.back_dir()), 2.0, frame.values["spine"][0])
             out["hl_glutes"] = ("hl glute", f"M{cv.pt(c)} L{cv.pt(_add(c, 0.1, frame.values['spine'][0]))}")
         else:
             a, b = seg_ends[h]
@@ -609,7 +609,7 @@ def figure_svg(book: PoseBook, item_id: str, title: str, kind: str | None = None
     top = max(lay[3] for lay in layouts)
     label_h = 16.0 if any(p.label for p in panels) else 0.0
     height = top - min(lay[0] * 0 + lay[2] for lay in layouts) + label_h
-    widths = [max(lay[1] - lay[0], 70.0) for lay in layouts]
+    widths = [max(lay[1] - lay[0], MIN_PANEL_W if len(panels) > 1 else 70.0) for lay in layouts]
     total_w = sum(widths) + PANEL_GAP * (len(panels) - 1)
     body: list[str] = []
     css: list[str] = []
@@ -662,7 +662,7 @@ def figure_svg(book: PoseBook, item_id: str, title: str, kind: str | None = None
         f"#{uid} .head{{stroke-width:0;fill:currentColor}}"
         f"#{uid} .hl{{stroke:{ACCENT};stroke-width:{_fmt(LIMB_W - 2.5)}}}"
         f"#{uid} .hl.trunk-hl{{stroke-width:{_fmt(TRUNK_W - 4)}}}"
-        f"#{uid} .hl.glute{{stroke-width:13}}"
+        f"#{uid} .hl.glute{{stroke-width:15}}"
         f"#{uid} .hl.bad{{stroke:{BAD}}}"
         f"#{uid} .floor{{stroke-width:2;opacity:.35}}"
         f"#{uid} .prop{{stroke-width:3;opacity:.5}}"

@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from playwright.sync_api import Page, expect
 
 from backcheck.content import load_library
 
-from .conftest import goto, nav, shot, wait_for_app
+from .conftest import ROOT, goto, nav, shot, wait_for_app
 from .test_routine import seed_earlier_steps
 
 LIB = load_library()
+
+
+def element_shot(locator, name: str) -> None:
+    """Screenshot one part of the page (same folder rule as conftest.shot: docs/screenshots with make screenshots)."""
+    folder = Path(os.environ.get("BACKCHECK_SCREENSHOTS") or ROOT / "test-results" / "screenshots")
+    folder = folder if folder.is_absolute() else ROOT / folder
+    folder.mkdir(parents=True, exist_ok=True)
+    locator.scroll_into_view_if_needed()
+    locator.page.wait_for_timeout(1200)  # mid-animation is fine; let fonts and layout settle
+    locator.screenshot(path=str(folder / f"{name}.png"), animations="disabled")
+
+
+def clip_shot(page: Page, clip: dict, name: str) -> None:
+    folder = Path(os.environ.get("BACKCHECK_SCREENSHOTS") or ROOT / "test-results" / "screenshots")
+    folder = folder if folder.is_absolute() else ROOT / folder
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), clip=clip, animations="disabled")
 
 
 def figure(page: Page, label_start: str):
@@ -35,7 +55,7 @@ def test_library_shows_a_figure_for_every_exercise(page: Page, server):
     first = path.evaluate("p => getComputedStyle(p).d")
     page.wait_for_timeout(1500)
     assert path.evaluate("p => getComputedStyle(p).d") != first
-    shot(page, "figures_library")
+    element_shot(page.get_by_test_id("stExpander").first, "figures_library")
     # clear the search: every exercise has its figure in the page
     page.get_by_label("Search").fill("")
     page.get_by_label("Search").press("Enter")
@@ -69,8 +89,13 @@ def test_quiz_checks_and_form_faults_show_figures(page: Page, server):
     nav(page, "Posture quiz")
     q = next(q for q in LIB.quiz.questions if q.id == "mirror_pelvis")
     visible_drawing(page, q.text)
-    page.get_by_test_id("stRadio").filter(has_text=q.text).scroll_into_view_if_needed()
-    shot(page, "figures_quiz")
+    radio, fig = page.get_by_test_id("stRadio").filter(has_text=q.text), figure(page, q.text)
+    fig.scroll_into_view_if_needed()
+    top, bottom = radio.bounding_box(), fig.bounding_box()
+    left = min(top["x"], bottom["x"]) - 8
+    right = max(top["x"] + top["width"], bottom["x"] + bottom["width"]) + 8
+    clip_shot(page, {"x": left, "y": top["y"] - 8, "width": right - left,
+                     "height": bottom["y"] + bottom["height"] - top["y"] + 16}, "figures_quiz")
 
     nav(page, "Form check")
     visible_drawing(page, "The dowel check")
@@ -79,8 +104,7 @@ def test_quiz_checks_and_form_faults_show_figures(page: Page, server):
     visible_drawing(page, f"Fault: {fault.name}")
     fig = figure(page, f"Fault: {fault.name}")
     expect(fig.locator("text")).to_have_text(["✗ Fault", "✓ Fix"])
-    fig.scroll_into_view_if_needed()
-    shot(page, "figures_form_check")
+    element_shot(page.get_by_test_id("stVerticalBlock").filter(has=fig).last, "figures_form_check")
 
 
 def test_routine_cards_show_the_exercise_figure(page: Page, server):
@@ -95,5 +119,4 @@ def test_routine_cards_show_the_exercise_figure(page: Page, server):
     label = first.get_attribute("aria-label")
     name = label.split(":")[0]
     assert name in {e.name for e in LIB.exercises}
-    first.scroll_into_view_if_needed()
-    shot(page, "figures_routine")
+    element_shot(page.get_by_test_id("stVerticalBlock").filter(has=first).last, "figures_routine")
