@@ -266,11 +266,12 @@ def routine_pdf(lib: Library, routine: Routine, page_size: PageSize = "A4", made
             if pdf.will_page_break(FIGURE_H + 8):  # keep an item's heading and its figure with its first lines
                 pdf.add_page()
             pdf.para(f"{n}. {it.name} — {it.minutes:g} min", size=10.5, style="B")
+            right_margin = pdf.r_margin
             figure_bottom = _item_figure(pdf, lib, it.exercise)
             pdf.para(f"Dose: {it.dose}", size=9)
             for cue in it.exercise.cues:
                 pdf.bullet(cue, size=8.5)
-            pdf.set_right_margin(pdf.l_margin)
+            pdf.set_right_margin(right_margin)
             if pdf.get_y() < figure_bottom:
                 pdf.set_y(figure_bottom)
             for r in it.reasons:

@@ -285,6 +285,9 @@ def _check_frame(frame: Frame, where: str) -> None:
                 side = "near" if i == 1 else "far"
                 raise PoseError(f"{where}: the {side} elbow bends backwards by {-elbow:.0f}° "
                                 f"(upper arm {v['uarm'][k]:g}°, forearm {v['farm'][k]:g}°).")
+    for seg, factor in v["short"].items():
+        if not 0.05 <= factor <= 1:
+            raise PoseError(f"{where}, field 'short': '{seg}' must be shortened to between 0.05 and 1 of its length.")
     if frame.view == "top":
         return
     mat = v["mat"]
@@ -508,7 +511,7 @@ def _static_props(panel: Panel, first: Frame, cv: _Canvas, left: float, right: f
             out.append(f'<path class="prop" d="M{cv.pt((x, 0))} L{cv.pt((x, top_y))}"/>')
             out.append(f'<path class="hatch" d="M{cv.pt((x, 0))} L{cv.pt((x, top_y))}"/>')
         elif prop.type in ("bench", "box", "pad"):
-            top = p[1] - (TRUNK_W / 2 if prop.at in ("hip", "mid", "shoulder") else LIMB_W / 2) + prop.dx * 0
+            top = p[1] - (TRUNK_W / 2 if prop.at in ("hip", "mid", "shoulder") else LIMB_W / 2)
             x0 = p[0] - prop.width / 2 + prop.dx
             h = max(top, 2.0) + LIMB_W / 2 + 1
             out.append(f'<rect class="prop-fill" x="{_fmt(x0 - cv.x0)}" y="{_fmt(cv.top - top)}" '
@@ -608,7 +611,7 @@ def figure_svg(book: PoseBook, item_id: str, title: str, kind: str | None = None
     layouts = [_panel_layout(fr, p) for fr, p in zip(resolved, panels)]
     top = max(lay[3] for lay in layouts)
     label_h = 16.0 if any(p.label for p in panels) else 0.0
-    height = top - min(lay[0] * 0 + lay[2] for lay in layouts) + label_h
+    height = top - min(lay[2] for lay in layouts) + label_h
     widths = [max(lay[1] - lay[0], MIN_PANEL_W if len(panels) > 1 else 70.0) for lay in layouts]
     total_w = sum(widths) + PANEL_GAP * (len(panels) - 1)
     body: list[str] = []
