@@ -16,6 +16,8 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
+from .poses import PoseBook, PoseError, coverage_problems, load_pose_book
+
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=60)]
@@ -562,6 +564,7 @@ class Library(Strict):
     painlog: PainLogContent  # pain log: activities, locations, verdict rules
     faults: FaultBook  # form check: iterate it for the faults; see fault_by_id
     routine: RoutineRules  # my routine: base sequence, goals, timing, painful-day rule
+    poses: PoseBook | None = None  # figures (poses.yaml): one per exercise, quiz check, fault and self-check
 
     @cached_property
     def source_by_id(self) -> dict[str, Source]:
@@ -849,4 +852,22 @@ def load_library(content_dir: Path | str = CONTENT_DIR) -> Library:
     parts = {field: _parse_file(name, content_dir / name) for name, (field, _s, _k) in FILES.items()}
     lib = Library.model_construct(**parts)
     _cross_check(lib)
+    _check_poses(lib, content_dir)
     return lib
+
+
+def _check_poses(lib: Library, content_dir: Path) -> None:
+    """Load poses.yaml (backcheck/poses.py validates the geometry) and require one figure per item."""
+    try:
+        book = load_pose_book(content_dir / "poses.yaml")
+    except PoseError as exc:
+        raise ContentError(str(exc)) from exc
+    problems = coverage_problems(book, {
+        "exercises": [e.id for e in lib.exercises],
+        "quiz": [q.id for q in lib.quiz.questions],
+        "faults": [f.id for f in lib.faults.faults],
+        "checks": [m.id for m in lib.faults.movements if m.self_check is not None],
+    })
+    if problems:
+        raise ContentError(problems[0] + (f" ({len(problems) - 1} more like this)" if len(problems) > 1 else ""))
+    object.__setattr__(lib, "poses", book)

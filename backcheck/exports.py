@@ -203,6 +203,27 @@ def _list(labels: list[str], empty: str) -> str:
     return ", ".join(labels) if labels else empty
 
 
+FIGURE_W, FIGURE_H = 52.0, 30.0  # mm: the start and end pose beside the dose
+
+
+def _item_figure(pdf: BackCheckPDF, lib: Library, exercise) -> float:
+    """Draw the exercise's start and end pose at the right edge; narrow the text column beside it.
+
+    Returns the y (mm) below the figure. Grey and black only, so it prints in black and white.
+    """
+    from .poses import print_svg
+
+    if lib.poses is None or lib.poses.find(exercise.id, "exercises") is None:
+        return pdf.get_y()
+    x = pdf.w - pdf.r_margin - FIGURE_W
+    y = pdf.get_y() + 0.5
+    h = pdf.figure(print_svg(lib.poses, exercise.id, "exercises"), x, y, FIGURE_W, FIGURE_H,
+                   f"{exercise.name}: start and end position")
+    pdf.set_right_margin(pdf.r_margin + FIGURE_W + 4)
+    pdf.set_xy(pdf.l_margin, y - 0.5)
+    return y + h + 1
+
+
 def routine_pdf(lib: Library, routine: Routine, page_size: PageSize = "A4", made_for: str | None = None,
                 faults: Mapping[str, FaultLike] | None = None) -> bytes:
     """The routine as a printable handout: every item with dose, all cues, why and source."""
@@ -242,15 +263,20 @@ def routine_pdf(lib: Library, routine: Routine, page_size: PageSize = "A4", made
         pdf.para(block_intro(rules, routine, block), size=8.5, style="I")
         for n, it in enumerate(items, start=1):
             pdf.ln(1.5)
-            if pdf.will_page_break(22):  # keep an item's heading with its first lines
+            if pdf.will_page_break(FIGURE_H + 8):  # keep an item's heading and its figure with its first lines
                 pdf.add_page()
             pdf.para(f"{n}. {it.name} — {it.minutes:g} min", size=10.5, style="B")
+            right_margin = pdf.r_margin
+            figure_bottom = _item_figure(pdf, lib, it.exercise)
             pdf.para(f"Dose: {it.dose}", size=9)
             for cue in it.exercise.cues:
                 pdf.bullet(cue, size=8.5)
             if it.exercise.progression is not None:
                 prog = it.exercise.progression
                 pdf.para(f"Progression: {prog.text} ({lib.source_by_id[prog.source].short})", size=8.5)
+            pdf.set_right_margin(right_margin)
+            if pdf.get_y() < figure_bottom:
+                pdf.set_y(figure_bottom)
             for r in it.reasons:
                 pdf.para(f"Why: {r.text}", size=8.5, style="I")
             for swap in it.swaps:

@@ -70,5 +70,24 @@ class BackCheckPDF(FPDF):
         self.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
         self.set_x(x)
 
+    def figure(self, svg: str, x: float, y: float, max_w: float, max_h: float, alt: str) -> float:
+        """Draw one of our own SVG figures (vector paths) inside max_w × max_h mm at (x, y); return its height.
+
+        It is wrapped in a marked-content /Figure sequence carrying `alt`, so readers and tests
+        can find each figure in the page's content stream.
+        """
+        import io
+        import re
+
+        m = re.search(r'viewBox="0 0 ([0-9.]+) ([0-9.]+)"', svg)
+        w_units, h_units = (float(m.group(1)), float(m.group(2))) if m else (max_w, max_h)
+        scale = min(max_w / w_units, max_h / h_units)
+        w, h = w_units * scale, h_units * scale
+        safe = alt.encode("ascii", "replace").decode().replace("\\", "").replace("(", "[").replace(")", "]")
+        self._out(f"/Figure <</Alt ({safe})>> BDC")
+        self.image(io.BytesIO(svg.encode("utf-8")), x=x, y=y, w=w, h=h)
+        self._out("EMC")
+        return h
+
     def output_bytes(self) -> bytes:
         return bytes(self.output())

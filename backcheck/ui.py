@@ -143,6 +143,38 @@ def exercise_link(ex: Exercise) -> None:
     st.page_link(LIBRARY, label=ex.name, icon=":material/fitness_center:", query_params={"exercise": ex.id})
 
 
+def figure_label(item_id: str, kind: str | None = None) -> str:
+    """The text alternative for a figure: an exercise's first cue, a quiz check's question,
+    a fault and its cue, a movement's self-check and its first step."""
+    lib = library()
+    if kind in (None, "exercises") and item_id in lib.exercise_by_id:
+        ex = lib.exercise_by_id[item_id]
+        return f"{ex.name}: {ex.cues[0]}"
+    if kind in (None, "faults") and item_id in lib.fault_by_id:
+        f = lib.fault_by_id[item_id]
+        return f"Fault: {f.name}. Fix: {f.cue}"
+    questions = {q.id: q for q in lib.quiz.questions}
+    if kind in (None, "quiz") and item_id in questions:
+        return f"{questions[item_id].text} {questions[item_id].how_to_check}"
+    movement = lib.faults.movement_by_id.get(item_id)
+    if movement is not None and movement.self_check is not None:
+        return f"{movement.self_check.name}: {movement.self_check.steps[0]}"
+    return item_id
+
+
+def figure(item_id: str, kind: str | None = None, *, max_width: int = 340) -> None:
+    """Draw the animated figure for an exercise, quiz check ("quiz"), form fault ("faults") or a
+    movement's self-check ("checks") inline. `kind` picks the section when an id could be in two;
+    without it exercises come first. Draws nothing if the item has no figure."""
+    from .poses import figure_svg
+
+    book = library().poses
+    if book is None or book.find(item_id, kind) is None:
+        return
+    st.markdown(figure_svg(book, item_id, figure_label(item_id, kind), kind=kind, uid=f"{kind or 'x'}-{item_id}",
+                           max_width=max_width), unsafe_allow_html=True)
+
+
 def scroll_to_top() -> None:
     """Bring the top of the page into view (after a save replaces a long form with its result)."""
     import streamlit.components.v1 as components

@@ -77,6 +77,7 @@ def show_checklist() -> None:
                 with st.container(border=True):
                     st.markdown(f"**{check.name}** — faults marked *{book.methods[check.method]}* use it.")
                     st.markdown("\n".join(f"{i}. {step}" for i, step in enumerate(check.steps, start=1)))
+                    ui.figure(movement.id, "checks")
                     ui.cite(check.source)
             skipped = st.checkbox(
                 f"I did not check the {movement.name.lower()} this time",
@@ -90,6 +91,7 @@ def show_checklist() -> None:
                 with st.container(border=True):
                     st.checkbox(fault.name, key=tick_key(fault.id))
                     st.caption(f"How to check ({book.methods[fault.check_with]}): {fault.how_to_check}")
+                    ui.figure(fault.id, "faults", max_width=200)
                     with st.expander("Why it matters and how to fix it"):
                         st.markdown(f"**Why it loads the back:** {fault.why}")
                         st.markdown(f"**The cue:** {fault.cue}")

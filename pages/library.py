@@ -40,6 +40,7 @@ for ex in found:
     label = f"**{ex.name}** · {ui.KIND_LABEL[ex.kind]} · {', '.join(lib.muscle_label[m] for m in ex.trains)}"
     with st.expander(label, expanded=len(found) == 1 or ex.id == deep_link):
         st.markdown(ex.summary)
+        ui.figure(ex.id)
         st.markdown("**How to do it**\n\n" + "\n".join(f"{i}. {cue}" for i, cue in enumerate(ex.cues, start=1)))
         origin = "from the article" if ex.dose.from_article else "suggested start; the article gives no amount"
         st.markdown(f"**Dose:** {ex.dose.text} *({origin})*")

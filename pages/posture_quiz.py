@@ -145,6 +145,7 @@ if show_form:
                 check_from = f" ({lib.source_by_id[q.check_source].short})" if q.check_source else ""
                 st.caption(f"How to check{check_from}: {q.how_to_check} · "
                            f"What it points to: {lib.source_by_id[q.source].short}")
+                ui.figure(q.id, "quiz", max_width=200)
         submitted = st.form_submit_button("See my result", type="primary")
 
     if submitted:

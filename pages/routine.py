@@ -211,6 +211,7 @@ def show_item(item) -> None:
                          query_params={"exercise": item.id}, help="How to do it, in the exercise library")
         top[1].markdown(f"**{item.minutes:g} min**")
         st.markdown(f"**Dose:** {item.dose}")
+        ui.figure(item.id, max_width=260)
         st.markdown("\n".join(f"- {cue}" for cue in item.exercise.cues[: s.key_cues]))
         if item.exercise.progression is not None:
             prog = item.exercise.progression
