@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from backcheck.content import CONTENT_DIR, load_library
 
-from .conftest import ROOT
+from .conftest import ROOT, clear_safety
 
 LIB = load_library()
 
@@ -39,8 +39,9 @@ def test_library_quiz_and_form_check_draw_a_figure_per_item(app):
     lib_figs = _figures(at)
     assert len(lib_figs) == len(LIB.exercises)
     assert all('role="img"' in f and "<title>" in f for f in lib_figs)
+    clear_safety()  # the quiz and the form check open only after a clear safety check
     at = app("pages/posture_quiz.py")
-    assert len(_figures(at)) == len(at.radio)
+    assert at.radio and len(_figures(at)) == len(at.radio)
     at = app("pages/form_check.py")
     figs = _figures(at)
     assert any("Fault: Banana back" in f for f in figs) and any("The dowel check" in f for f in figs)
