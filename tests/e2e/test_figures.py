@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from backcheck.content import load_library
 
-from .conftest import ROOT, goto, nav, shot, wait_for_app
+from .conftest import ROOT, clear_safety, goto, nav, shot, wait_for_app
 from .test_routine import seed_earlier_steps
 
 LIB = load_library()
@@ -85,6 +85,7 @@ def test_reduced_motion_holds_the_first_pose(browser, server):
 
 
 def test_quiz_checks_and_form_faults_show_figures(page: Page, server):
+    clear_safety(server)  # the quiz and the form check open only after a clear safety check
     goto(page, server)
     nav(page, "Posture quiz")
     q = next(q for q in LIB.quiz.questions if q.id == "mirror_pelvis")
