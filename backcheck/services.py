@@ -89,9 +89,10 @@ def painlog_chart(store: Store, ov: PainlogOverview, cfg: PainLogContent, start:
     """The chart for the range from ``start`` (None = all): entries one by one when few, else averages."""
     shown = ov.entry_count if start is None else int(ov.daily.loc[ov.daily.index >= start, "entries"].sum())
     entries = None
-    if shown and shown <= cfg.rules.chart_max_points:
-        rows = store.pain_entries_between(ov.profile_id, start=None if start is None else start.to_pydatetime(),
-                                          columns=("id", "recorded_at", "pain", "activity", "location"))
+    if shown <= cfg.rules.chart_max_points:
+        rows = [] if not shown else store.pain_entries_between(
+            ov.profile_id, start=None if start is None else start.to_pydatetime(),
+            columns=("id", "recorded_at", "pain", "activity", "location"))
         entries = pd.DataFrame(rows, columns=["id", "recorded_at", "pain", "activity", "location"])
         entries["recorded_at"] = pd.to_datetime(entries["recorded_at"])
     return pl.chart_view(ov.daily, ov.verdict, cfg.rules, first_entry=ov.first_entry, last_entry=ov.last_entry,
