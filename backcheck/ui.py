@@ -64,7 +64,9 @@ def _painlog_overview(url: str, profile_id: int, version: str, today: date, cont
     return services.painlog_overview(_store(url), profile_id, _library(content).painlog, today=today)
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
+# Figures are cached as objects (cache_resource, read-only): unpickling a plotly figure costs more
+# than drawing it, while st.plotly_chart only reads the figure (to_dict) on each run.
+@st.cache_resource(show_spinner=False, max_entries=128)
 def _painlog_figure(url: str, profile_id: int, version: str, today: date, content: str, choice: str):
     from .figures import pain_chart
 
@@ -72,6 +74,24 @@ def _painlog_figure(url: str, profile_id: int, version: str, today: date, conten
     ov = _painlog_overview(url, profile_id, version, today, content)
     view = services.painlog_chart(_store(url), ov, cfg, ov.range_start(choice))
     return pain_chart(view, cfg), view.shown, view.entries is None, view.bucket_days
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _painlog_side_figures(url: str, profile_id: int, version: str, today: date, content: str):
+    from .figures import function_figure, sessions_figure
+    from .painlog import ratings_frame
+
+    ov = _painlog_overview(url, profile_id, version, today, content)
+    sessions = sessions_figure(ov.sessions) if ov.sessions is not None and ov.sessions.total else None
+    functions = function_figure(ratings_frame(ov.ratings)) if ov.ratings else None
+    return sessions, functions
+
+
+def painlog_side_figures(profile_id: int, today: date | None = None):
+    """(routine sessions per week, function scores) figures for the profile; None where there is nothing."""
+    url = database_url()
+    return _painlog_side_figures(url, profile_id, _store(url).data_version(profile_id), today or date.today(),
+                                 _content_dir())
 
 
 def painlog_overview(profile_id: int, today: date | None = None) -> services.PainlogOverview:

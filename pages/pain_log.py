@@ -14,7 +14,6 @@ from datetime import date, datetime, timedelta
 import streamlit as st
 
 from backcheck import csvio, painlog as pl, report, services, ui
-from backcheck.figures import function_figure, sessions_figure
 from backcheck.painlog import EntryError
 from backcheck.storage import Store, StorageError
 
@@ -193,8 +192,9 @@ if v.status != "empty":
 st.subheader("Routine sessions")
 summary = ov.sessions
 st.markdown(summary.sentence(lib.source_by_id[rules.sessions_goal_source].short))
-if summary.total:
-    st.plotly_chart(sessions_figure(summary), config={"displayModeBar": False}, key=f"{W}sessions_chart")
+sessions_fig, function_fig = ui.painlog_side_figures(pid)
+if sessions_fig is not None:
+    st.plotly_chart(sessions_fig, config={"displayModeBar": False}, key=f"{W}sessions_chart")
 st.page_link(ui.ROUTINE, label="Mark a session done on the routine page", icon=":material/fitness_center:")
 ui.cite(rules.sessions_goal_source)
 
@@ -341,8 +341,8 @@ def function_tab() -> None:
                   "Last rated": t.latest_at.strftime("%d %b %Y") if t.latest_at else "not yet", "Ratings": t.ratings}
                  for t in trends]
         st.dataframe(table, hide_index=True)
-        if ratings:
-            st.plotly_chart(function_figure(pl.ratings_frame(ratings)), config={"displayModeBar": False}, key=f"{W}fn_chart")
+        if function_fig is not None:
+            st.plotly_chart(function_fig, config={"displayModeBar": False}, key=f"{W}fn_chart")
     else:
         st.info("No activities yet. Add one below, such as squatting or sitting through a working day.",
                 icon=":material/directions_run:")
