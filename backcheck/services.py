@@ -18,7 +18,7 @@ from . import painlog as pl
 from .content import PainLogContent
 from .storage import Store
 
-CHART_MAX_POINTS = 1500  # averaged points the browser gets at most, whatever the range
+CHART_MAX_POINTS = 400  # averaged points the browser gets at most, whatever the range (a year stays daily)
 TABLE_MAX_ROWS = 500  # newest entries listed on the screen (the CSV export has them all)
 
 

@@ -94,6 +94,20 @@ def painlog_side_figures(profile_id: int, today: date | None = None):
                                  _content_dir())
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _painlog_table(url: str, profile_id: int, version: str, content: str):
+    from .painlog import entries_table
+
+    newest = services.painlog_table(_store(url), profile_id)
+    return newest, entries_table(newest, _library(content).painlog)
+
+
+def painlog_table(profile_id: int):
+    """(the newest entries, the same as a table for people), cached per profile and data version."""
+    url = database_url()
+    return _painlog_table(url, profile_id, _store(url).data_version(profile_id), _content_dir())
+
+
 def painlog_overview(profile_id: int, today: date | None = None) -> services.PainlogOverview:
     """services.painlog_overview for the profile, from the cache unless the profile's data changed."""
     url = database_url()

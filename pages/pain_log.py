@@ -224,13 +224,13 @@ def entries_tab() -> None:
     if ov.empty:
         st.caption("Your entries will be listed here.")
     else:
-        newest = services.painlog_table(store, pid)
+        newest, table = ui.painlog_table(pid)
         if len(newest) < ov.entry_count:
             st.caption(f"The newest {len(newest):,} of your {ov.entry_count:,} entries, newest first. "
                        "The CSV export (Import / export) has them all.")
         else:
             st.caption(f"All {ov.entry_count:,} entries, newest first.")
-        st.dataframe(pl.entries_table(newest, cfg), hide_index=True, height=300,
+        st.dataframe(table, hide_index=True, height=300,
                      column_config={"Pain": st.column_config.NumberColumn(format="%d")})
 
         st.markdown("**Edit or delete an entry**")
