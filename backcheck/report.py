@@ -31,7 +31,7 @@ GREEN = (27, 127, 95)
 LINE = (27, 79, 114)
 GREY = (120, 120, 120)
 MAX_POINTS = 600  # above this, the chart plots daily means
-MAX_DAYS = 730  # above this many days, means of a few days each (the page is 18 cm wide)
+MAX_DAYS = 365  # above this many days, means of a few days each (the chart is 18 cm wide)
 
 
 @dataclass
