@@ -43,7 +43,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = PROJECT_DIR / "data" / "backcheck.db"
@@ -182,6 +182,8 @@ def _friendly(exc: Exception, action: str) -> StorageError:
         why = "the database file cannot be written. Check that the data folder is writable."
     elif "disk" in text and ("full" in text or "i/o" in text):
         why = "the disk is full or failing. Free some space and try again."
+    elif "authentication failed" in text:  # the message names the user, never the password
+        why = "the database refused the user name or password. Check them in BACKCHECK_DB_URL."
     elif "unable to open" in text or "could not connect" in text or "connection" in text:
         why = "the database cannot be reached. Check the storage setting (BACKCHECK_DB_URL / BACKCHECK_DB_PATH)."
     else:
@@ -195,7 +197,13 @@ class Store:
     def __init__(self, url: str | None = None) -> None:
         self.url = url or database_url()
         try:
-            self.engine = self._make_engine(self.url)
+            try:
+                self.engine = self._make_engine(self.url)
+            except (ArgumentError, ValueError):  # a malformed URL or missing driver; its text may hold the password
+                raise StorageError(
+                    "Could not open the BackCheck database: the database URL (BACKCHECK_DB_URL) cannot be used. "
+                    "Check its form, e.g. postgresql+psycopg://user:password@host/backcheck, and that its driver "
+                    "is installed. Nothing was changed.") from None
             _track_writes(self.engine)
             self._migrate()
         except SQLAlchemyError as exc:
@@ -231,7 +239,8 @@ class Store:
                 conn.exec_driver_sql("BEGIN")
 
             return engine
-        return create_engine(url, pool_pre_ping=True)
+        connect_args = {"connect_timeout": 10} if url.startswith("postgresql") else {}
+        return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
     @property
     def sqlite_path(self) -> Path | None:
