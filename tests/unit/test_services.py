@@ -1,5 +1,7 @@
 """The pain log's SQL aggregates, data versions and the painlog_overview service (issue 15).
 
+The aggregate and data-version tests run on SQLite and on PostgreSQL.
+
 The database's grouping must give the same numbers as the pandas computation on the same
 entries (painlog.overview), so the screen and the report say exactly what they said before.
 """
@@ -39,8 +41,9 @@ def random_log(n: int, days: int, seed: int = 3) -> list[dict]:
 
 
 @pytest.fixture
-def filled(tmp_path) -> tuple[Store, int, list[dict], list[dict]]:
-    store = Store(f"sqlite:///{tmp_path}/s.db")
+def filled(db_url) -> tuple[Store, int, list[dict], list[dict]]:
+    """A filled store, once on SQLite and once on PostgreSQL (the `db_url` fixture)."""
+    store = Store(db_url)
     pid = store.list_profiles()[0].id
     other = store.create_profile("Someone else").id
     rows = random_log(1500, 150)
@@ -145,8 +148,8 @@ def test_long_ranges_are_thinned_to_the_point_budget(tmp_path):
     assert "10-day average (long log)" in names and "Routine session done" in names
 
 
-def test_every_write_changes_the_profiles_data_version_and_only_its_own(tmp_path):
-    store = Store(f"sqlite:///{tmp_path}/v.db")
+def test_every_write_changes_the_profiles_data_version_and_only_its_own(db_url):
+    store = Store(db_url)
     me = store.list_profiles()[0].id
     other = store.create_profile("Other").id
     seen = {store.data_version(me)}
