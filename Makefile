@@ -21,7 +21,7 @@ test-fast: $(VENV)/.dev-installed   ## unit + AppTest only (no browser, no Postg
 screenshots: $(VENV)/.dev-installed /usr/bin/chromium   ## refresh docs/screenshots from the browser tests
 	BACKCHECK_SCREENSHOTS=docs/screenshots $(PY) -m pytest -m e2e
 
-bench: $(VENV)/.app-installed   ## speed and memory targets (not part of the test suite)
+bench: $(VENV)/.dev-installed /usr/bin/chromium   ## speed as ratios against targets, a few minutes (not part of the test suite)
 	$(PY) scripts/bench.py
 
 $(VENV)/bin/python:

@@ -70,18 +70,24 @@ def pain_figure(ov, cfg, sessions=(), start=None, today=None) -> go.Figure:
     routine-session rows and ``start`` the first day shown (None = the whole log). Above
     ``rules.chart_max_points`` entries in the range, daily means are drawn instead.
     """
-    import pandas as pd  # local: keeps the quiz figure's import light
+    from .painlog import chart_view  # local: keeps the quiz figure's import light
 
+    entries = ov.entries
+    view = chart_view(ov.daily, ov.verdict, cfg.rules,
+                      first_entry=entries["recorded_at"].min() if len(entries) else None,
+                      last_entry=entries["recorded_at"].max() if len(entries) else None,
+                      start=start, today=today, entries=entries,
+                      shown=int(len(entries) if start is None else (entries["recorded_at"] >= start).sum()),
+                      session_times=[s["done_at"] for s in sessions])
+    return pain_chart(view, cfg)
+
+
+def pain_chart(view, cfg) -> go.Figure:
+    """Draw a backcheck.painlog.ChartView: band and baseline, entries (or averages), rolling mean, sessions."""
     rules = cfg.rules
-    entries = ov.entries if start is None else ov.entries[ov.entries["recorded_at"] >= start]
-    daily = ov.daily if start is None else ov.daily[ov.daily.index >= start]
-    first = start if start is not None else (ov.entries["recorded_at"].min().normalize() if len(ov.entries) else pd.Timestamp(today))
-    last_entry = ov.entries["recorded_at"].max() if len(ov.entries) else pd.Timestamp(today)
-    end = max(pd.Timestamp(today or last_entry).normalize(), last_entry.normalize()) + pd.Timedelta(hours=23, minutes=59)
-    first = min(first, end.normalize() - pd.Timedelta(days=6))  # at least a week wide, so a short log is not squashed
-    x_range = [first - pd.Timedelta(hours=12), end + pd.Timedelta(hours=12)]
+    x_range = list(view.x_range)
     fig = go.Figure()
-    v = ov.verdict
+    v = view.verdict
 
     if v.band is not None and v.baseline is not None:
         lo, hi = v.band
@@ -93,14 +99,20 @@ def pain_figure(ov, cfg, sessions=(), start=None, today=None) -> go.Figure:
                                  line=dict(color=SESSION_COLOUR, dash="dash", width=1.5),
                                  name=f"First-week average {v.baseline:.1f}", hoverinfo="skip"))
 
-    if len(entries) > rules.chart_max_points:
-        fig.add_trace(_scatter(len(daily))(
-            x=daily.index, y=daily["pain"], mode="markers", name="Daily average (long log)",
+    points = view.points
+    if view.entries is None:
+        if view.bucket_days == 1:
+            name, what = "Daily average (long log)", "Daily average"
+        else:
+            name, what = f"{view.bucket_days}-day average (long log)", f"{view.bucket_days}-day average"
+        fig.add_trace(_scatter(len(points))(
+            x=points.index, y=points["pain"].round(2), mode="markers", name=name,
             marker=dict(size=5, color="#8c8c8c", opacity=0.6),
-            customdata=daily["entries"],
-            hovertemplate="%{x|%a %d %b %Y}<br>Daily average %{y:.1f} from %{customdata} entries<extra></extra>",
+            customdata=points["entries"],
+            hovertemplate=f"%{{x|%a %d %b %Y}}<br>{what} %{{y:.1f}} from %{{customdata}} entries<extra></extra>",
         ))
     else:
+        entries = view.entries
         labels = cfg.activity_label
         order = [c.id for c in cfg.activities] + sorted(set(entries["activity"]) - set(labels))
         for act in order:
@@ -115,21 +127,21 @@ def pain_figure(ov, cfg, sessions=(), start=None, today=None) -> go.Figure:
                 hovertemplate=f"%{{x|%a %d %b %Y, %H:%M}}<br>Pain %{{y}} · {labels.get(act, act)}<br>%{{customdata}}<extra></extra>",
             ))
 
-    if len(daily):
-        fig.add_trace(_scatter(len(daily))(
-            x=daily.index + pd.Timedelta(hours=12), y=daily["rolling"], mode="lines", name=f"{rules.window_days}-day average",
+    if len(view.rolling):
+        fig.add_trace(_scatter(len(view.rolling))(
+            x=view.rolling.index, y=view.rolling.round(2), mode="lines", name=f"{rules.window_days}-day average",
             line=dict(color=PAIN_LINE, width=3),
             hovertemplate=f"%{{x|%d %b %Y}}<br>{rules.window_days}-day average %{{y:.1f}}<extra></extra>",
         ))
 
-    s_times = pd.to_datetime(pd.Series([s["done_at"] for s in sessions], dtype="object"))
-    if len(s_times):
-        s_times = s_times[(s_times >= x_range[0]) & (s_times <= x_range[1])]
-    if len(s_times):
-        fig.add_trace(_scatter(len(s_times))(
-            x=s_times, y=[-0.7] * len(s_times), mode="markers", name="Routine session done",
+    if view.session_x:
+        grouped = any(n != 1 for n in view.session_n)
+        fig.add_trace(_scatter(len(view.session_x))(
+            x=view.session_x, y=[-0.7] * len(view.session_x), mode="markers", name="Routine session done",
             marker=dict(symbol="triangle-up", size=10, color=SESSION_COLOUR),
-            hovertemplate="%{x|%a %d %b %Y}<br>Routine session done<extra></extra>",
+            customdata=view.session_n if grouped else None,
+            hovertemplate=("%{x|%d %b %Y}<br>%{customdata} routine sessions around here<extra></extra>" if grouped
+                           else "%{x|%a %d %b %Y}<br>Routine session done<extra></extra>"),
         ))
 
     fig.update_layout(

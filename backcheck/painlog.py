@@ -287,13 +287,17 @@ def _window_mean(daily: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) ->
 
 def compute_verdict(entries: pd.DataFrame, rules: PainRules) -> Verdict:
     """The change since baseline in plain words (see the module docstring for the rule)."""
-    if entries.empty:
+    return verdict_from_daily(daily_frame(entries, rules.window_days), len(entries), rules)
+
+
+def verdict_from_daily(daily: pd.DataFrame, n_entries: int, rules: PainRules) -> Verdict:
+    """The verdict from the daily means alone (see daily_frame), e.g. as the database groups them."""
+    if daily.empty:
         return Verdict("empty", "No entries yet.",
                        "Log how your back feels today; after a week you will see your baseline, after two a verdict.")
-    daily = daily_frame(entries, rules.window_days)
     first, last = daily.index.min(), daily.index.max()
     span = (last - first).days + 1
-    base = dict(logged_days=len(daily), entries=len(entries))
+    base = dict(logged_days=len(daily), entries=n_entries)
     if span < rules.baseline_days:
         return Verdict(
             "sparse", f"Your log covers {span} day{'s' if span != 1 else ''} so far.",
@@ -420,6 +424,33 @@ def activity_comparisons(entries: pd.DataFrame, cfg: PainLogContent, sessions: I
     return out
 
 
+def comparisons_from_days(daily: pd.DataFrame, activity_days: dict[str, tuple[int, float]], cfg: PainLogContent,
+                          session_day_index: pd.DatetimeIndex | None = None) -> list[ActivityComparison]:
+    """The same comparisons as activity_comparisons, from daily means and per-activity day totals.
+
+    ``activity_days`` maps an activity id to (days with it, sum of those days' mean pain), as
+    Store.pain_activity_days computes it in the database; the whole log never leaves it.
+    """
+    rules = cfg.rules
+    if daily.empty:
+        return []
+    n_days, total = len(daily), float(daily["pain"].sum())
+    columns: list[tuple[str, str, int, float]] = [
+        (c.id, c.label, *activity_days[c.id]) for c in cfg.activities if c.id in activity_days]
+    if session_day_index is not None and len(session_day_index):
+        mask = daily.index.isin(session_day_index)
+        columns.append((SESSION_DAYS_ID, "Routine session done", int(mask.sum()), float(daily.loc[mask, "pain"].sum())))
+    out = []
+    for ident, label, n_with, sum_with in columns:
+        n_without = n_days - n_with
+        if n_with >= rules.min_days_each and n_without >= rules.min_days_each:
+            out.append(ActivityComparison(ident, label, n_with, n_without, sum_with / n_with,
+                                          (total - sum_with) / n_without))
+        else:
+            out.append(ActivityComparison(ident, label, n_with, n_without))
+    return out
+
+
 def comparison_note(rules: PainRules) -> str:
     return (f"Shown when there are at least {rules.min_days_each} logged days with and without the activity. "
             "A difference is a pattern in your log, not proof that the activity causes pain or relieves it; "
@@ -539,6 +570,21 @@ def range_start(entries: pd.DataFrame, choice: str, today: date | None = None) -
     return end.normalize() - pd.Timedelta(days=days - 1)
 
 
+def range_start_at(last: datetime | pd.Timestamp | None, choice: str, today: date | None = None) -> pd.Timestamp | None:
+    """range_start from the time of the latest entry alone (None = no entries)."""
+    days = RANGES.get(choice)
+    if days is None or last is None:
+        return None
+    end = max(pd.Timestamp(today or date.today()), pd.Timestamp(last).normalize())
+    return end.normalize() - pd.Timedelta(days=days - 1)
+
+
+def default_range_at(first: datetime | None, last: datetime | None, today: date | None = None) -> str:
+    """default_range from the first and latest entry times alone."""
+    start = range_start_at(last, "3 months", today)
+    return "All" if start is None or first is None or pd.Timestamp(first) >= start else "3 months"
+
+
 def default_range(entries: pd.DataFrame, today: date | None = None) -> str:
     """'All' while the whole log fits in three months, else '3 months' (the chart stays readable)."""
     start = range_start(entries, "3 months", today)
@@ -590,3 +636,84 @@ def overview(cfg: PainLogContent, entry_rows: Iterable[dict], session_rows: Sequ
         sessions=sessions_per_week(session_rows, cfg.rules, today=today),
         functions=function_trends(activities, ratings),
     )
+
+
+# --------------------------------------------------------------------------- what the chart draws
+
+
+@dataclass
+class ChartView:
+    """What the pain chart draws for one date range, already reduced to what the browser needs.
+
+    ``entries`` holds the entries in the range when there are few enough to draw one by one
+    (``rules.chart_max_points``); otherwise it is None and ``points`` holds the daily means,
+    or the means of ``bucket_days``-day groups when the range has more days than the chart's
+    point budget. The rolling mean and the session marks are thinned the same way.
+    """
+
+    x_range: tuple[pd.Timestamp, pd.Timestamp]
+    verdict: Verdict
+    shown: int  # entries in the range
+    entries: pd.DataFrame | None
+    points: pd.DataFrame  # index: x; columns pain (mean of daily means), entries (count)
+    bucket_days: int
+    rolling: pd.Series  # index: x; the rolling mean of daily means
+    session_x: list[pd.Timestamp] = field(default_factory=list)
+    session_n: list[int] = field(default_factory=list)
+
+
+def chart_view(daily: pd.DataFrame, verdict: Verdict, rules: PainRules, *, first_entry: datetime | None,
+               last_entry: datetime | None, start: pd.Timestamp | None = None, today: date | None = None,
+               entries: pd.DataFrame | None = None, shown: int | None = None, session_times: Iterable = (),
+               max_points: int | None = None) -> ChartView:
+    """Build the ChartView for the range from ``start`` (None = whole log) to today.
+
+    ``daily`` is the whole log's daily_frame; ``entries`` the entries in the range (only needed
+    when ``shown`` is at most ``rules.chart_max_points``); ``max_points`` caps the number of
+    averaged points (None = one per day).
+    """
+    day_in = daily if start is None else daily[daily.index >= start]
+    if shown is None:
+        shown = int(day_in["entries"].sum()) if len(day_in) else 0
+    if last_entry is not None:
+        last_ts = pd.Timestamp(last_entry)
+        first = start if start is not None else pd.Timestamp(first_entry).normalize()
+    else:
+        last_ts = pd.Timestamp(today or date.today())
+        first = start if start is not None else last_ts.normalize()
+    end = max(pd.Timestamp(today or last_ts).normalize(), last_ts.normalize()) + pd.Timedelta(hours=23, minutes=59)
+    first = min(first, end.normalize() - pd.Timedelta(days=6))
+    x_range = (first - pd.Timedelta(hours=12), end + pd.Timedelta(hours=12))
+
+    bucket = 1
+    if max_points and len(day_in):
+        span = (day_in.index.max() - day_in.index.min()).days + 1
+        bucket = max(1, math.ceil(span / max_points))
+    if len(day_in) and bucket > 1:
+        origin = day_in.index.min()
+        group = ((day_in.index - origin).days // bucket).rename("bucket")
+        agg = day_in.groupby(group).agg(pain=("pain", "mean"), entries=("entries", "sum"))
+        agg.index = origin + pd.to_timedelta(agg.index * bucket, unit="D") + pd.Timedelta(hours=12 * bucket)
+        last_roll = day_in["rolling"].groupby(group).last()
+        last_day = pd.Series(day_in.index, index=day_in.index).groupby(group).last()
+        rolling = pd.Series(last_roll.to_numpy(), index=pd.DatetimeIndex(last_day.to_numpy()) + pd.Timedelta(hours=12))
+        points = agg
+    else:
+        points = day_in[["pain", "entries"]]
+        rolling = pd.Series(day_in["rolling"].to_numpy(), index=day_in.index + pd.Timedelta(hours=12)) \
+            if len(day_in) else pd.Series([], dtype=float)
+
+    times = pd.to_datetime(pd.Series(list(session_times), dtype="object"))
+    if len(times):
+        times = times[(times >= x_range[0]) & (times <= x_range[1])]
+    session_x, session_n = list(times), [1] * len(times)
+    if max_points and len(times) > max_points:
+        origin = x_range[0].normalize()
+        width = max(1, math.ceil(((x_range[1] - x_range[0]).days + 1) / max_points))
+        counts = times.groupby(((times - origin).dt.days // width)).size()
+        session_x = list(origin + pd.to_timedelta(counts.index * width, unit="D") + pd.Timedelta(hours=12 * width))
+        session_n = [int(n) for n in counts]
+    draw_entries = entries if entries is not None and shown <= rules.chart_max_points else None
+    if draw_entries is not None and start is not None:
+        draw_entries = draw_entries[draw_entries["recorded_at"] >= start]
+    return ChartView(x_range, verdict, shown, draw_entries, points, bucket, rolling, session_x, session_n)

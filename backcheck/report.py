@@ -17,8 +17,9 @@ import pandas as pd
 
 from .content import Library
 from .form_check import ticked_ids
-from .painlog import Overview, overview, rule_text
+from .painlog import ChartView, chart_view, rule_text
 from .pdf import BackCheckPDF, PageSize
+from .services import PainlogOverview, painlog_overview
 from .storage import Profile, Store
 
 # RGB versions of the screen chart's colours (backcheck.figures.ACTIVITY_STYLE).
@@ -30,27 +31,37 @@ GREEN = (27, 127, 95)
 LINE = (27, 79, 114)
 GREY = (120, 120, 120)
 MAX_POINTS = 600  # above this, the chart plots daily means
+MAX_DAYS = 365  # above this many days, means of a few days each (the chart is 18 cm wide)
 
 
 @dataclass
 class ReportInputs:
     profile: Profile
-    ov: Overview
-    sessions: list[dict]
+    ov: PainlogOverview
+    chart: ChartView
     quiz: dict | None
     form_check: dict | None
     safety: dict | None
     today: date
 
 
-def gather(lib: Library, store: Store, profile: Profile, today: date | None = None) -> ReportInputs:
-    """Read everything the report shows for a profile."""
+def gather(lib: Library, store: Store, profile: Profile, today: date | None = None,
+           ov: PainlogOverview | None = None) -> ReportInputs:
+    """Read everything the report shows for a profile (``ov``: the pain-log screen's overview, if at hand)."""
     pid = profile.id
-    sessions = store.routine_sessions(pid)
-    ov = overview(lib.painlog, store.pain_entries(pid), sessions, store.function_activities(pid),
-                  store.function_ratings(pid), today=today)
+    cfg = lib.painlog
+    if ov is None or ov.profile_id != pid:
+        ov = painlog_overview(store, pid, cfg, today=today)
+    entries = None
+    if 0 < ov.entry_count <= MAX_POINTS:
+        entries = pd.DataFrame(store.pain_entries_between(pid, columns=("id", "recorded_at", "pain", "activity", "location")),
+                               columns=["id", "recorded_at", "pain", "activity", "location"])
+        entries["recorded_at"] = pd.to_datetime(entries["recorded_at"])
+    chart = chart_view(ov.daily, ov.verdict, cfg.rules, first_entry=ov.first_entry, last_entry=ov.last_entry,
+                       today=today or ov.today, entries=entries, shown=ov.entry_count,
+                       session_times=ov.session_times, max_points=MAX_DAYS)
     return ReportInputs(
-        profile=profile, ov=ov, sessions=sessions, quiz=store.latest_quiz_result(pid),
+        profile=profile, ov=ov, chart=chart, quiz=store.latest_quiz_result(pid),
         form_check=store.latest_form_check(pid),
         safety=store.latest_safety_check(pid), today=today or date.today(),
     )
@@ -69,12 +80,12 @@ def _fault_names(lib: Library, check: dict | None) -> list[str]:
 
 def _draw_chart(pdf: BackCheckPDF, lib: Library, inp: ReportInputs, x0: float, y0: float, w: float, h: float) -> None:
     """Pain (0-10) against date: band, baseline, entries, rolling mean, session ticks, legend."""
-    ov, cfg = inp.ov, lib.painlog
-    entries, daily, v = ov.entries, ov.daily, ov.verdict
+    ov, cfg, view = inp.ov, lib.painlog, inp.chart
+    v = ov.verdict
     left, bottom = 9.0, 7.0  # room for axis labels
     px, py, pw, ph = x0 + left, y0, w - left, h - bottom
-    first = entries["recorded_at"].min().normalize()
-    last = max(entries["recorded_at"].max().normalize(), pd.Timestamp(inp.today))
+    first = pd.Timestamp(ov.first_entry).normalize()
+    last = max(pd.Timestamp(ov.last_entry).normalize(), pd.Timestamp(inp.today))
     span_days = max((last - first).days + 1, 7)
 
     def X(ts: pd.Timestamp) -> float:
@@ -108,23 +119,24 @@ def _draw_chart(pdf: BackCheckPDF, lib: Library, inp: ReportInputs, x0: float, y
     for t in ticks:
         pdf.text(X(t) - 5, py + ph + 4, f"{t:%d %b}")
     # entries (or daily means for long logs)
-    if len(entries) > MAX_POINTS:
+    entries = view.entries
+    if entries is None:
         pdf.set_fill_color(150, 150, 150)
-        for day, row in daily.iterrows():
-            pdf.circle(X(day + pd.Timedelta(hours=12)), Y(row["pain"]), 0.45, style="F")
+        shift = pd.Timedelta(hours=12) if view.bucket_days == 1 else pd.Timedelta(0)
+        for day, pain in view.points["pain"].items():
+            pdf.circle(X(day + shift), Y(pain), 0.45, style="F")
     else:
         for row in entries.itertuples(index=False):
             pdf.set_fill_color(*ACTIVITY_RGB.get(row.activity, GREY))
             pdf.circle(X(row.recorded_at), Y(row.pain), 0.7, style="F")
     # rolling mean
-    if len(daily) > 1:
+    if len(view.rolling) > 1:
         pdf.set_draw_color(*LINE)
         pdf.set_line_width(0.6)
-        pdf.polyline([(X(d + pd.Timedelta(hours=12)), Y(r)) for d, r in daily["rolling"].items()])
+        pdf.polyline([(X(d), Y(r)) for d, r in view.rolling.items()])
     # routine sessions as small triangles at the bottom
     pdf.set_fill_color(*GREEN)
-    for s in inp.sessions:
-        t = pd.Timestamp(s["done_at"])
+    for t in view.session_x:
         if first <= t <= last + pd.Timedelta(days=1):
             x, y = X(t), Y(-0.6)
             pdf.polygon([(x - 0.8, y + 0.7), (x + 0.8, y + 0.7), (x, y - 0.7)], style="F")
@@ -136,15 +148,16 @@ def _draw_chart(pdf: BackCheckPDF, lib: Library, inp: ReportInputs, x0: float, y
     ly = y0 + h + 2.5
     lx = px
     items: list[tuple[str, str, tuple[int, int, int]]] = []
-    if len(entries) <= MAX_POINTS:
+    if entries is not None:
         present = set(entries["activity"])
         items += [("dot", c.label, ACTIVITY_RGB.get(c.id, GREY)) for c in cfg.activities if c.id in present]
     else:
-        items.append(("dot", "daily average", (150, 150, 150)))
+        items.append(("dot", "daily average" if view.bucket_days == 1 else
+                      f"daily average (mean of each {view.bucket_days} days)", (150, 150, 150)))
     items.append(("line", f"{cfg.rules.window_days}-day average", LINE))
     if v.baseline is not None:
         items.append(("band", f"first-week average {v.baseline:.1f} ± {v.needed:.1f} (no meaningful change)", (214, 236, 227)))
-    if inp.sessions:
+    if ov.session_times:
         items.append(("tri", "routine session", GREEN))
     for kind, label, rgb in items:
         width = pdf.get_string_width(label) + 6
@@ -201,10 +214,9 @@ def _render(lib: Library, inp: ReportInputs, page_size: PageSize, chart_h: float
     pdf.set_font("DejaVu", "B", 14)
     demo = " (demo data)" if inp.profile.is_demo else ""
     pdf.multi_cell(0, 6.5, f"Pain log report: {inp.profile.name}{demo}", new_x="LMARGIN", new_y="NEXT")
-    entries = ov.entries
-    if len(entries):
-        period = (f"{entries['recorded_at'].min():%d %b %Y} to {entries['recorded_at'].max():%d %b %Y} · "
-                  f"{len(entries)} entries on {len(ov.daily)} days")
+    if ov.entry_count:
+        period = (f"{ov.first_entry:%d %b %Y} to {ov.last_entry:%d %b %Y} · "
+                  f"{ov.entry_count} entries on {len(ov.daily)} days")
     else:
         period = "no pain entries yet"
     _text(pdf, f"Pain on the 0-10 numeric rating scale (0 = no pain, 10 = worst imaginable), self-reported · {period} · "
@@ -212,7 +224,7 @@ def _render(lib: Library, inp: ReportInputs, page_size: PageSize, chart_h: float
     pdf.set_text_color(0, 0, 0)
 
     _section(pdf, "Pain over time")
-    if len(entries):
+    if ov.entry_count:
         top = pdf.get_y() + 1
         _draw_chart(pdf, lib, inp, pdf.l_margin, top, pdf.epw, chart_h)
     else:
@@ -276,8 +288,8 @@ def _render(lib: Library, inp: ReportInputs, page_size: PageSize, chart_h: float
 
 
 def clinician_report(lib: Library, store: Store, profile: Profile, today: date | None = None,
-                     page_size: PageSize = "A4") -> bytes:
-    return render(lib, gather(lib, store, profile, today), page_size)
+                     page_size: PageSize = "A4", ov: PainlogOverview | None = None) -> bytes:
+    return render(lib, gather(lib, store, profile, today, ov=ov), page_size)
 
 
 def report_filename(profile_name: str, today: date | None = None) -> str:

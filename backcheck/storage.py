@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -203,6 +204,7 @@ class Store:
                     "Could not open the BackCheck database: the database URL (BACKCHECK_DB_URL) cannot be used. "
                     "Check its form, e.g. postgresql+psycopg://user:password@host/backcheck, and that its driver "
                     "is installed. Nothing was changed.") from None
+            _track_writes(self.engine)
             self._migrate()
         except SQLAlchemyError as exc:
             raise _friendly(exc, "open the BackCheck database") from exc
@@ -293,7 +295,9 @@ class Store:
         """One transaction; any database error becomes a StorageError and nothing is written."""
         try:
             with self.engine.begin() as conn:
+                conn.info.pop(_WRITTEN, None)
                 yield conn
+                _bump_data_versions(conn)
         except (ProfileError, StorageError):
             raise
         except SQLAlchemyError as exc:
@@ -676,3 +680,132 @@ class Store:
                                     ("pain", pain_entries, pain_entries.c.recorded_at)):
                 out[key] = conn.execute(select(func.max(col)).where(table.c.profile_id == profile_id)).scalar_one()
         return out
+
+    # ------------------------------------------------------------------ pain-log aggregates and data versions
+    # Read-only methods for the pain-log screen and the clinician report: the database does the
+    # grouping, so what crosses into Python grows with the days shown, not with the entries.
+
+    def data_version(self, profile_id: int) -> str:
+        """A token that changes with every committed write to the profile's rows (any process).
+
+        Caches key on it (with the profile id), so a chart is never older than the last write.
+        """
+        keys = (DATA_VERSION_KEY, f"{DATA_VERSION_KEY}:{profile_id}")
+        with self._tx("read the pain log") as conn:
+            found = dict(conn.execute(select(meta.c.key, meta.c.value).where(meta.c.key.in_(keys))).all())
+        return "|".join(found.get(k, "0") for k in keys)
+
+    def pain_stats(self, profile_id: int, start: datetime | None = None, end: datetime | None = None) -> dict:
+        """count, first and last recorded_at of the profile's entries (optionally in [start, end))."""
+        c = pain_entries.c
+        query = select(func.count(), func.min(c.recorded_at), func.max(c.recorded_at)).where(
+            *_pain_window(profile_id, start, end))
+        with self._tx("read the pain log") as conn:
+            n, first, last = conn.execute(query).one()
+        return {"count": int(n), "first": _as_datetime(first), "last": _as_datetime(last)}
+
+    def pain_daily(self, profile_id: int, start: datetime | None = None, end: datetime | None = None) -> list[dict]:
+        """One row per logged calendar day, oldest first: day (date), pain (mean), entries (count)."""
+        c = pain_entries.c
+        day = func.date(c.recorded_at).label("day")
+        query = (select(day, func.avg(c.pain).label("pain"), func.count().label("entries"))
+                 .where(*_pain_window(profile_id, start, end)).group_by(day).order_by(day))
+        with self._tx("read the pain log") as conn:
+            return [{"day": _as_date(d), "pain": float(p), "entries": int(n)} for d, p, n in conn.execute(query)]
+
+    def pain_activity_days(self, profile_id: int) -> dict[str, tuple[int, float]]:
+        """Per activity: (days with it, sum of those days' daily mean pain), computed in the database."""
+        c = pain_entries.c
+        day = func.date(c.recorded_at)
+        daily = (select(day.label("day"), func.avg(c.pain).label("pain")).where(c.profile_id == profile_id)
+                 .group_by(day).subquery())
+        act = select(day.label("day"), c.activity).where(c.profile_id == profile_id).distinct().subquery()
+        query = (select(act.c.activity, func.count(), func.sum(daily.c.pain))
+                 .join_from(act, daily, act.c.day == daily.c.day).group_by(act.c.activity))
+        with self._tx("read the pain log") as conn:
+            return {a: (int(n), float(s)) for a, n, s in conn.execute(query)}
+
+    def pain_entries_between(self, profile_id: int, start: datetime | None = None, end: datetime | None = None,
+                             limit: int | None = None, newest_first: bool = False,
+                             columns: tuple[str, ...] = ("id", "recorded_at", "pain", "activity", "location", "notes"),
+                             ) -> list[dict]:
+        """The profile's entries with start <= recorded_at < end (either may be None), in time order."""
+        c = pain_entries.c
+        order = (c.recorded_at.desc(), c.id.desc()) if newest_first else (c.recorded_at, c.id)
+        query = select(*(c[name] for name in columns)).where(*_pain_window(profile_id, start, end)).order_by(*order)
+        if limit is not None:
+            query = query.limit(limit)
+        with self._tx("read the pain log") as conn:
+            return [dict(r) for r in conn.execute(query).mappings().all()]
+
+    def session_times(self, profile_id: int, start: datetime | None = None) -> list[datetime]:
+        """When each routine session was done, oldest first (optionally from start on)."""
+        c = routine_sessions.c
+        query = select(c.done_at).where(c.profile_id == profile_id)
+        if start is not None:
+            query = query.where(c.done_at >= start)
+        with self._tx("read the routine sessions") as conn:
+            return [_as_datetime(r[0]) for r in conn.execute(query.order_by(c.done_at))]
+
+
+DATA_VERSION_KEY = "data_version"
+_WRITTEN = "backcheck_written_profiles"
+
+
+def _pain_window(profile_id: int, start: datetime | None, end: datetime | None) -> list:
+    c = pain_entries.c
+    where = [c.profile_id == profile_id]
+    if start is not None:
+        where.append(c.recorded_at >= start)
+    if end is not None:
+        where.append(c.recorded_at < end)
+    return where
+
+
+def _as_datetime(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+def _as_date(value: Any):
+    from datetime import date as _date
+
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, _date):
+        return value
+    return _date.fromisoformat(str(value)[:10])
+
+
+def _track_writes(engine: Engine) -> None:
+    """Note, per connection, which profiles an INSERT/UPDATE/DELETE touched (see Store.data_version)."""
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _note(conn: Connection, _cursor: Any, _stmt: Any, _params: Any, context: Any, _many: bool) -> None:
+        if not (context.isinsert or context.isupdate or context.isdelete) or context.compiled is None:
+            return
+        table = getattr(context.compiled.statement, "table", None)
+        if table is None or "profile_id" not in getattr(table, "c", ()):
+            return
+        written = conn.info.setdefault(_WRITTEN, set())
+        for params in context.compiled_parameters or [{}]:
+            found = False
+            for name, value in params.items():
+                if name == "profile_id" or name.startswith("profile_id_"):
+                    found = True
+                    written.update(value if isinstance(value, (list, tuple, set)) else [value])
+            if not found:
+                written.add(None)  # a write we cannot place: every profile's version moves
+
+
+def _bump_data_versions(conn: Connection) -> None:
+    """In the writing transaction: give each touched profile a new data version."""
+    written = conn.info.pop(_WRITTEN, None)
+    if not written:
+        return
+    token = uuid.uuid4().hex[:16]
+    keys = [DATA_VERSION_KEY] if None in written else [f"{DATA_VERSION_KEY}:{pid}" for pid in sorted(written)]
+    for key in keys:
+        if conn.execute(update(meta).where(meta.c.key == key).values(value=token)).rowcount == 0:
+            conn.execute(insert(meta).values(key=key, value=token))

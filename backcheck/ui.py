@@ -7,11 +7,12 @@ plain Python that the unit tests use directly.
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import streamlit as st
 
+from . import services
 from .content import CONTENT_DIR, ContentError, Exercise, Library, load_library
 from .storage import Profile, Store, StorageError, database_url
 
@@ -42,11 +43,82 @@ def _store(url: str) -> Store:
 
 def library() -> Library:
     """The validated content; BACKCHECK_CONTENT_DIR points at another folder (tests do)."""
-    return _library(os.environ.get("BACKCHECK_CONTENT_DIR") or str(CONTENT_DIR))
+    return _library(_content_dir())
 
 
 def store() -> Store:
     return _store(database_url())
+
+
+def _content_dir() -> str:
+    return os.environ.get("BACKCHECK_CONTENT_DIR") or str(CONTENT_DIR)
+
+
+# Pain-log data, cached per profile and data version: every committed write to the profile's
+# rows changes Store.data_version, so a cached overview or chart is never older than the log.
+# The cache is shared by every session of the server (its keys hold no session state).
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _painlog_overview(url: str, profile_id: int, version: str, today: date, content: str) -> services.PainlogOverview:
+    return services.painlog_overview(_store(url), profile_id, _library(content).painlog, today=today)
+
+
+# Figures are cached as objects (cache_resource, read-only): unpickling a plotly figure costs more
+# than drawing it, while st.plotly_chart only reads the figure (to_dict) on each run.
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _painlog_figure(url: str, profile_id: int, version: str, today: date, content: str, choice: str):
+    from .figures import pain_chart
+
+    cfg = _library(content).painlog
+    ov = _painlog_overview(url, profile_id, version, today, content)
+    view = services.painlog_chart(_store(url), ov, cfg, ov.range_start(choice))
+    return pain_chart(view, cfg), view.shown, view.entries is None, view.bucket_days
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _painlog_side_figures(url: str, profile_id: int, version: str, today: date, content: str):
+    from .figures import function_figure, sessions_figure
+    from .painlog import ratings_frame
+
+    ov = _painlog_overview(url, profile_id, version, today, content)
+    sessions = sessions_figure(ov.sessions) if ov.sessions is not None and ov.sessions.total else None
+    functions = function_figure(ratings_frame(ov.ratings)) if ov.ratings else None
+    return sessions, functions
+
+
+def painlog_side_figures(profile_id: int, today: date | None = None):
+    """(routine sessions per week, function scores) figures for the profile; None where there is nothing."""
+    url = database_url()
+    return _painlog_side_figures(url, profile_id, _store(url).data_version(profile_id), today or date.today(),
+                                 _content_dir())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _painlog_table(url: str, profile_id: int, version: str, content: str):
+    from .painlog import entries_table
+
+    newest = services.painlog_table(_store(url), profile_id)
+    return newest, entries_table(newest, _library(content).painlog)
+
+
+def painlog_table(profile_id: int):
+    """(the newest entries, the same as a table for people), cached per profile and data version."""
+    url = database_url()
+    return _painlog_table(url, profile_id, _store(url).data_version(profile_id), _content_dir())
+
+
+def painlog_overview(profile_id: int, today: date | None = None) -> services.PainlogOverview:
+    """services.painlog_overview for the profile, from the cache unless the profile's data changed."""
+    url = database_url()
+    return _painlog_overview(url, profile_id, _store(url).data_version(profile_id), today or date.today(), _content_dir())
+
+
+def painlog_figure(profile_id: int, choice: str, today: date | None = None):
+    """(figure, entries in the range, drawn as averages?, days per averaged point) for the range choice."""
+    url = database_url()
+    return _painlog_figure(url, profile_id, _store(url).data_version(profile_id), today or date.today(),
+                           _content_dir(), choice)
 
 
 def startup_problem() -> str | None:

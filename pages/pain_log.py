@@ -1,4 +1,10 @@
-"""Pain log: quick entries, the chart, honest verdicts, function scores, import/export, clinician report."""
+"""Pain log: quick entries, the chart, honest verdicts, function scores, import/export, clinician report.
+
+Speed: what the page shows comes from ``ui.painlog_overview`` / ``ui.painlog_figure`` (the
+database groups the log; the result is cached per profile and data version, so a click
+never re-reads the log and a write is never hidden by the cache). The chart, the entry form
+and the tabs are fragments: a click inside one reruns only that part; a save reruns the page.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,7 @@ from datetime import date, datetime, timedelta
 
 import streamlit as st
 
-from backcheck import csvio, painlog as pl, report, ui
-from backcheck.figures import function_figure, pain_figure, sessions_figure
+from backcheck import csvio, painlog as pl, report, services, ui
 from backcheck.painlog import EntryError
 from backcheck.storage import Store, StorageError
 
@@ -73,16 +78,17 @@ if undo is not None and undo.get("profile_id") == pid:
             flash("success", "The entry is back in your log.")
             st.rerun()
 
-rows = store.pain_entries(pid)
-sessions = store.routine_sessions(pid)
-activities = store.function_activities(pid)
-ratings = store.function_ratings(pid)
-ov = pl.overview(cfg, rows, sessions, activities, ratings)
+ov = ui.painlog_overview(pid)
+activities = ov.activities
+ratings = ov.ratings
 
 # --------------------------------------------------------------------------- add an entry
 
 left, right = st.columns(2, gap="large")
-with left:
+
+
+@st.fragment
+def add_entry() -> None:
     g = gen("add")
     with st.form(f"{W}add_form_{g}"):
         st.subheader("Add an entry")
@@ -114,6 +120,10 @@ with left:
                              f"{cfg.activity_label[entry.activity]}.")
             st.rerun()
 
+
+with left:
+    add_entry()
+
 # --------------------------------------------------------------------------- how it is going
 
 v = ov.verdict
@@ -138,27 +148,34 @@ with right:
             else:
                 m2.metric("Latest 7 days", "—")
             st.caption(f"For your baseline a change counts as meaningful from {v.needed:.1f} points.")
-        st.caption(f"{len(ov.entries):,} entr{'ies' if len(ov.entries) != 1 else 'y'} on {len(ov.daily):,} "
+        st.caption(f"{ov.entry_count:,} entr{'ies' if ov.entry_count != 1 else 'y'} on {len(ov.daily):,} "
                    f"day{'s' if len(ov.daily) != 1 else ''}.")
         with st.expander("How BackCheck decides"):
             st.markdown(pl.rule_text(rules))
             ui.cite(rules.mcid_source)
 
-if v.status != "empty":
-    st.subheader("Pain over time")
-    range_choice = st.segmented_control("Show", list(pl.RANGES), default=pl.default_range(ov.entries),
+
+
+@st.fragment
+def pain_chart() -> None:
+    """The range control and the chart: picking a range reruns only this part."""
+    range_choice = st.segmented_control("Show", list(pl.RANGES), default=ov.default_range(),
                                         required=True, key=f"{W}range")
-    start = pl.range_start(ov.entries, range_choice or "All")
-    shown = pl.in_range(ov.entries, start)
-    if shown.empty:
+    fig, shown, averaged, bucket = ui.painlog_figure(pid, range_choice or "All")
+    if not shown:
         st.caption("No entries in this period; pick a longer one to see older entries.")
-    st.plotly_chart(pain_figure(ov, cfg, sessions, start=start, today=date.today()),
-                    config={"displayModeBar": False}, key=f"{W}chart")
-    if len(shown) > rules.chart_max_points:
-        st.caption(f"{len(shown):,} entries in this period, so each dot is one day's average.")
+    st.plotly_chart(fig, config={"displayModeBar": False}, key=f"{W}chart")
+    if averaged:
+        each = "one day's average" if bucket == 1 else f"the average of {bucket} days"
+        st.caption(f"{shown:,} entries in this period, so each dot is {each}.")
     st.caption(f"Dots are your entries (shape and colour show the activity), the line is the {rules.window_days}-day "
                "average, the shaded band around your first-week average is the range of no meaningful change, and "
                "triangles along the bottom mark routine sessions.")
+
+
+if v.status != "empty":
+    st.subheader("Pain over time")
+    pain_chart()
 
     st.subheader("Pain and activities")
     comps = ov.comparisons
@@ -175,31 +192,52 @@ if v.status != "empty":
 st.subheader("Routine sessions")
 summary = ov.sessions
 st.markdown(summary.sentence(lib.source_by_id[rules.sessions_goal_source].short))
-if summary.total:
-    st.plotly_chart(sessions_figure(summary), config={"displayModeBar": False}, key=f"{W}sessions_chart")
+sessions_fig, function_fig = ui.painlog_side_figures(pid)
+if sessions_fig is not None:
+    st.plotly_chart(sessions_fig, config={"displayModeBar": False}, key=f"{W}sessions_chart")
 st.page_link(ui.ROUTINE, label="Mark a session done on the routine page", icon=":material/fitness_center:")
 ui.cite(rules.sessions_goal_source)
 
 # --------------------------------------------------------------------------- tabs
 
-# keyed, so the open tab survives the reruns that uploads and buttons cause
-tab_entries, tab_function, tab_files, tab_report = st.tabs(
-    ["Entries", "Function scores", "Import / export", "Clinician report"], key=f"{W}tabs", on_change="rerun")
 
-with tab_entries:
-    if ov.entries.empty:
+# --------------------------------------------------------------------------- tabs
+
+
+@st.fragment
+def tabs() -> None:
+    """The four tabs: a click inside them reruns only this part (a save reruns the page)."""
+    # keyed, so the open tab survives the reruns that uploads and buttons cause
+    tab_entries, tab_function, tab_files, tab_report = st.tabs(
+        ["Entries", "Function scores", "Import / export", "Clinician report"], key=f"{W}tabs", on_change="rerun")
+    with tab_entries:
+        entries_tab()
+    with tab_function:
+        function_tab()
+    with tab_files:
+        files_tab()
+    with tab_report:
+        report_tab()
+
+
+def entries_tab() -> None:
+    if ov.empty:
         st.caption("Your entries will be listed here.")
     else:
-        period = "all entries" if start is None else f"entries since {start:%d %b %Y}"
-        st.caption(f"{len(shown):,} {period}, newest first. Change the period above the chart.")
-        st.dataframe(pl.entries_table(shown, cfg), hide_index=True, height=300,
+        newest, table = ui.painlog_table(pid)
+        if len(newest) < ov.entry_count:
+            st.caption(f"The newest {len(newest):,} of your {ov.entry_count:,} entries, newest first. "
+                       "The CSV export (Import / export) has them all.")
+        else:
+            st.caption(f"All {ov.entry_count:,} entries, newest first.")
+        st.dataframe(table, hide_index=True, height=300,
                      column_config={"Pain": st.column_config.NumberColumn(format="%d")})
 
         st.markdown("**Edit or delete an entry**")
-        days = ov.entries["recorded_at"].dt.date
-        pick_day = st.date_input("Day of the entry", value=days.max(), min_value=days.min(), max_value=max(days.max(), date.today()),
+        first_day, last_day = ov.first_entry.date(), ov.last_entry.date()
+        pick_day = st.date_input("Day of the entry", value=last_day, min_value=first_day, max_value=max(last_day, date.today()),
                                  format="DD/MM/YYYY", key=f"{W}edit_day")
-        todays = ov.entries[days == pick_day]
+        todays = services.painlog_day(store, pid, pick_day) if pick_day else newest.iloc[:0]
         if todays.empty:
             st.caption("No entries on that day.")
         else:
@@ -269,7 +307,9 @@ with tab_entries:
                 st.session_state[confirm_key] = eid
                 st.rerun()
 
-with tab_function:
+
+
+def function_tab() -> None:
     st.markdown(
         f"Pick up to {cfg.max_function_activities} activities your back makes hard and rate each from 0 (cannot do it) "
         "to 10 (as well as before the pain). Re-rate every week or two: these numbers often move before the pain does."
@@ -301,8 +341,8 @@ with tab_function:
                   "Last rated": t.latest_at.strftime("%d %b %Y") if t.latest_at else "not yet", "Ratings": t.ratings}
                  for t in trends]
         st.dataframe(table, hide_index=True)
-        if ratings:
-            st.plotly_chart(function_figure(pl.ratings_frame(ratings)), config={"displayModeBar": False}, key=f"{W}fn_chart")
+        if function_fig is not None:
+            st.plotly_chart(function_fig, config={"displayModeBar": False}, key=f"{W}fn_chart")
     else:
         st.info("No activities yet. Add one below, such as squatting or sitting through a working day.",
                 icon=":material/directions_run:")
@@ -344,7 +384,9 @@ with tab_function:
                         flash("success", "Activity removed.")
                         st.rerun()
 
-with tab_files:
+
+
+def files_tab() -> None:
     st.markdown("**Export**")
     st.caption("A CSV file with one row per entry: recorded_at (ISO 8601), pain, activity, location, notes. "
                "It opens in any spreadsheet and imports back into BackCheck unchanged.")
@@ -352,9 +394,9 @@ with tab_files:
     def make_csv(profile_id: int = pid) -> bytes:
         return csvio.export_csv(store.pain_entries(profile_id))
 
-    st.download_button(f"Download CSV ({len(ov.entries):,} entries)", data=make_csv,
+    st.download_button(f"Download CSV ({ov.entry_count:,} entries)", data=make_csv,
                        file_name=csvio.export_filename(profile.name), mime="text/csv", on_click="ignore",
-                       icon=":material/download:", disabled=ov.entries.empty, key=f"{W}export")
+                       icon=":material/download:", disabled=ov.empty, key=f"{W}export")
 
     st.markdown("**Import**")
     st.caption("Use the same columns (a BackCheck export, or a spreadsheet saved as CSV; semicolons work too). "
@@ -364,7 +406,7 @@ with tab_files:
     upload = st.file_uploader("CSV file", type=["csv", "txt"], key=f"{W}upload_{g}")
     if upload is not None:
         try:
-            checked = csvio.read_csv(upload.getvalue(), cfg, {Store.entry_key(r) for r in rows})
+            checked = csvio.read_csv(upload.getvalue(), cfg, {Store.entry_key(r) for r in store.pain_entries(pid)})
         except csvio.CsvError as exc:
             st.error(f"**Nothing imported.** {exc}", icon=":material/error:")
         else:
@@ -393,7 +435,9 @@ with tab_files:
             else:
                 st.caption("There is nothing new to import from this file.")
 
-with tab_report:
+
+
+def report_tab() -> None:
     st.markdown(
         "A one-page PDF for your physiotherapist or doctor: the pain chart, the verdict and the rule behind it, "
         "pain with and without activities, function scores, routine sessions per week, and your latest safety "
@@ -404,10 +448,14 @@ with tab_report:
     def make_report(profile_id: int = pid, paper: str = size or "A4") -> bytes:
         try:
             target = store.get_profile(profile_id) or profile
-            return report.clinician_report(lib, store, target, page_size=paper)  # type: ignore[arg-type]
+            return report.clinician_report(lib, store, target, page_size=paper,  # type: ignore[arg-type]
+                                           ov=ui.painlog_overview(profile_id))
         except StorageError as exc:
             return report.failure_pdf(str(exc))
 
     st.download_button("Download clinician report (PDF)", data=make_report, file_name=report.report_filename(profile.name),
                        mime="application/pdf", on_click="ignore", icon=":material/picture_as_pdf:", type="primary",
                        key=f"{W}report")
+
+
+tabs()

@@ -1,56 +1,138 @@
-"""Speed and memory targets for long pain logs (run with `make bench`; not part of the test suite).
+"""Speed as ratios: BackCheck against a bare Streamlit page, and a long pain log against a short one.
 
-Builds a synthetic log of 20,000 entries (about ten a day for five and a half years) with
-routine sessions and function scores, then times every step the pain-log screen and its
-exports run: loading from SQLite, the verdict and comparisons, the chart (whole log and
-three months), the CSV export and the row-by-row import check, and the clinician report.
-Each step is measured with its peak Python memory (tracemalloc) against a target.
-Exits with status 1 if a target is missed, so it can gate a release by hand.
+Run with `make bench` (not part of the test suite). Absolute times depend on the machine and
+on whatever else runs on it, so every measure is a ratio of two things timed in the same run,
+interleaved A B A B, and each ratio is compared with its target (issue 15):
+
+* every screen's full script run on a real server (a session over Streamlit's websocket, the
+  demo patient active, caches warm) vs a bare Streamlit page that draws one plotly chart: <= 1.3x;
+* the pain-log rerun on a click (the chart's range control, as the browser sends it) with
+  100,000 entries vs 100: <= 2x;
+* browser load to chart drawn (Debian's Chromium) for the pain log vs the bare page: <= 1.2x;
+* chart payload (the plotly spec the browser gets) for 100,000 entries vs 1,000: <= 2x;
+* CSV import check of 100,000 rows vs pandas.read_csv of the same file: <= 3x;
+  CSV export vs DataFrame.to_csv of the same rows: <= 2x;
+* clinician report (PDF) with 100,000 entries vs 100: <= 1.5x;
+* 50 concurrent sessions clicking on the pain log of one server (each waits 3-8 s between clicks,
+  as a person reading the chart would): p95 rerun <= 2x a single session's;
+* peak server memory with 100,000 entries vs 100: reported (no target).
+
+Everything runs on 127.0.0.1 in a temporary folder, every wait is bounded, and the servers it
+starts are stopped at the end. Exits 1 when a target is not met.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import io
+import os
 import random
+import socket
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
-from datetime import datetime, timedelta
+import urllib.request
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from backcheck import csvio, painlog as pl  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from backcheck import csvio  # noqa: E402
 from backcheck.content import load_library  # noqa: E402
-from backcheck.figures import pain_figure  # noqa: E402
+from backcheck.demo import DEMO_NAME, demo_data  # noqa: E402
 from backcheck.report import clinician_report  # noqa: E402
+from backcheck.services import painlog_overview  # noqa: E402
 from backcheck.storage import Store  # noqa: E402
 
-# step -> (seconds, MB of peak Python memory)
-TARGETS: dict[str, tuple[float, float]] = {
-    "store: import the log": (2.0, 100),
-    "store: read the log": (1.0, 60),
-    "verdict + comparisons + sessions": (0.5, 40),
-    "chart: whole log (daily means)": (0.5, 40),
-    "chart: last 3 months": (0.5, 40),
-    "chart JSON (what the browser gets)": (0.5, 40),
-    "CSV export": (1.0, 40),
-    "CSV import check (every row)": (2.0, 100),
-    "clinician report (PDF)": (2.0, 60),
-}
+CHROMIUM = os.environ.get("BACKCHECK_CHROMIUM", "/usr/bin/chromium")
+BARE_PAGE = '''
+import plotly.graph_objects as go
+import streamlit as st
+
+st.title("Bare page")
+st.plotly_chart(go.Figure(go.Scatter(x=list(range(100)), y=[(i * 7) % 11 for i in range(100)], mode="markers")))
+'''
+SCREENS = ["home", "safety", "posture_quiz", "form_check", "routine", "library", "pain_log", "profiles"]  # url paths
+THINK = (3.0, 8.0)  # seconds a person looks at the chart before the next click (50 sessions: ~9 clicks/s)
+SERVER_FLAGS = ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+                "--server.fileWatcherType", "none", "--server.runOnSave", "false"]
 
 
-def synthetic_rows(n: int, seed: int = 1) -> list[dict]:
+@dataclass
+class Ratio:
+    name: str
+    a: float
+    b: float
+    unit: str
+    target: float | None  # None: reported only
+
+    @property
+    def ratio(self) -> float:
+        return self.a / self.b if self.b else float("inf")
+
+    @property
+    def met(self) -> bool | None:
+        return None if self.target is None else self.ratio <= self.target
+
+
+def fmt(value: float, unit: str) -> str:
+    if unit == "s":
+        return f"{value * 1000:.0f} ms"
+    if unit == "B":
+        return f"{value / 1024:.0f} KB"
+    if unit == "MB":
+        return f"{value:.0f} MB"
+    return f"{value:g}"
+
+
+def interleave(a: Callable[[], Any], b: Callable[[], Any], rounds: int) -> tuple[float, float]:
+    """Median seconds of a and of b, timed alternately A B A B so machine noise hits both alike."""
+    ta: list[float] = []
+    tb: list[float] = []
+    for _ in range(rounds):
+        for fn, out in ((a, ta), (b, tb)):
+            t0 = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - t0)
+    return statistics.median(ta), statistics.median(tb)
+
+
+async def ainterleave(a: Callable[[], Any], b: Callable[[], Any], rounds: int) -> tuple[float, float]:
+    """interleave() for coroutines; a and b return the seconds they measured themselves."""
+    ta: list[float] = []
+    tb: list[float] = []
+    for _ in range(rounds):
+        ta.append(await a())
+        tb.append(await b())
+    return statistics.median(ta), statistics.median(tb)
+
+
+def log(msg: str) -> None:
+    print(f"  … {msg}", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- data
+
+
+def synthetic_rows(n: int, per_day: int = 10, seed: int = 1) -> list[dict]:
+    """n entries, per_day a day, ending today, pain drifting down from about 6 to about 3."""
     cfg = load_library().painlog
     rng = random.Random(seed)
-    start = datetime.now().replace(hour=6, minute=0, second=0, microsecond=0) - timedelta(days=n // 10)
+    days = -(-n // per_day)
+    start = datetime.combine(date.today() - timedelta(days=days - 1), datetime.min.time()).replace(hour=6)
     acts = [c.id for c in cfg.activities]
     locs = [c.id for c in cfg.locations]
     rows = []
     for i in range(n):
-        when = start + timedelta(minutes=144 * i + rng.randint(0, 60))
+        when = start + timedelta(days=i // per_day, minutes=(i % per_day) * (960 // per_day) + rng.randint(0, 50))
         trend = 6 - 3 * i / n
         rows.append({"recorded_at": when, "pain": max(0, min(10, round(trend + rng.gauss(0, 1.2)))),
                      "activity": rng.choice(acts), "location": rng.choice(locs),
@@ -58,67 +140,374 @@ def synthetic_rows(n: int, seed: int = 1) -> list[dict]:
     return rows
 
 
-def measure(name: str, fn: Callable[[], Any], results: list, again: Callable[[], Any] | None = None) -> Any:
-    """Time one run, then trace the memory of a second run (tracing slows code down, so not both at once).
+def fill(store: Store, name: str, n: int) -> int:
+    pid = store.create_profile(name).id
+    rows = synthetic_rows(n)
+    store.import_pain_entries(pid, rows)
+    first = rows[0]["recorded_at"]
+    for d in range(0, (rows[-1]["recorded_at"] - first).days + 1, 2):
+        store.save_routine_session(pid, 20, {}, done_at=first + timedelta(days=d, hours=6))
+    aid = store.add_function_activity(pid, "Squatting to full depth", 3)
+    store.rate_functions(pid, {aid: 4}, rated_at=first)
+    store.rate_functions(pid, {aid: 6})
+    return pid
 
-    ``again`` replaces ``fn`` for the traced run when ``fn`` changes state (the import).
-    """
-    t0 = time.perf_counter()
-    value = fn()
-    seconds = time.perf_counter() - t0
-    tracemalloc.start()
-    (again or fn)()
-    peak = tracemalloc.get_traced_memory()[1] / 1_048_576
-    tracemalloc.stop()
-    results.append((name, seconds, peak))
-    return value
+
+# --------------------------------------------------------------------------- AppTest
+
+
+def apptest(db: Path, profile_id: int, page: str | None):
+    """A warm AppTest of app.py on `page` with `profile_id` active (Streamlit's legacy pages mode off)."""
+    import streamlit.testing.v1.app_test as app_test_module
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import AppTest
+
+    class NavigationOnly(PagesManager):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            PagesManager.uses_pages_directory = False
+
+    app_test_module.PagesManager = NavigationOnly
+    os.environ["BACKCHECK_DB_PATH"] = str(db)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["active_profile_id"] = profile_id
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    if at.exception:
+        raise RuntimeError(f"{page}: {[e.message for e in at.exception]}")
+    at.run()  # warm: caches filled
+    return at
+
+
+def spec_bytes(at) -> int:
+    return len(at.get("plotly_chart")[0].proto.spec.encode())
+
+
+# --------------------------------------------------------------------------- servers
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`streamlit run` of BackCheck (through backcheck.serve) or of the bare page, on 127.0.0.1."""
+
+    def __init__(self, tmp: Path, db: Path, script: Path | None = None) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = (tmp / f"server-{self.port}.log").open("w")
+        cmd = ([sys.executable, "-m", "streamlit", "run", str(script)] if script else
+               [sys.executable, "-m", "backcheck.serve"])
+        env = {**os.environ, "BACKCHECK_DB_PATH": str(db)}
+        self.proc = subprocess.Popen([*cmd, "--server.port", str(self.port), *SERVER_FLAGS], cwd=ROOT, env=env,
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("a streamlit server exited early")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                    if r.read().decode().strip() == "ok":
+                        return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError("a streamlit server did not become healthy in 60 s")
+
+    def peak_mb(self) -> float:
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+class Session:
+    """One simulated browser session over Streamlit's websocket (the protobuf protocol the page uses)."""
+
+    def __init__(self, url: str, query: str = "", page: str = "") -> None:
+        self.ws_url = url.replace("http", "ws") + "/_stcore/stream"
+        self.query, self.page = query, page
+        self.ws: Any = None
+        self.range_id: str | None = None
+        self.range_fragment = ""
+        self.range_options: list[str] = []
+
+    async def open(self) -> float:
+        import websockets
+
+        self.ws = await websockets.connect(self.ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=30)
+        return await self.run()
+
+    async def run(self, widget: tuple[str, str] | None = None, fragment: str = "") -> float:
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        msg = BackMsg()
+        state = msg.rerun_script
+        state.query_string, state.page_name = self.query, self.page
+        if fragment:
+            state.fragment_id = fragment
+        if widget:
+            w = state.widget_states.widgets.add()
+            w.id = widget[0]
+            w.string_array_value.data.append(widget[1])
+        t0 = time.perf_counter()
+        await self.ws.send(msg.SerializeToString())
+        while True:
+            fm = ForwardMsg()
+            fm.ParseFromString(await asyncio.wait_for(self.ws.recv(), timeout=120))
+            kind = fm.WhichOneof("type")
+            if kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
+                el = fm.delta.new_element
+                if el.WhichOneof("type") == "button_group" and el.button_group.label == "Show":
+                    self.range_id = el.button_group.id
+                    self.range_fragment = fm.delta.fragment_id
+                    self.range_options = [o.content for o in el.button_group.options]
+            elif kind == "script_finished":
+                if fm.script_finished in (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY):
+                    return time.perf_counter() - t0
+                if fm.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    continue
+                raise RuntimeError(f"script run ended with status {fm.script_finished}")
+
+    async def click_range(self, choice: str) -> float:
+        """A click on the chart's range control: a rerun of the chart's fragment, as the browser sends it."""
+        assert self.range_id, "the range control was not drawn"
+        return await self.run((self.range_id, choice), self.range_fragment)
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+
+
+async def clicks(session: Session, n: int, think: tuple[float, float], rng: random.Random) -> list[float]:
+    out = []
+    for i in range(n):
+        await asyncio.sleep(rng.uniform(*think))
+        out.append(await session.click_range(["4 weeks", "3 months"][i % 2]))
+    return out
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) >= 2 else values[0]
+
+
+async def concurrency(url: str, query: str, sessions: int, clicks_each: int, rounds: int) -> tuple[float, float, int]:
+    """p95 click rerun with one session alone vs with `sessions` clicking at once (interleaved)."""
+    rng = random.Random(7)
+    crowd = [Session(url, query, "pain_log") for _ in range(sessions)]
+    for i in range(0, sessions, 10):  # connect in small groups; the first load is not measured
+        await asyncio.gather(*(s.open() for s in crowd[i:i + 10]))
+    alone = crowd[0]
+    single: list[float] = []
+    together: list[float] = []
+    try:
+        for _ in range(rounds):
+            single += await clicks(alone, clicks_each * 2, (0.2, 0.4), rng)
+            results = await asyncio.wait_for(
+                asyncio.gather(*(clicks(s, clicks_each, THINK, random.Random(rng.random())) for s in crowd)),
+                timeout=300)
+            together += [t for r in results for t in r]
+    finally:
+        await asyncio.gather(*(s.close() for s in crowd), return_exceptions=True)
+    return p95(together), p95(single), len(together)
+
+
+async def screens_and_clicks(url: str, bare_url: str, demo: int, big: int, small: int, rounds: int) -> list[Ratio]:
+    """Full runs of every screen vs the bare page, then clicks on the long vs the short pain log."""
+    out = []
+    bare = Session(bare_url)
+    await bare.open()
+    for page in SCREENS:
+        log(f"screen {page}")
+        s = Session(url, f"profile={demo}", "" if page == "home" else page)
+        await s.open()
+        await s.run()  # warm
+        a, b = await ainterleave(s.run, bare.run, rounds)
+        out.append(Ratio(f"screen run: {page} vs bare page", a, b, "s", 1.3))
+        await s.close()
+    await bare.close()
+    log("pain-log click rerun, long vs short log")
+    long_log, short_log = Session(url, f"profile={big}", "pain_log"), Session(url, f"profile={small}", "pain_log")
+    for s in (long_log, short_log):
+        await s.open()
+        await s.click_range("4 weeks")
+    flips = {"long": 0, "short": 0}
+
+    def clicker(s: Session, name: str) -> Callable[[], Any]:
+        def click():
+            flips[name] += 1
+            return s.click_range("3 months" if flips[name] % 2 else "4 weeks")
+        return click
+
+    a, b = await ainterleave(clicker(long_log, "long"), clicker(short_log, "short"), rounds * 2)
+    out.append(Ratio("pain log click: long vs 100 entries", a, b, "s", 2.0))
+    for s in (long_log, short_log):
+        await s.close()
+    return out
+
+
+async def load_and_browse(url: str, query: str) -> None:
+    """Open the pain log, then show the whole log (the biggest chart) once."""
+    s = Session(url, query, "pain_log")
+    await s.open()
+    await s.click_range("All")
+    await s.close()
+
+
+# --------------------------------------------------------------------------- browser
+
+
+def browser_ratio(ours: str, bare: str, rounds: int) -> tuple[float, float]:
+    from playwright.sync_api import sync_playwright
+
+    chart = '[data-testid="stPlotlyChart"] .main-svg'
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+
+        def load(url: str) -> Callable[[], None]:
+            def run() -> None:
+                context = browser.new_context(viewport={"width": 1280, "height": 900})
+                page = context.new_page()
+                page.goto(url, wait_until="commit", timeout=60_000)
+                page.locator(chart).first.wait_for(state="visible", timeout=60_000)
+                context.close()
+            return run
+
+        load(ours)(), load(bare)()  # warm the servers' caches
+        result = interleave(load(ours), load(bare), rounds)
+        browser.close()
+    return result
+
+
+# --------------------------------------------------------------------------- main
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--entries", type=int, default=20_000)
+    parser.add_argument("--entries", type=int, default=100_000, help="the long log (default 100,000)")
+    parser.add_argument("--rounds", type=int, default=5, help="A/B pairs per timed ratio (default 5)")
+    parser.add_argument("--sessions", type=int, default=50, help="concurrent sessions (default 50)")
+    parser.add_argument("--skip-browser", action="store_true", help="leave out the Chromium measure")
     args = parser.parse_args()
-
+    big_n, rounds = args.entries, args.rounds
     lib = load_library()
     cfg = lib.painlog
-    rows = synthetic_rows(args.entries)
-    results: list[tuple[str, float, float]] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        store = Store(f"sqlite:///{Path(tmp) / 'bench.db'}")
-        pid = store.list_profiles()[0].id
-        measure("store: import the log", lambda: store.import_pain_entries(pid, rows), results,
-                again=lambda: store.import_pain_entries(store.create_profile("Traced copy").id, rows))
-        for d in range(0, args.entries // 10, 2):
-            store.save_routine_session(pid, 20, {}, done_at=rows[0]["recorded_at"] + timedelta(days=d, hours=12))
-        aid = store.add_function_activity(pid, "Squatting to full depth", cfg.max_function_activities)
-        store.rate_functions(pid, {aid: 4})
+    results: list[Ratio] = []
+    started = time.perf_counter()
 
-        entry_rows = measure("store: read the log", lambda: store.pain_entries(pid), results)
-        sessions = store.routine_sessions(pid)
-        ov = measure("verdict + comparisons + sessions",
-                     lambda: pl.overview(cfg, entry_rows, sessions, store.function_activities(pid), store.function_ratings(pid)),
-                     results)
-        fig = measure("chart: whole log (daily means)", lambda: pain_figure(ov, cfg, sessions), results)
-        start = pl.range_start(ov.entries, "3 months")
-        measure("chart: last 3 months", lambda: pain_figure(ov, cfg, sessions, start=start), results)
-        spec = measure("chart JSON (what the browser gets)", fig.to_json, results)
-        data = measure("CSV export", lambda: csvio.export_csv(entry_rows), results)
-        existing = {Store.entry_key(r) for r in entry_rows}
-        report = measure("CSV import check (every row)", lambda: csvio.read_csv(data, cfg, existing), results)
-        pdf = measure("clinician report (PDF)", lambda: clinician_report(lib, store, store.get_profile(pid)), results)
+    with tempfile.TemporaryDirectory(prefix="backcheck-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        db = tmp / "bench.db"
+        log(f"building the logs ({big_n:,}, 1,000 and 100 entries, the demo patient)")
+        store = Store(f"sqlite:///{db}")
+        big = fill(store, "Long log", big_n)
+        thousand = fill(store, "Thousand", 1_000)
+        small = fill(store, "Short log", 100)
+        demo = store.create_demo_profile(DEMO_NAME, demo_data(lib)).id
 
-    print(f"BackCheck pain-log benchmark: {args.entries:,} entries, {len(sessions):,} sessions "
-          f"({ov.verdict.headline})")
-    print(f"  chart JSON {len(spec) / 1024:.0f} KB, CSV {len(data) / 1024:.0f} KB, "
-          f"import check: {len(report.entries)} new / {report.duplicates:,} duplicates, PDF {len(pdf) / 1024:.0f} KB\n")
-    print(f"  {'step':<38} {'seconds':>8} {'target':>7} {'peak MB':>8} {'target':>7}  result")
-    missed = 0
-    for name, seconds, peak in results:
-        t_sec, t_mb = TARGETS.get(name, (float("inf"), float("inf")))
-        ok = seconds <= t_sec and peak <= t_mb
-        missed += not ok
-        print(f"  {name:<38} {seconds:>8.3f} {t_sec:>7.1f} {peak:>8.1f} {t_mb:>7.0f}  {'ok' if ok else 'MISSED'}")
-    print("\nAll targets met." if not missed else f"\n{missed} target(s) missed.")
+        servers: list[Server] = []
+        try:
+            (tmp / "bare.py").write_text(BARE_PAGE)
+            server = Server(tmp, db)
+            servers.append(server)
+            bare_server = Server(tmp, db, script=tmp / "bare.py")
+            servers.append(bare_server)
+            # 1 and 2. every screen vs a bare one-chart page; a click on the long vs the short pain log
+            for r in asyncio.run(screens_and_clicks(server.url, bare_server.url, demo, big, small, rounds)):
+                results.append(Ratio(r.name.replace("long", f"{big_n:,}"), r.a, r.b, r.unit, r.target))
+
+            # 3. chart payload, long log vs 1,000 entries (default range and the whole log)
+            log("chart payload")
+            at_big, at_k = apptest(db, big, "pages/pain_log.py"), apptest(db, thousand, "pages/pain_log.py")
+            for choice in ("3 months", "All"):
+                for at, pid in ((at_big, big), (at_k, thousand)):
+                    at.segmented_control(key=f"pain_w_{pid}_range").set_value(choice).run()
+                label = "default range, 3 months" if choice == "3 months" else "whole log"
+                results.append(Ratio(f"chart payload ({label}): {big_n:,} vs 1,000", spec_bytes(at_big),
+                                     spec_bytes(at_k), "B", 2.0))
+
+            # 4. CSV import check and export vs pandas
+            log("CSV import and export")
+            rows = store.pain_entries(big)
+            data = csvio.export_csv(rows)
+            a, b = interleave(lambda: csvio.read_csv(data, cfg), lambda: pd.read_csv(io.BytesIO(data)),
+                              max(2, rounds // 2))
+            results.append(Ratio(f"CSV import check: {big_n:,} rows vs pandas.read_csv", a, b, "s", 3.0))
+            a, b = interleave(lambda: csvio.export_csv(rows), lambda: pd.DataFrame(rows).to_csv(index=False), rounds)
+            results.append(Ratio(f"CSV export: {big_n:,} rows vs DataFrame.to_csv", a, b, "s", 2.0))
+
+            # 5. clinician report, long vs short log
+            log("clinician report")
+            # From the screen's download button the overview is already at hand (the page's cache), so the
+            # report draws aggregates only; cold, it first groups the whole log in the database (reported).
+            p_big, p_small = store.get_profile(big), store.get_profile(small)
+            ov_big, ov_small = painlog_overview(store, big, cfg), painlog_overview(store, small, cfg)
+            a, b = interleave(lambda: clinician_report(lib, store, p_big, ov=ov_big),
+                              lambda: clinician_report(lib, store, p_small, ov=ov_small), rounds)
+            results.append(Ratio(f"clinician report from the screen: {big_n:,} vs 100 entries", a, b, "s", 1.5))
+            a, b = interleave(lambda: clinician_report(lib, store, p_big),
+                              lambda: clinician_report(lib, store, p_small), rounds)
+            results.append(Ratio(f"clinician report, cold (no cache): {big_n:,} vs 100", a, b, "s", None))
+
+            # 6. one server: many sessions clicking at once vs one alone; then the browser
+            log(f"{args.sessions} concurrent sessions on one server")
+            crowd_p95, single_p95, n_clicks = asyncio.run(
+                concurrency(server.url, f"profile={demo}", args.sessions, 3, 2))
+            results.append(Ratio(f"{args.sessions} sessions clicking: p95 vs one session's p95 ({n_clicks} clicks)",
+                                 crowd_p95, single_p95, "s", 2.0))
+            if not args.skip_browser:
+                log("browser load to chart drawn")
+                a, b = browser_ratio(f"{server.url}/pain_log?profile={demo}", bare_server.url, rounds)
+                results.append(Ratio("browser load to chart: pain log (demo) vs bare page", a, b, "s", 1.2))
+            for s in servers:
+                s.stop()
+            servers.clear()
+
+            # 7. peak server memory, long vs short log (a fresh server each)
+            log("peak server memory")
+            peaks = {}
+            for name, pid in (("big", big), ("small", small)):
+                srv = Server(tmp, db)
+                servers.append(srv)
+                asyncio.run(load_and_browse(srv.url, f"profile={pid}"))
+                peaks[name] = srv.peak_mb()
+                srv.stop()
+                servers.remove(srv)
+            results.append(Ratio(f"peak server memory: {big_n:,} vs 100 entries", peaks["big"], peaks["small"], "MB",
+                                 None))
+        finally:
+            for s in servers:
+                s.stop()
+
+    print(f"\nBackCheck speed as ratios ({big_n:,}-entry log; medians of {rounds} interleaved A/B pairs; "
+          f"{os.cpu_count()} CPUs; {time.perf_counter() - started:.0f} s)\n")
+    print(f"| {'measure':<62} | {'A':>9} | {'B':>9} | {'ratio':>6} | {'target':>6} | result |")
+    print(f"|{'-' * 64}|{'-' * 11}|{'-' * 11}|{'-' * 8}|{'-' * 8}|--------|")
+    for r in results:
+        target = "report" if r.target is None else f"{r.target:.1f}x"
+        verdict = "—" if r.met is None else ("met" if r.met else "NOT MET")
+        print(f"| {r.name:<62} | {fmt(r.a, r.unit):>9} | {fmt(r.b, r.unit):>9} | {r.ratio:>5.2f}x | {target:>6} | "
+              f"{verdict:<6} |")
+    judged = [r for r in results if r.met is not None]
+    missed = [r for r in judged if not r.met]
+    print(f"\nSummary: {len(judged) - len(missed)} of {len(judged)} ratios within target"
+          + (f"; not met: {', '.join(r.name.split(':')[0] for r in missed)}." if missed else "."))
     return 1 if missed else 0
 
 

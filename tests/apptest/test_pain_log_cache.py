@@ -1,0 +1,75 @@
+"""The pain log's cache (per profile and data version) never shows a stale chart or verdict."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import date, datetime, time, timedelta
+
+import pytest
+
+from backcheck.storage import Store
+
+from .conftest import click, texts
+from .test_pain_log import PAGE, fill_entry, key, seed_two_weeks
+
+
+@pytest.fixture
+def store(tmp_path) -> Store:
+    return Store(f"sqlite:///{tmp_path}/backcheck.db")
+
+
+def values(v) -> list:
+    """A plotly array as a list (plotly sends numeric arrays base64-encoded)."""
+    if isinstance(v, dict) and "bdata" in v:
+        import numpy as np
+
+        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=v["dtype"]).tolist()
+    return list(v)
+
+
+def chart_points(at) -> int:
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    return sum(len(t.get("x", [])) for t in spec["data"] if t.get("mode") == "markers" and t.get("name") != "Routine session done")
+
+
+def test_adding_an_entry_changes_the_cached_chart_and_verdict(app, store):
+    seed_two_weeks(store, first=6, last=6)
+    at = app(PAGE)
+    assert "No meaningful change yet" in texts(at) and "is 6.0, the same as in your first week" in texts(at)
+    before = chart_points(at)
+    at.run()  # a plain rerun comes from the cache and shows the same
+    assert chart_points(at) == before
+    # three painless entries today pull the latest week down
+    for gen, hour in enumerate((7, 8, 9)):
+        at = fill_entry(at, pain=0, activity="walking", at_time=time(hour, 0), gen=gen)
+        assert not at.exception
+    assert chart_points(at) == before + 3
+    assert "is 5.4, 0.6 points lower than in your first week" in texts(at)  # the verdict moved with the chart
+    for d in (1, 2):  # and two more days, written by another process
+        store.add_pain_entry(1, datetime.combine(date.today() - timedelta(days=d), time(12)), 0, "walking", "leg")
+    at.run()
+    assert chart_points(at) == before + 5  # a write by another process shows on the next rerun too
+    assert "is 4.5, 1.5 points lower than in your first week" in texts(at)
+
+
+def test_edit_and_delete_show_at_once(app, store):
+    eid = store.add_pain_entry(1, datetime.combine(date.today(), time(7, 0)), 5, "sitting", "leg", "")
+    at = app(PAGE)
+    assert "1 entry on 1 day" in texts(at)
+    at.slider(key=key(f"e_pain_{eid}")).set_value(9)
+    at = click(at, "Save changes")
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert [values(t["y"]) for t in spec["data"] if t.get("name") == "Sitting"] == [[9]]
+    at = click(click(at, "Delete this entry"), "Yes, delete it")
+    assert "Your log is empty" in texts(at) and not at.get("plotly_chart")
+
+
+def test_each_profile_has_its_own_cache(app, store):
+    seed_two_weeks(store, first=6, last=3)
+    other = store.create_profile("Other").id
+    at = app(PAGE)
+    assert "Meaningful improvement" in texts(at)
+    at.session_state["active_profile_id"] = other
+    at.run()
+    assert "Your log is empty" in texts(at)
