@@ -204,8 +204,11 @@ def _list(labels: list[str], empty: str) -> str:
 
 
 def routine_pdf(lib: Library, routine: Routine, page_size: PageSize = "A4", made_for: str | None = None,
-                faults: Mapping[str, FaultLike] | None = None) -> bytes:
-    """The routine as a printable handout: every item with dose, all cues, why and source."""
+                faults: Mapping[str, FaultLike] | None = None, levels: Mapping[str, str] | None = None) -> bytes:
+    """The routine as a printable handout: every item with dose, all cues, why and source.
+
+    levels: exercise id -> the person's current level as text (printed under the dose).
+    """
     rules = lib.routine
     inputs = routine.inputs
     fault_by_id = faults if faults is not None else lib.fault_by_id
@@ -246,6 +249,8 @@ def routine_pdf(lib: Library, routine: Routine, page_size: PageSize = "A4", made
                 pdf.add_page()
             pdf.para(f"{n}. {it.name} — {it.minutes:g} min", size=10.5, style="B")
             pdf.para(f"Dose: {it.dose}", size=9)
+            if levels and levels.get(it.id):
+                pdf.para(f"Your level: {levels[it.id]}", size=9, style="B")
             for cue in it.exercise.cues:
                 pdf.bullet(cue, size=8.5)
             for r in it.reasons:

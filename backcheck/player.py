@@ -199,6 +199,7 @@ class PlayerState:
     pain_checks: tuple[int, ...] = ()  # pain reported during the session
     pain_stop: bool = False  # pain rose: the hard items were dropped
     cue: str | None = None  # the last automatic change, for a visual cue: hold_done | item_done
+    cue_at: float | None = None  # when it happened
     finished: bool = False
 
     def to_dict(self) -> dict[str, Any]:
@@ -243,7 +244,8 @@ def start(plan: Plan, pain_before: Any, now: float) -> PlayerState:
 
 def _enter(plan: Plan, s: PlayerState, item: int, step: int, at: float, cue: str | None) -> PlayerState:
     steps = plan.steps(item)
-    return replace(s, item=item, step=step, started_at=at if steps[step].timed else None, paused_at=None, cue=cue)
+    return replace(s, item=item, step=step, started_at=at if steps[step].timed else None, paused_at=None, cue=cue,
+                   cue_at=at if cue else None)
 
 
 def _next_open(s: PlayerState, after: int) -> int | None:
@@ -260,7 +262,7 @@ def _close_item(plan: Plan, s: PlayerState, outcome: str, at: float, note: str =
     s = replace(s, outcomes=tuple(outcomes), notes=tuple(notes))
     nxt = _next_open(s, s.item)
     if nxt is None:
-        return replace(s, started_at=None, paused_at=None, finished=True, cue=cue)
+        return replace(s, started_at=None, paused_at=None, finished=True, cue=cue, cue_at=at if cue else None)
     return _enter(plan, s, nxt, 0, at, cue)
 
 

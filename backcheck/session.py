@@ -122,6 +122,7 @@ def record(lib: Library, store: Store, profile_id: int, session: Active, pain_af
 # --------------------------------------------------------------------------- today
 
 
+TODAY_FLASH = "today_"  # the message prefix Today (pages/home.py) shows after a recorded session
 SAFETY_STALE_DAYS = 28  # ours: a safety check older than 4 weeks is worth redoing
 
 

@@ -26,6 +26,7 @@ ROUTINE = "pages/routine.py"
 LIBRARY = "pages/library.py"
 PAIN = "pages/pain_log.py"
 PROFILES = "pages/profiles.py"
+SESSION = "pages/session.py"  # the session player
 
 KIND_LABEL = {"strengthen": "Strengthen", "stretch": "Stretch", "mobility": "Mobility", "control": "Control drill"}
 
