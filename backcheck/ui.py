@@ -156,5 +156,12 @@ def scroll_to_top() -> None:
     )
 
 
+def level_changes_named(profile_id: int) -> list[dict]:
+    """The profile's exercise level changes with each exercise's name (for the pain chart)."""
+    by_id = library().exercise_by_id
+    return [{**c, "name": by_id[c["exercise"]].name if c["exercise"] in by_id else c["exercise"]}
+            for c in store().level_changes(profile_id)]
+
+
 def show_storage_error(exc: StorageError) -> None:
     st.error(str(exc), icon=":material/error:")

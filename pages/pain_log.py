@@ -152,7 +152,8 @@ if v.status != "empty":
     shown = pl.in_range(ov.entries, start)
     if shown.empty:
         st.caption("No entries in this period; pick a longer one to see older entries.")
-    st.plotly_chart(pain_figure(ov, cfg, sessions, start=start, today=date.today()),
+    st.plotly_chart(pain_figure(ov, cfg, sessions, start=start, today=date.today(),
+                                level_changes=ui.level_changes_named(pid)),
                     config={"displayModeBar": False}, key=f"{W}chart")
     if len(shown) > rules.chart_max_points:
         st.caption(f"{len(shown):,} entries in this period, so each dot is one day's average.")

@@ -217,3 +217,40 @@ def test_today_helpers():
         [{"done_at": T0}], LIB, today)
     assert [c.kind for c in changes] == ["level", "pain", "sessions"]
     assert "Clam moved up to level 2" in changes[0].text and "lower than" in changes[1].text
+
+
+def test_pain_chart_marks_level_changes():
+    import json
+
+    from backcheck import painlog as pl
+    from backcheck.figures import pain_figure
+
+    cfg = LIB.painlog
+    rows = [{"id": i, "recorded_at": T0 + timedelta(days=i), "pain": 5, "activity": "walking",
+             "location": "lower_back", "notes": ""} for i in range(10)]
+    ov = pl.overview(cfg, rows, [], today=(T0 + timedelta(days=10)).date())
+    changes = [{"exercise": "clam", "name": "Clam", "changed_at": T0 + timedelta(days=4), "from_level": 1,
+                "level": 2, "reason": "up from 20 reps each leg after three easy sessions"},
+               {"exercise": "plank", "name": "Plank", "changed_at": T0 + timedelta(days=8), "from_level": 2,
+                "level": 1, "reason": "down from 3 × 30 s holds because it hurt"}]
+    spec = json.loads(pain_figure(ov, cfg, today=(T0 + timedelta(days=10)).date(), level_changes=changes).to_json())
+    [trace] = [t for t in spec["data"] if t.get("name") == "Exercise level changed"]
+    assert trace["marker"]["symbol"] == ["triangle-up", "triangle-down"]
+    assert trace["customdata"][0] == "Clam: level 2 (up from 20 reps each leg after three easy sessions)"
+    plain = json.loads(pain_figure(ov, cfg, today=(T0 + timedelta(days=10)).date()).to_json())
+    assert all(t.get("name") != "Exercise level changed" for t in plain["data"])
+
+
+def test_handout_prints_current_levels():
+    import io
+
+    from pypdf import PdfReader
+
+    from backcheck.exports import routine_pdf
+
+    routine = clam_routine()
+    text = level_text(LIB, "clam", LevelState(2, T0, "up from 20 reps each leg after three easy sessions"))
+    pdf = routine_pdf(LIB, routine, levels={"clam": text + " (up from 20 reps each leg after three easy sessions)"})
+    body = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Your level: Level 2 of 4: 2 × 20 each leg" in body
+    assert "Your level" not in " ".join(p.extract_text() for p in PdfReader(io.BytesIO(routine_pdf(LIB, routine))).pages)
