@@ -158,7 +158,8 @@ def changes_since_last_week(level_changes: Sequence[Mapping], pain_entries: Sequ
     n_now = sum(1 for s in sessions if s["done_at"] >= start_this)
     n_before = sum(1 for s in sessions if start_last <= s["done_at"] < start_this)
     if n_now or n_before:
-        out.append(WeekChange(f"{n_now} session(s) in the last 7 days, {n_before} in the 7 days before.", "sessions"))
+        noun = "session" if n_now == 1 else "sessions"
+        out.append(WeekChange(f"{n_now} {noun} in the last 7 days, {n_before} in the 7 days before.", "sessions"))
     return out
 
 

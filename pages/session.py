@@ -206,7 +206,7 @@ def now_text(v: P.View) -> tuple[str, str]:
     if st_.kind == "timer":
         return "Keep going.", sets
     if st_.kind == "reps":
-        return f"{st_.amount} reps{side}, then tap Set done.", f"Set {st_.set_no} of {st_.sets}"
+        return f"{st_.amount} reps{side}, then tap Set done.", f"Set {st_.set_no} of {st_.sets}" if st_.sets > 1 else ""
     return "Rest.", f"Next: set {st_.set_no + 1} of {st_.sets}"
 
 
@@ -243,25 +243,25 @@ with st.container(key="pl_controls"):
     if st.button(main_label, type="primary", icon=main_icon, key=f"{K}tap", width="stretch"):
         save(act.id, P.tap(plan, state, time.time()))
         st.rerun()
-    c = st.columns(4 if step.timed else 3)
-    if c[0].button("Back", icon=":material/undo:", key=f"{K}back", width="stretch",
+    row = st.container(horizontal=True, gap="small")  # stays one row at phone width (columns would stack)
+    if row.button("Back", icon=":material/undo:", key=f"{K}back", width="stretch",
                    help="Restart this exercise; at its start, go back to the one before."):
         save(act.id, P.back(plan, state, time.time()))
         st.rerun()
-    if c[1].button("Skip", icon=":material/redo:", key=f"{K}skip", width="stretch", help="Skip this exercise."):
+    if row.button("Skip", icon=":material/redo:", key=f"{K}skip", width="stretch", help="Skip this exercise."):
         save(act.id, P.skip(plan, state, time.time()))
         st.rerun()
-    if c[2].button("It hurts", icon=":material/healing:", key=f"{K}hurt", width="stretch",
+    if row.button("It hurts", icon=":material/healing:", key=f"{K}hurt", width="stretch",
                    help="Stop this exercise because it hurts."):
         save(act.id, P.hurt(plan, state, time.time()))
         st.session_state[f"{K}ask_pain"] = act.id
         st.rerun()
     if step.timed:
         if v.paused:
-            if c[3].button("Resume", icon=":material/play_arrow:", key=f"{K}resume", width="stretch"):
+            if row.button("Resume", icon=":material/play_arrow:", key=f"{K}resume", width="stretch"):
                 save(act.id, P.resume(plan, state, time.time()))
                 st.rerun()
-        elif c[3].button("Pause", icon=":material/pause:", key=f"{K}pause", width="stretch"):
+        elif row.button("Pause", icon=":material/pause:", key=f"{K}pause", width="stretch"):
             save(act.id, P.pause(plan, state, time.time()))
             st.rerun()
 
