@@ -254,3 +254,13 @@ def test_handout_prints_current_levels():
     body = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "Your level: Level 2 of 4: 2 × 20 each leg" in body
     assert "Your level" not in " ".join(p.extract_text() for p in PdfReader(io.BytesIO(routine_pdf(LIB, routine))).pages)
+
+
+def test_deleting_a_profile_removes_its_sessions_and_levels(store):
+    keep = store.list_profiles()[0].id
+    gone = store.create_profile("Gone").id
+    run_session(store, gone, clam_routine(), "hard", T0)
+    S.begin(LIB, store, gone, clam_routine(), pain_before=1, now=T0.timestamp())
+    store.delete_profile(gone)
+    assert store.finished_player_sessions(gone) == [] and store.active_player_session(gone) is None
+    assert store.level_changes(gone) == [] and store.list_profiles()[0].id == keep
