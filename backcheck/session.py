@@ -174,7 +174,7 @@ def next_assessment_step(progress: Mapping[str, datetime | None], safety_level: 
     if safety is None:
         return ("safety", "You have not done the safety check yet.")
     if safety_level != "clear":
-        return ("safety", "Your last safety check found warning signs. Redo it once a doctor has seen you.")
+        return ("safety", "Redo the safety check once a doctor has seen you and the warning signs are gone.")
     if (today - safety.date()).days > SAFETY_STALE_DAYS:
         return ("safety", f"Your safety check is from {safety:%d %b %Y}, more than 4 weeks ago. "
                           "A minute to check the warning signs again.")
