@@ -186,7 +186,7 @@ st.markdown(f"**Dose:** {item.dose}{level}")
 # as the one-leg bridge may differ from the routine's exercise).
 _figure = getattr(ui, "figure", None)
 if callable(_figure):
-    _figure(item.shown, "exercises")  # main's ui.figure(item_id, kind): draws nothing without a figure
+    _figure(item.shown)  # main's ui.figure(item_id): exercises first; draws nothing without a figure
 # ------------------------------------------------------------------------------------------
 
 
