@@ -29,6 +29,7 @@ pages = {
     ],
     "Train": [
         st.Page(ui.ROUTINE, title="My routine", icon=":material/event_note:"),
+        st.Page(ui.SESSION, title="Session", icon=":material/play_circle:"),
         st.Page(ui.LIBRARY, title="Exercise library", icon=":material/fitness_center:"),
     ],
     "Track": [

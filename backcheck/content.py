@@ -549,6 +549,67 @@ class RoutineRules(Strict):
         return {g.id: g for g in self.goals}
 
 
+
+# --------------------------------------------------------------------------- progression (session player)
+
+BACKCHECK_SOURCE = "backcheck"  # marks a rule or level as BackCheck's own rather than an article's
+
+
+class ProgressionRules(Strict):
+    advance_after_easy: int = Field(ge=1, le=20)
+    advance_source: Text
+    pain_rise_points: int = Field(ge=1, le=10)
+    pain_rise_source: Text
+    hard_kinds: list[Kind] = Field(min_length=1)
+    painful_day_source: Text
+
+
+class PlayerTiming(Strict):
+    get_ready_seconds: int = Field(ge=0, le=60)
+    rest_between_sets_seconds: int = Field(ge=0, le=300)
+    source: Text
+
+
+class Level(Strict):
+    """One rung of a ladder: a dose, and optionally another exercise (a harder variant)."""
+
+    label: Text  # how the routine and the handout show it: "2 × 20 each leg"
+    variant: str | None = None  # a name for a harder version, e.g. "Banded clam"
+    exercise: Slug | None = None  # another library exercise this level uses (its cues, its name)
+    sets: int = Field(default=1, ge=1, le=10)
+    reps: int | None = Field(default=None, ge=1, le=100)
+    hold_seconds: int | None = Field(default=None, ge=1, le=600)
+    breaths: int | None = Field(default=None, ge=1, le=60)
+    minutes: float | None = Field(default=None, gt=0, le=30)
+    per_side: bool = False
+    equipment: list[Slug] = Field(default_factory=list)
+    source: Text
+
+    @model_validator(mode="after")
+    def _one_amount(self) -> "Level":
+        amounts = [v for v in (self.reps, self.hold_seconds, self.breaths, self.minutes) if v is not None]
+        if len(amounts) != 1:
+            raise ValueError("a level needs exactly one of reps, hold_seconds, breaths or minutes")
+        return self
+
+
+class Ladder(Strict):
+    exercise: Slug
+    levels: list[Level] = Field(min_length=2, max_length=10)
+
+
+class Progression(Strict):
+    """content/progression.yaml: levels per exercise and the rules that move between them."""
+
+    rules: ProgressionRules
+    player: PlayerTiming
+    ladders: list[Ladder] = Field(min_length=1)
+
+    @cached_property
+    def ladder_by_exercise(self) -> dict[str, Ladder]:
+        return {ld.exercise: ld for ld in self.ladders}
+
+
 # --------------------------------------------------------------------------- library
 
 
@@ -564,6 +625,7 @@ class Library(Strict):
     painlog: PainLogContent  # pain log: activities, locations, verdict rules
     faults: FaultBook  # form check: iterate it for the faults; see fault_by_id
     routine: RoutineRules  # my routine: base sequence, goals, timing, painful-day rule
+    progression: Progression  # session player: levels per exercise and when they change
     poses: PoseBook | None = None  # figures (poses.yaml): one per exercise, quiz check, fault and self-check
 
     @cached_property
@@ -609,6 +671,7 @@ FILES: dict[str, tuple[str, Any, str | None]] = {
     "painlog.yaml": ("painlog", PainLogContent, None),
     "faults.yaml": ("faults", FaultBook, None),
     "routine_rules.yaml": ("routine", RoutineRules, None),
+    "progression.yaml": ("progression", Progression, None),
 }
 
 
@@ -846,12 +909,44 @@ def _cross_check(lib: Library) -> None:
             need(m in muscles, f"{rr_file}: field 'muscle_groups.{umbrella}': unknown muscle '{m}'.")
 
 
+def _cross_check_progression(lib: Library) -> None:
+    """progression.yaml: every exercise, equipment and source it names must exist."""
+    name = "progression.yaml"
+    sources = set(lib.source_by_id) | {BACKCHECK_SOURCE}
+    pg = lib.progression
+
+    def need(ok: bool, msg: str) -> None:
+        if not ok:
+            raise ContentError(msg)
+
+    for field_name in ("advance_source", "pain_rise_source", "painful_day_source"):
+        value = getattr(pg.rules, field_name)
+        need(value in sources, f"{name}: field 'rules.{field_name}': unknown source '{value}' (not in sources.yaml).")
+    need(pg.player.source in sources, f"{name}: field 'player.source': unknown source '{pg.player.source}'.")
+    seen: set[str] = set()
+    for ld in pg.ladders:
+        where = f"{name}: ladder '{ld.exercise}'"
+        need(ld.exercise not in seen, f"{where}: the exercise has two ladders; keep one.")
+        seen.add(ld.exercise)
+        need(ld.exercise in lib.exercise_by_id, f"{where}, field 'exercise': unknown exercise id '{ld.exercise}' "
+                                                "(not in exercises.yaml).")
+        for i, lv in enumerate(ld.levels, start=1):
+            at = f"{where}, level {i}"
+            need(lv.source in sources, f"{at}, field 'source': unknown source '{lv.source}' (not in sources.yaml "
+                                       f"and not '{BACKCHECK_SOURCE}').")
+            if lv.exercise is not None:
+                need(lv.exercise in lib.exercise_by_id, f"{at}, field 'exercise': unknown exercise id '{lv.exercise}'.")
+            for e in lv.equipment:
+                need(e in lib.equipment_label, f"{at}, field 'equipment': unknown equipment '{e}' (not in vocabulary.yaml).")
+
+
 def load_library(content_dir: Path | str = CONTENT_DIR) -> Library:
     """Read, validate and cross-check every content file. Raises ContentError."""
     content_dir = Path(content_dir)
     parts = {field: _parse_file(name, content_dir / name) for name, (field, _s, _k) in FILES.items()}
     lib = Library.model_construct(**parts)
     _cross_check(lib)
+    _cross_check_progression(lib)
     _check_poses(lib, content_dir)
     return lib
 

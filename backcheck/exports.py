@@ -225,8 +225,11 @@ def _item_figure(pdf: BackCheckPDF, lib: Library, exercise) -> float:
 
 
 def routine_pdf(lib: Library, routine: Routine, page_size: PageSize = "A4", made_for: str | None = None,
-                faults: Mapping[str, FaultLike] | None = None) -> bytes:
-    """The routine as a printable handout: every item with dose, all cues, why and source."""
+                faults: Mapping[str, FaultLike] | None = None, levels: Mapping[str, str] | None = None) -> bytes:
+    """The routine as a printable handout: every item with dose, all cues, why and source.
+
+    levels: exercise id -> the person's current level as text (printed under the dose).
+    """
     rules = lib.routine
     inputs = routine.inputs
     fault_by_id = faults if faults is not None else lib.fault_by_id
@@ -269,6 +272,8 @@ def routine_pdf(lib: Library, routine: Routine, page_size: PageSize = "A4", made
             right_margin = pdf.r_margin
             figure_bottom = _item_figure(pdf, lib, it.exercise)
             pdf.para(f"Dose: {it.dose}", size=9)
+            if levels and levels.get(it.id):
+                pdf.para(f"Your level: {levels[it.id]}", size=9, style="B")
             for cue in it.exercise.cues:
                 pdf.bullet(cue, size=8.5)
             if it.exercise.progression is not None:

@@ -63,11 +63,13 @@ def _scatter(n: int):
     return go.Scattergl if n > 1000 else go.Scatter
 
 
-def pain_figure(ov, cfg, sessions=(), start=None, today=None) -> go.Figure:
+def pain_figure(ov, cfg, sessions=(), start=None, today=None, level_changes=()) -> go.Figure:
     """Pain over time: entries by activity, the rolling mean, baseline with its band, sessions.
 
     ``ov`` is a backcheck.painlog.Overview, ``cfg`` the PainLogContent, ``sessions`` the
-    routine-session rows and ``start`` the first day shown (None = the whole log). Above
+    routine-session rows, ``level_changes`` the exercise level changes (marked at the top:
+    exercise, changed_at, level, from_level, reason, and optionally name) and ``start`` the
+    first day shown (None = the whole log). Above
     ``rules.chart_max_points`` entries in the range, daily means are drawn instead.
     """
     from .painlog import chart_view  # local: keeps the quiz figure's import light
@@ -79,11 +81,12 @@ def pain_figure(ov, cfg, sessions=(), start=None, today=None) -> go.Figure:
                       start=start, today=today, entries=entries,
                       shown=int(len(entries) if start is None else (entries["recorded_at"] >= start).sum()),
                       session_times=[s["done_at"] for s in sessions])
-    return pain_chart(view, cfg)
+    return pain_chart(view, cfg, level_changes)
 
 
-def pain_chart(view, cfg) -> go.Figure:
-    """Draw a backcheck.painlog.ChartView: band and baseline, entries (or averages), rolling mean, sessions."""
+def pain_chart(view, cfg, level_changes=()) -> go.Figure:
+    """Draw a backcheck.painlog.ChartView: band and baseline, entries (or averages), rolling mean, sessions,
+    and the exercise level changes (see pain_figure)."""
     rules = cfg.rules
     x_range = list(view.x_range)
     fig = go.Figure()
@@ -142,6 +145,17 @@ def pain_chart(view, cfg) -> go.Figure:
             customdata=view.session_n if grouped else None,
             hovertemplate=("%{x|%d %b %Y}<br>%{customdata} routine sessions around here<extra></extra>" if grouped
                            else "%{x|%a %d %b %Y}<br>Routine session done<extra></extra>"),
+        ))
+
+    changes = [c for c in level_changes if x_range[0] <= pd.Timestamp(c["changed_at"]) <= x_range[1]]
+    if changes:  # exercise level changes (session player): up or down triangles along the top
+        up = [c["level"] > c["from_level"] for c in changes]
+        fig.add_trace(go.Scatter(
+            x=[c["changed_at"] for c in changes], y=[10.2] * len(changes), mode="markers", name="Exercise level changed",
+            marker=dict(symbol=["triangle-up" if u else "triangle-down" for u in up], size=11,
+                        color=["#2a7d4f" if u else "#b5651d" for u in up]),
+            customdata=[f"{c.get('name', c['exercise'])}: level {c['level']} ({c['reason']})" for c in changes],
+            hovertemplate="%{x|%a %d %b %Y}<br>%{customdata}<extra></extra>",
         ))
 
     fig.update_layout(

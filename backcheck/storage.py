@@ -128,6 +128,32 @@ function_ratings = _owned(
     Column("rated_at", DateTime, nullable=False),
     Column("score", Integer, nullable=False),
 )
+# Session player (schema 3): a session in progress (its plan and state, saved after every
+# step so a reload resumes it) and, once finished, its record; and each exercise's level changes.
+player_sessions = _owned(
+    "player_sessions",
+    Column("started_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("finished_at", DateTime, nullable=True),
+    Column("status", String(16), nullable=False),  # active | finished | abandoned
+    Column("plan", JSON, nullable=False),  # backcheck.player.Plan.to_dict()
+    Column("state", JSON, nullable=False),  # backcheck.player.PlayerState.to_dict()
+    Column("inputs", JSON, nullable=False),  # the routine inputs the session was built from
+    Column("pain_before", Integer, nullable=True),
+    Column("pain_after", Integer, nullable=True),
+    Column("effort", String(8), nullable=True),  # easy | right | hard
+    Column("results", JSON, nullable=True),  # per exercise: id, level, outcome, note
+    Column("routine_session_id", Integer, nullable=True),  # the routine_sessions row it counts as
+)
+level_changes = _owned(
+    "level_changes",
+    Column("exercise", String(60), nullable=False),
+    Column("changed_at", DateTime, nullable=False),
+    Column("from_level", Integer, nullable=False),
+    Column("level", Integer, nullable=False),
+    Column("reason", String(200), nullable=False),
+    Column("session_id", Integer, nullable=True),  # the player session that caused it
+)
 meta = Table(
     "meta",
     metadata,
@@ -147,14 +173,21 @@ def _v2_time_indexes(conn: Connection) -> None:
         index.create(conn, checkfirst=True)
 
 
+def _v3_player(conn: Connection) -> None:
+    """Schema 3: the session player's tables (sessions in progress and records, level changes)."""
+    for table in (player_sessions, level_changes):
+        table.create(conn, checkfirst=True)
+
+
 # Forward migrations: MIGRATIONS[n] takes a store at version n-1 to version n.
 # A new store is created at SCHEMA_VERSION directly from the table definitions above.
 # Each migration runs in its own transaction together with the version bump, so a
 # failing migration leaves the database at the last good version (and a .bak copy).
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _v2_time_indexes,
+    3: _v3_player,
 }
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def database_url() -> str:
@@ -366,8 +399,8 @@ class Store:
             if count <= 1:
                 raise ProfileError("This is the only profile; create another one before deleting it.")
             # Explicit child deletes so databases without ON DELETE CASCADE behave the same.
-            for table in (function_ratings, function_activities, pain_entries, routine_sessions,
-                          form_checks, quiz_results, safety_checks):
+            for table in (level_changes, player_sessions, function_ratings, function_activities, pain_entries,
+                          routine_sessions, form_checks, quiz_results, safety_checks):
                 conn.execute(delete(table).where(table.c.profile_id == profile_id))
             conn.execute(delete(profiles).where(profiles.c.id == profile_id))
 
@@ -453,6 +486,90 @@ class Store:
         with self._tx("delete the routine session") as conn:
             return conn.execute(delete(routine_sessions).where(
                 routine_sessions.c.profile_id == profile_id, routine_sessions.c.id == session_id)).rowcount > 0
+
+    # ------------------------------------------------------------------ session player
+
+    def start_player_session(self, profile_id: int, plan: dict, state: dict, inputs: dict,
+                             now: datetime | None = None) -> int:
+        """Start a player session; any other unfinished one of the profile is set aside (abandoned)."""
+        now = now or datetime.now()
+        with self._tx("start the session") as conn:
+            conn.execute(update(player_sessions).where(
+                player_sessions.c.profile_id == profile_id, player_sessions.c.status == "active",
+            ).values(status="abandoned", updated_at=now))
+            return conn.execute(insert(player_sessions).values(
+                profile_id=profile_id, started_at=now, updated_at=now, status="active", plan=dict(plan),
+                state=dict(state), inputs=dict(inputs), pain_before=state.get("pain_before"),
+            )).inserted_primary_key[0]
+
+    def active_player_session(self, profile_id: int) -> dict | None:
+        """The profile's session in progress (newest), or None."""
+        query = (select(player_sessions).where(player_sessions.c.profile_id == profile_id,
+                                               player_sessions.c.status == "active")
+                 .order_by(player_sessions.c.started_at.desc(), player_sessions.c.id.desc()).limit(1))
+        with self._tx("read the session in progress") as conn:
+            row = conn.execute(query).mappings().first()
+        return dict(row) if row else None
+
+    def save_player_state(self, profile_id: int, session_id: int, state: dict) -> bool:
+        """Save the player's state (after every step). False if the session is no longer in progress."""
+        with self._tx("save your progress in the session") as conn:
+            return conn.execute(update(player_sessions).where(
+                player_sessions.c.profile_id == profile_id, player_sessions.c.id == session_id,
+                player_sessions.c.status == "active",
+            ).values(state=dict(state), updated_at=datetime.now())).rowcount > 0
+
+    def abandon_player_session(self, profile_id: int, session_id: int) -> bool:
+        with self._tx("set the session aside") as conn:
+            return conn.execute(update(player_sessions).where(
+                player_sessions.c.profile_id == profile_id, player_sessions.c.id == session_id,
+                player_sessions.c.status == "active",
+            ).values(status="abandoned", updated_at=datetime.now())).rowcount > 0
+
+    def finish_player_session(self, profile_id: int, session_id: int, state: dict, pain_after: int, effort: str,
+                              results: list[dict], minutes: int, changes: list[dict],
+                              now: datetime | None = None) -> int:
+        """Record a finished session in one transaction: the player record, a routine session (so it
+        counts towards the week) and the level changes it caused. Returns the routine session id.
+
+        changes: dicts with exercise, from_level, level, reason. StorageError if the session was
+        already recorded or set aside (nothing is written then).
+        """
+        now = now or datetime.now()
+        with self._tx("record the session") as conn:
+            row = conn.execute(select(player_sessions).where(
+                player_sessions.c.profile_id == profile_id, player_sessions.c.id == session_id)).mappings().first()
+            if row is None or row["status"] != "active":
+                raise StorageError("This session was already recorded or set aside (perhaps in another window). "
+                                   "Nothing was changed.")
+            rs_id = conn.execute(insert(routine_sessions).values(
+                profile_id=profile_id, done_at=now, minutes=max(1, int(minutes)),
+                inputs={**dict(row["inputs"] or {}), "player_session": session_id},
+            )).inserted_primary_key[0]
+            conn.execute(update(player_sessions).where(player_sessions.c.id == session_id).values(
+                status="finished", finished_at=now, updated_at=now, state=dict(state), pain_after=int(pain_after),
+                effort=effort, results=list(results), routine_session_id=rs_id))
+            if changes:
+                conn.execute(insert(level_changes), [
+                    {"profile_id": profile_id, "exercise": c["exercise"], "changed_at": now,
+                     "from_level": int(c["from_level"]), "level": int(c["level"]), "reason": str(c["reason"])[:200],
+                     "session_id": session_id} for c in changes])
+        return rs_id
+
+    def finished_player_sessions(self, profile_id: int) -> list[dict]:
+        """The profile's recorded player sessions, oldest first."""
+        query = (select(player_sessions).where(player_sessions.c.profile_id == profile_id,
+                                               player_sessions.c.status == "finished")
+                 .order_by(player_sessions.c.finished_at, player_sessions.c.id))
+        with self._tx("read the recorded sessions") as conn:
+            return [dict(r) for r in conn.execute(query).mappings().all()]
+
+    def level_changes(self, profile_id: int) -> list[dict]:
+        """Every level change of the profile's exercises, oldest first."""
+        query = (select(level_changes).where(level_changes.c.profile_id == profile_id)
+                 .order_by(level_changes.c.changed_at, level_changes.c.id))
+        with self._tx("read the exercise levels") as conn:
+            return [dict(r) for r in conn.execute(query).mappings().all()]
 
     # ------------------------------------------------------------------ pain log, function scores, demo
 
@@ -646,8 +763,8 @@ class Store:
             ids = [r[0] for r in conn.execute(select(profiles.c.id).where(profiles.c.is_demo.is_(True)))]
             if not ids:
                 return 0
-            for table in (function_ratings, function_activities, pain_entries, routine_sessions,
-                          form_checks, quiz_results, safety_checks):
+            for table in (level_changes, player_sessions, function_ratings, function_activities, pain_entries,
+                          routine_sessions, form_checks, quiz_results, safety_checks):
                 conn.execute(delete(table).where(table.c.profile_id.in_(ids)))
             conn.execute(delete(profiles).where(profiles.c.id.in_(ids)))
             if conn.execute(select(func.count()).select_from(profiles)).scalar_one() == 0:

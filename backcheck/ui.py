@@ -27,6 +27,7 @@ ROUTINE = "pages/routine.py"
 LIBRARY = "pages/library.py"
 PAIN = "pages/pain_log.py"
 PROFILES = "pages/profiles.py"
+SESSION = "pages/session.py"  # the session player
 
 KIND_LABEL = {"strengthen": "Strengthen", "stretch": "Stretch", "mobility": "Mobility", "control": "Control drill"}
 
@@ -73,7 +74,8 @@ def _painlog_figure(url: str, profile_id: int, version: str, today: date, conten
     cfg = _library(content).painlog
     ov = _painlog_overview(url, profile_id, version, today, content)
     view = services.painlog_chart(_store(url), ov, cfg, ov.range_start(choice))
-    return pain_chart(view, cfg), view.shown, view.entries is None, view.bucket_days
+    changes = _level_changes_named(_store(url), _library(content), profile_id)
+    return pain_chart(view, cfg, changes), view.shown, view.entries is None, view.bucket_days
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -257,6 +259,13 @@ def scroll_to_top() -> None:
         " window.parent.scrollTo(0, 0);</script>",
         height=0,
     )
+
+
+def _level_changes_named(store_: Store, lib: Library, profile_id: int) -> list[dict]:
+    """The profile's exercise level changes with each exercise's name (for the pain chart)."""
+    by_id = lib.exercise_by_id
+    return [{**c, "name": by_id[c["exercise"]].name if c["exercise"] in by_id else c["exercise"]}
+            for c in store_.level_changes(profile_id)]
 
 
 def show_storage_error(exc: StorageError) -> None:

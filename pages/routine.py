@@ -24,6 +24,8 @@ from backcheck.routine import (
 from backcheck.storage import StorageError
 
 from backcheck.form_check import ticked_ids
+from backcheck.progression import level_text
+from backcheck.session import levels as exercise_levels
 
 lib = ui.library()
 rules = lib.routine
@@ -185,6 +187,22 @@ m[0].metric("Total", f"{routine.total_minutes:g} min", help=f"Fits your {routine
 for col, block in zip(m[1:], BLOCKS):
     col.metric(rules.blocks[block].title, f"{routine.block_minutes(block):g} min")
 
+# Session player (issue 12): take the person through this routine one exercise at a time.
+if st.button("Start session", type="primary", icon=":material/play_arrow:", key=f"rt_start_{profile.id}",
+             help="One exercise at a time, with timers for holds, a breath count for stretches and a tap per set."):
+    st.session_state["pl_routine_inputs"] = {"profile": profile.id, "inputs": routine.inputs.to_dict()}
+    st.switch_page(ui.SESSION)
+levels = exercise_levels(store, profile.id)
+
+
+def level_line(ex_id: str) -> str | None:
+    """'Level 2 of 4: 2 × 20 each leg (up from 20 reps each leg after three easy sessions)'."""
+    text = level_text(lib, ex_id, levels.get(ex_id))
+    if text and ex_id in levels and levels[ex_id].reason:
+        text += f" ({levels[ex_id].reason})"
+    return text
+
+
 for note in routine.notes:
     if note.kind == "gentle":
         st.warning(f"**Gentle session — your pain is {routine.inputs.pain}/10.** {note.text}\n\n"
@@ -211,6 +229,8 @@ def show_item(item) -> None:
                          query_params={"exercise": item.id}, help="How to do it, in the exercise library")
         top[1].markdown(f"**{item.minutes:g} min**")
         st.markdown(f"**Dose:** {item.dose}")
+        if (lvl := level_line(item.id)):
+            st.markdown(f"**Your level:** {lvl}")
         ui.figure(item.id, max_width=260)
         st.markdown("\n".join(f"- {cue}" for cue in item.exercise.cues[: s.key_cues]))
         if item.exercise.progression is not None:
@@ -281,7 +301,8 @@ with col_pdf, st.container(border=True):
     st.caption("Every exercise with its dose, all the steps, why it is there and its source.")
     size = st.radio("Paper size", ["A4", "Letter"], horizontal=True, key="rt_paper")
     st.download_button(
-        "Download the handout (PDF)", data=lambda: routine_pdf(lib, routine, size, made_for=profile.name),
+        "Download the handout (PDF)", data=lambda: routine_pdf(lib, routine, size, made_for=profile.name,
+                                levels={it.id: t for it in routine.items if (t := level_line(it.id))}),
         file_name=f"backcheck-routine-{size.lower()}.pdf", mime="application/pdf", on_click="ignore",
         icon=":material/picture_as_pdf:", key="rt_pdf",
     )

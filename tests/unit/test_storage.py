@@ -115,7 +115,7 @@ def test_v1_database_is_migrated_keeping_data_and_a_backup(tmp_path):
     db = tmp_path / "old.db"
     make_v1(db)
     s = Store(f"sqlite:///{db}")
-    assert s.schema_version() == SCHEMA_VERSION == 2
+    assert s.schema_version() == SCHEMA_VERSION == 3
     # data kept
     anna = s.list_profiles()
     assert [p.name for p in anna] == ["Anna"]
@@ -130,7 +130,7 @@ def test_v1_database_is_migrated_keeping_data_and_a_backup(tmp_path):
     con.close()
     assert {"ix_pain_entries_profile_recorded", "ix_routine_sessions_profile_done", "ix_function_ratings_activity"} <= names
     # a copy of the old file, still at version 1, with the data
-    backups = list(tmp_path.glob("old.before-v2.*.bak"))
+    backups = list(tmp_path.glob(f"old.before-v{SCHEMA_VERSION}.*.bak"))
     assert len(backups) == 1
     con = sqlite3.connect(backups[0])
     assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "1"
@@ -169,7 +169,7 @@ def test_failed_migration_leaves_version_and_data_alone(tmp_path, monkeypatch):
     assert con.execute("SELECT COUNT(*) FROM pain_entries").fetchone()[0] == 1
     assert "half_done" not in {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
     con.close()
-    assert len(list(tmp_path.glob("old.before-v2.*.bak"))) == 1
+    assert len(list(tmp_path.glob(f"old.before-v{SCHEMA_VERSION}.*.bak"))) == 1
 
 
 def test_newer_database_is_refused_untouched(tmp_path):
