@@ -147,6 +147,8 @@ def pain_chart(view, cfg, level_changes=()) -> go.Figure:
                            else "%{x|%a %d %b %Y}<br>Routine session done<extra></extra>"),
         ))
 
+    if level_changes:
+        import pandas as pd  # local, like the painlog import above: keeps the quiz figure's import light
     changes = [c for c in level_changes if x_range[0] <= pd.Timestamp(c["changed_at"]) <= x_range[1]]
     if changes:  # exercise level changes (session player): up or down triangles along the top
         up = [c["level"] > c["from_level"] for c in changes]
