@@ -14,6 +14,7 @@ import streamlit as st
 
 from .content import CONTENT_DIR, ContentError, Exercise, Library, load_library
 from .storage import Profile, Store, StorageError, database_url
+from .text import BadParam, md, parse_int, shown
 
 ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
 
@@ -62,7 +63,7 @@ def startup_problem() -> str | None:
     try:
         store()
     except StorageError as exc:
-        return f"BackCheck cannot open its data.\n\n**Problem:** {exc}"
+        return f"BackCheck cannot open its data.\n\n**Problem:** {md(exc)}"
     return None
 
 
@@ -72,10 +73,31 @@ def active_profile() -> Profile:
     by_id = {p.id: p for p in profiles}
     pid = st.session_state.get("active_profile_id")
     if pid not in by_id:
-        raw = st.query_params.get("profile", "")
-        pid = int(raw) if raw.isdigit() and int(raw) in by_id else profiles[0].id
+        raw = st.query_params.get("profile")
+        pid = profiles[0].id
+        if raw is not None:
+            try:
+                wanted = parse_int(raw, 1, 10**9)
+            except BadParam:
+                link_note(f"the profile {shown(raw)} is not a profile number; showing {profile_label(by_id[pid])} instead.")
+            else:
+                if wanted in by_id:
+                    pid = wanted
+                else:
+                    link_note(f"there is no profile {wanted} here; showing {profile_label(by_id[pid])} instead.")
         st.session_state["active_profile_id"] = pid
     return by_id[pid]
+
+
+def link_note(text: str) -> None:
+    """Queue a one-line note about a URL value that was ignored (shown by show_link_notes)."""
+    st.session_state.setdefault("bc_link_notes", []).append(text)
+
+
+def show_link_notes() -> None:
+    """The notes about ignored URL values, once, above the page (app.py calls this)."""
+    for text in st.session_state.pop("bc_link_notes", []):
+        st.caption(f":material/link_off: Link: {md(text)}")
 
 
 def profile_label(p: Profile) -> str:
@@ -156,4 +178,4 @@ def scroll_to_top() -> None:
 
 
 def show_storage_error(exc: StorageError) -> None:
-    st.error(str(exc), icon=":material/error:")
+    st.error(md(exc), icon=":material/error:")

@@ -11,6 +11,7 @@ from backcheck import csvio, painlog as pl, report, ui
 from backcheck.figures import function_figure, pain_figure, sessions_figure
 from backcheck.painlog import EntryError
 from backcheck.storage import Store, StorageError
+from backcheck.text import md
 
 lib = ui.library()
 cfg = lib.painlog
@@ -39,7 +40,7 @@ def flash(kind: str, message: str) -> None:
 
 
 def show_problems(problems: list[str], what: str = "Not saved") -> None:
-    st.error(f"**{what}.** Please fix the following, then try again:\n\n" + "\n".join(f"- {p}" for p in problems),
+    st.error(f"**{what}.** Please fix the following, then try again:\n\n" + "\n".join(f"- {md(p)}" for p in problems),
              icon=":material/edit_note:")
 
 
@@ -323,7 +324,7 @@ with tab_function:
             except EntryError as exc:
                 show_problems(exc.problems, "Not added")
             except ValueError as exc:
-                st.error(f"Not added. {exc}", icon=":material/block:")
+                st.error(f"Not added. {md(exc)}", icon=":material/block:")
             except StorageError as exc:
                 ui.show_storage_error(exc)
             else:
@@ -366,7 +367,7 @@ with tab_files:
         try:
             checked = csvio.read_csv(upload.getvalue(), cfg, {Store.entry_key(r) for r in rows})
         except csvio.CsvError as exc:
-            st.error(f"**Nothing imported.** {exc}", icon=":material/error:")
+            st.error(f"**Nothing imported.** {md(exc)}", icon=":material/error:")
         else:
             new = len(checked.entries)
             (st.warning if checked.rejected else st.info)(checked.summary(), icon=":material/fact_check:")

@@ -7,6 +7,7 @@ import streamlit as st
 from backcheck import ui
 from backcheck.demo import DEMO_NAME, demo_data
 from backcheck.storage import PROFILE_NAME_MAX, ProfileError, StorageError
+from backcheck.text import md
 
 store = ui.store()
 current = ui.active_profile()
@@ -73,7 +74,7 @@ with st.container(border=True):
             with st.spinner("Creating twelve weeks of demo data…"):
                 demo = store.create_demo_profile(DEMO_NAME, demo_data(ui.library()))
         except ProfileError as exc:
-            st.error(f"{exc} Rename that profile first.", icon=":material/block:")
+            st.error(f"{md(exc)} Rename that profile first.", icon=":material/block:")
         except StorageError as exc:
             ui.show_storage_error(exc)
         else:
@@ -92,7 +93,7 @@ if created:
     try:
         new = store.create_profile(name)
     except ProfileError as exc:
-        st.error(f"Not created. {exc}", icon=":material/edit_note:")
+        st.error(f"Not created. {md(exc)}", icon=":material/edit_note:")
     except StorageError as exc:
         ui.show_storage_error(exc)
     else:
@@ -132,7 +133,7 @@ for p in profiles:
                 try:
                     store.rename_profile(p.id, new_name)
                 except ProfileError as exc:
-                    st.error(f"Not renamed. {exc}", icon=":material/edit_note:")
+                    st.error(f"Not renamed. {md(exc)}", icon=":material/edit_note:")
                 except StorageError as exc:
                     ui.show_storage_error(exc)
                 else:
@@ -149,7 +150,7 @@ for p in profiles:
                     try:
                         store.delete_profile(p.id)
                     except (ProfileError, StorageError) as exc:
-                        st.error(str(exc), icon=":material/error:")
+                        st.error(md(exc), icon=":material/error:")
                     else:
                         if p.id == current.id:
                             st.session_state.pop("active_profile_id", None)

@@ -20,6 +20,7 @@ from backcheck.routine import (
     sessions_this_week,
 )
 from backcheck.storage import StorageError
+from backcheck.text import md, md_list
 
 from backcheck.form_check import ticked_ids
 
@@ -101,7 +102,7 @@ if shared:
             icon=":material/link:",
         )
         if link_problems:
-            st.warning("Parts of this link could not be used: " + "; ".join(link_problems) + ".",
+            st.warning("Parts of this link could not be used: " + md_list(link_problems, "; ") + ".",
                        icon=":material/link_off:")
         if st.button("Use my own results instead", icon=":material/person:", key="rt_leave_link"):
             for key in SHARE_KEYS.values():
@@ -175,7 +176,7 @@ inputs = RoutineInputs(goals=tuple(goals or ()), minutes=int(minutes), equipment
 try:
     routine = build_routine(lib, inputs)
 except RoutineInputError as exc:
-    st.error(f"{exc} Change the choices above and try again.", icon=":material/error:")
+    st.error(f"{md(exc)} Change the choices above and try again.", icon=":material/error:")
     st.stop()
 
 # ------------------------------------------------------------------ the routine
