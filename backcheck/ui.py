@@ -179,3 +179,26 @@ def scroll_to_top() -> None:
 
 def show_storage_error(exc: StorageError) -> None:
     st.error(md(exc), icon=":material/error:")
+
+
+# Over-long text. Streamlit's max_chars makes the browser ignore a paste that is too long (the
+# field stays empty and nothing says why), so text fields carry no max_chars: the submit (or the
+# field's change) cuts the text to the limit here, the field shows the cut text and the page says so.
+
+
+def cut_to_limit(key: str, limit: int) -> None:
+    """Widget/submit callback: cut the text field `key` to `limit` characters, remembering the length."""
+    text = st.session_state.get(key)
+    if isinstance(text, str) and len(text) > limit:
+        st.session_state[key] = text[:limit]
+        st.session_state[f"bc_cut_{key}"] = len(text)
+
+
+def say_if_cut(key: str, what: str, limit: int, again: str) -> bool:
+    """If `key` was just cut, say so (nothing is saved this time) and return True."""
+    had = st.session_state.pop(f"bc_cut_{key}", None)
+    if had is None:
+        return False
+    st.warning(f"The {what} had {had:,} characters; the limit is {limit}. It is cut to {limit} in the field: check "
+               f"the end, then press **{again}** again. Nothing was saved yet.", icon=":material/content_cut:")
+    return True

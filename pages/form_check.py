@@ -27,12 +27,13 @@ st.title("Form check")
 st.markdown(book.intro)
 
 
+# Widget keys carry the profile, so switching profile mid-check never carries ticks over.
 def tick_key(fault_id: str) -> str:
-    return f"form_tick_{fault_id}"
+    return f"form_tick_{profile.id}_{fault_id}"
 
 
 def skip_key(movement_id: str) -> str:
-    return f"form_skip_{movement_id}"
+    return f"form_skip_{profile.id}_{movement_id}"
 
 
 def drill_links(exercise_ids: list[str]) -> None:
@@ -66,7 +67,7 @@ def show_advice(pairs, kind: str, per_movement: bool) -> None:
 
 
 def show_checklist() -> None:
-    tabs = st.tabs([m.name for m in book.movements], key="form_tabs")
+    tabs = st.tabs([m.name for m in book.movements], key=f"form_tabs_{profile.id}")
     for tab, movement in zip(tabs, book.movements):
         with tab:
             st.markdown(movement.intro)

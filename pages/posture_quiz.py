@@ -94,11 +94,11 @@ def render_result(result: QuizResult, when: str) -> None:
 
 
 history = store.quiz_history(profile.id)
-if st.session_state.pop("quiz_saved", False):
+if st.session_state.pop(f"quiz_saved_{profile.id}", False):
     ui.scroll_to_top()
     st.toast("Quiz result saved.", icon=":material/check:")
 
-show_form = not history or st.session_state.get("quiz_retake", False)
+show_form = not history or st.session_state.get(f"quiz_retake_{profile.id}", False)
 if history:
     latest = history[0]
     render_result(QuizResult.from_dict(latest["result"]), ui.fmt_when(latest["taken_at"]))
@@ -114,7 +114,7 @@ if history:
             ]
             st.dataframe(pd.DataFrame(rows), hide_index=True)
     if not show_form and st.button("Retake the quiz", icon=":material/refresh:"):
-        st.session_state["quiz_retake"] = True
+        st.session_state[f"quiz_retake_{profile.id}"] = True
         st.rerun()
 
 if show_form:
@@ -125,7 +125,7 @@ if show_form:
     groups: dict[str, list] = {}
     for q in quiz.questions:
         groups.setdefault(q.setting, []).append(q)
-    with st.form("quiz_form"):
+    with st.form(f"quiz_form_{profile.id}"):  # keys carry the profile: a switch never carries answers over
         answers: dict[str, str | None] = {}
         number = 0
         for setting, questions in groups.items():
@@ -139,7 +139,7 @@ if show_form:
                     options,
                     index=None,
                     format_func=labels.__getitem__,
-                    key=f"quiz_{q.id}",
+                    key=f"quiz_{profile.id}_{q.id}",
                 )
                 st.caption(f"How to check: {q.how_to_check} · Source: {lib.source_by_id[q.source].short}")
         submitted = st.form_submit_button("See my result", type="primary")
@@ -159,6 +159,6 @@ if show_form:
             except StorageError as exc:
                 ui.show_storage_error(exc)
             else:
-                st.session_state["quiz_saved"] = True
-                st.session_state["quiz_retake"] = False
+                st.session_state[f"quiz_saved_{profile.id}"] = True
+                st.session_state[f"quiz_retake_{profile.id}"] = False
                 st.rerun()

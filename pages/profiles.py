@@ -86,10 +86,11 @@ with st.container(border=True):
 
 with st.form(f"{W}create_{gen()}"):
     st.subheader("New profile")
-    name = st.text_input("Name", max_chars=PROFILE_NAME_MAX, placeholder="e.g. Sam or Patient 12",
+    name = st.text_input("Name", placeholder="e.g. Sam or Patient 12", help=f"Up to {PROFILE_NAME_MAX} characters.",
                          key=f"{W}create_name_{gen()}")
-    created = st.form_submit_button("Create and switch to it", type="primary", icon=":material/person_add:")
-if created:
+    created = st.form_submit_button("Create and switch to it", type="primary", icon=":material/person_add:",
+                                    on_click=ui.cut_to_limit, args=(f"{W}create_name_{gen()}", PROFILE_NAME_MAX))
+if created and not ui.say_if_cut(f"{W}create_name_{gen()}", "name", PROFILE_NAME_MAX, "Create and switch to it"):
     try:
         new = store.create_profile(name)
     except ProfileError as exc:
@@ -127,9 +128,11 @@ for p in profiles:
                 st.rerun()
         with st.expander("Rename or delete"):
             with st.form(f"{W}rename_form_{p.id}_{gen()}"):
-                new_name = st.text_input("New name", value=p.name, max_chars=PROFILE_NAME_MAX, key=f"{W}rename_{p.id}_{gen()}")
-                renamed = st.form_submit_button("Rename", icon=":material/edit:")
-            if renamed:
+                new_name = st.text_input("New name", value=p.name, help=f"Up to {PROFILE_NAME_MAX} characters.",
+                                         key=f"{W}rename_{p.id}_{gen()}")
+                renamed = st.form_submit_button("Rename", icon=":material/edit:", on_click=ui.cut_to_limit,
+                                                args=(f"{W}rename_{p.id}_{gen()}", PROFILE_NAME_MAX))
+            if renamed and not ui.say_if_cut(f"{W}rename_{p.id}_{gen()}", "name", PROFILE_NAME_MAX, "Rename"):
                 try:
                     store.rename_profile(p.id, new_name)
                 except ProfileError as exc:

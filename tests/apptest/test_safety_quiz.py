@@ -9,7 +9,7 @@ LIB = load_library()
 
 def answer_safety(at, yes: set[str] = frozenset()):
     for flag in LIB.safety.flags:
-        at.radio(key=f"safety_{flag.id}").set_value("Yes" if flag.id in yes else "No")
+        at.radio(key=f"safety_1_{flag.id}").set_value("Yes" if flag.id in yes else "No")
     return click(at, "Save my answers")
 
 
@@ -50,7 +50,7 @@ def test_safety_other_flag_says_see_doctor_soon(app):
 def test_safety_unanswered_question_saves_nothing(app):
     at = app("pages/safety.py")
     for flag in LIB.safety.flags[:-1]:
-        at.radio(key=f"safety_{flag.id}").set_value("No")
+        at.radio(key=f"safety_1_{flag.id}").set_value("No")
     at = click(at, "Save my answers")
     assert any("still open: 7" in w.value for w in at.warning)
     assert "No warning signs" not in texts(at)
@@ -73,7 +73,7 @@ ANTERIOR = {
 
 def answer_quiz(at, answers):
     for q in LIB.quiz.questions:
-        at.radio(key=f"quiz_{q.id}").set_value(answers.get(q.id, "not_sure"))
+        at.radio(key=f"quiz_1_{q.id}").set_value(answers.get(q.id, "not_sure"))
     return click(at, "See my result")
 
 
