@@ -107,7 +107,7 @@ class BadParam(ValueError):
     """A query-parameter value that cannot be used; the message is one line for people."""
 
 
-def shown(raw: object, limit: int = 20) -> str:
+def shown(raw: object, limit: int = 30) -> str:
     """A short, quoted excerpt of an outside value for a message (escape it with md)."""
     s = str(raw)
     return repr(s if len(s) <= limit else s[:limit] + "…")

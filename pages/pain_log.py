@@ -97,7 +97,7 @@ with left:
                                 placeholder="Choose an activity", key=f"{W}add_activity_{g}")
         location = st.selectbox("Where does it hurt?", LOC_IDS, index=None, format_func=cfg.location_label.__getitem__,
                                 placeholder="Choose a place", key=f"{W}add_location_{g}")
-        notes = st.text_area("Notes (optional)", height=80, key=f"{W}add_notes_{g}", help=f"Up to {pl.NOTES_MAX} characters.",
+        notes = st.text_area("Notes (optional)", height=80, key=f"{W}add_notes_{g}",
                              placeholder="e.g. stiff after a long drive")
         save = st.form_submit_button("Save entry", type="primary", icon=":material/add:",
                                      on_click=ui.cut_to_limit, args=(f"{W}add_notes_{g}", pl.NOTES_MAX))
@@ -231,8 +231,7 @@ with tab_entries:
                 e_loc = e4.selectbox("Where does it hurt?", LOC_IDS,
                                      index=LOC_IDS.index(row["location"]) if row["location"] in LOC_IDS else None,
                                      format_func=cfg.location_label.__getitem__, key=f"{W}e_loc_{eid}")
-                e_notes = st.text_area("Notes", value=row["notes"], height=80, key=f"{W}e_notes_{eid}",
-                                       help=f"Up to {pl.NOTES_MAX} characters.")
+                e_notes = st.text_area("Notes", value=row["notes"], height=80, key=f"{W}e_notes_{eid}")
                 changed = st.form_submit_button("Save changes", icon=":material/save:", on_click=ui.cut_to_limit,
                                                 args=(f"{W}e_notes_{eid}", pl.NOTES_MAX))
             if changed and not ui.say_if_cut(f"{W}e_notes_{eid}", "note", pl.NOTES_MAX, "Save changes"):
@@ -319,7 +318,7 @@ with tab_function:
         choice = st.selectbox("Activity", options, index=None, placeholder="Choose a suggestion",
                               format_func=lambda o: "Something else (type it)" if o == OTHER_ACTIVITY else o,
                               key=f"{W}fn_choice_{g}")
-        own = st.text_input("Your activity", key=f"{W}fn_own_{g}", help=f"Up to {pl.FUNCTION_NAME_MAX} characters.",
+        own = st.text_input("Your activity", key=f"{W}fn_own_{g}",
                             on_change=ui.cut_to_limit, args=(f"{W}fn_own_{g}", pl.FUNCTION_NAME_MAX)) if choice == OTHER_ACTIVITY else ""
         cut = ui.say_if_cut(f"{W}fn_own_{g}", "activity name", pl.FUNCTION_NAME_MAX, "Add activity")
         if st.button("Add activity", icon=":material/add:", key=f"{W}fn_add_{g}") and not cut:

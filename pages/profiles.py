@@ -86,7 +86,7 @@ with st.container(border=True):
 
 with st.form(f"{W}create_{gen()}"):
     st.subheader("New profile")
-    name = st.text_input("Name", placeholder="e.g. Sam or Patient 12", help=f"Up to {PROFILE_NAME_MAX} characters.",
+    name = st.text_input("Name", placeholder="e.g. Sam or Patient 12",
                          key=f"{W}create_name_{gen()}")
     created = st.form_submit_button("Create and switch to it", type="primary", icon=":material/person_add:",
                                     on_click=ui.cut_to_limit, args=(f"{W}create_name_{gen()}", PROFILE_NAME_MAX))
@@ -128,7 +128,7 @@ for p in profiles:
                 st.rerun()
         with st.expander("Rename or delete"):
             with st.form(f"{W}rename_form_{p.id}_{gen()}"):
-                new_name = st.text_input("New name", value=p.name, help=f"Up to {PROFILE_NAME_MAX} characters.",
+                new_name = st.text_input("New name", value=p.name,
                                          key=f"{W}rename_{p.id}_{gen()}")
                 renamed = st.form_submit_button("Rename", icon=":material/edit:", on_click=ui.cut_to_limit,
                                                 args=(f"{W}rename_{p.id}_{gen()}", PROFILE_NAME_MAX))
