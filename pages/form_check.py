@@ -14,6 +14,7 @@ from backcheck.form_check import (
     ticked_ids,
 )
 from backcheck.storage import StorageError
+from backcheck.text import md
 
 lib = ui.library()
 book = lib.faults
@@ -191,7 +192,7 @@ if st.button("Save this check", type="primary", icon=":material/save:"):
         faults = build_check(lib, ticked, skipped)
         store.save_form_check(profile.id, faults)
     except ValueError as exc:  # FormCheckError or a shape the store refuses: nothing was saved
-        st.warning(str(exc), icon=":material/edit_note:")
+        st.warning(md(exc), icon=":material/edit_note:")
     except StorageError as exc:
         ui.show_storage_error(exc)
     else:
