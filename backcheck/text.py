@@ -142,3 +142,9 @@ def parse_list(raw: object, allowed: Iterable[str], max_len: int = 2000, max_ite
     ok = set(allowed)
     values = [v.strip() for v in s.split(",") if v.strip()]
     return tuple(dict.fromkeys(v for v in values if v in ok))[:max_items], [v for v in values if v not in ok]
+
+
+def plotly_plain(text: object) -> str:
+    """Outside text for a plotly label: plotly reads <a href>, <b>, <br> and the like as markup,
+    so the angle brackets (and &) are written as entities, which plotly shows as typed."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -43,7 +43,7 @@ def assert_nothing_planted(page: Page, hosts: set[str]) -> None:
     page.wait_for_timeout(500)  # give a planted image time to be requested
     assert hosts <= LOCAL, hosts
     main = page.get_by_test_id("stMain")
-    assert main.locator('a[href*="evil"], a[href*="198.51"], a[href^="mailto"]').count() == 0
+    assert main.locator('a[href*="evil"], a[href*="198.51"], a[href^="mailto"], [*|href*="evil"]').count() == 0
     assert main.locator('img[src*="198.51"]').count() == 0
     planted = [t for t in main.locator("em, strong").all_inner_texts() if t.strip() in ("em", "strong", "u")]
     assert planted == [], planted
@@ -135,7 +135,10 @@ def test_profile_and_activity_names_are_shown_as_text(page: Page, server):
     goto(page, server, "pain_log", profile=pid)
     page.get_by_role("tab", name="Function scores").click()
     activity = f"{IMAGE} {EMPHASIS}"
-    store(server).add_function_activity(pid, activity, limit=3)  # set-up: on the list already
+    s = store(server)  # set-up: the activity is on the list already, and one with HTML is rated (a chart)
+    s.add_function_activity(pid, activity, limit=3)
+    html = s.add_function_activity(pid, '<a href="http://evil.example">x</a> <b>b</b>', limit=3)
+    s.rate_functions(pid, {html: 4})
     goto(page, server, "pain_log", profile=pid)
     page.get_by_role("tab", name="Function scores").click()
     wait_for_app(page)
@@ -152,7 +155,9 @@ def test_profile_and_activity_names_are_shown_as_text(page: Page, server):
     error = page.get_by_test_id("stAlertContentError").filter(has_text="already on your list")
     assert activity.upper() in read(error)
     no_emphasis_from(page, error)
-    assert [a["name"] for a in store(server).function_activities(pid)] == [activity]
+    assert [a["name"] for a in store(server).function_activities(pid)][0] == activity
+    legend = page.locator(".js-plotly-plot .legendtext").all_text_contents()
+    assert '<a href="http://evil.example">x</a> <b>b</b>' in legend  # plotly shows the tags as typed
     for path in ("", "pain_log", "profiles"):
         goto(page, server, path, profile=pid)
         assert_nothing_planted(page, hosts)

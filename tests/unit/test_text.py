@@ -144,3 +144,15 @@ def test_share_link_numbers_never_raise(key, value):
     assert inputs.goals == ("squat",)
     assert len(problems) == 1 and "whole number" in problems[0]
     assert inputs.minutes == LIB.routine.session.minutes_default and inputs.pain == 0
+
+
+def test_plotly_labels_show_html_as_typed():
+    import pandas as pd
+
+    from backcheck.figures import function_figure
+    from backcheck.text import plotly_plain
+
+    assert plotly_plain('<a href="http://e">x</a> & <b>') == '&lt;a href="http://e"&gt;x&lt;/a&gt; &amp; &lt;b&gt;'
+    frame = pd.DataFrame({"activity_id": [1], "name": ["<a href='http://evil.example'>x</a>"],
+                          "rated_at": [pd.Timestamp("2025-01-01")], "score": [4]})
+    assert [t.name for t in function_figure(frame).data] == ["&lt;a href='http://evil.example'&gt;x&lt;/a&gt;"]
