@@ -214,6 +214,8 @@ def _friendly(exc: Exception, action: str, path: Path | None = None) -> StorageE
         why = "the database file cannot be written. Check that the data folder is writable."
     elif "disk" in text and ("full" in text or "i/o" in text):
         why = "the disk is full or failing. Free some space and try again."
+    elif "authentication failed" in text:  # the message names the user, never the password
+        why = "the database refused the user name or password. Check them in BACKCHECK_DB_URL."
     elif "unable to open" in text or "could not connect" in text or "connection" in text:
         why = "the database cannot be reached. Check the storage setting (BACKCHECK_DB_URL / BACKCHECK_DB_PATH)."
     else:
@@ -222,13 +224,12 @@ def _friendly(exc: Exception, action: str, path: Path | None = None) -> StorageE
 
 
 def _url_problem(url: str, exc: Exception) -> StorageError:
-    """BACKCHECK_DB_URL cannot be used (bad URL, unknown kind, driver not installed). Never shows the password."""
+    """BACKCHECK_DB_URL cannot be used (driver not installed, unknown kind, malformed). Never shows the password."""
     try:
         driver = make_url(url).drivername
-    except ArgumentError:
-        return StorageError("BACKCHECK_DB_URL is not a database URL BackCheck can read (expected something like "
-                            "postgresql+psycopg://user:password@host/backcheck). Fix or unset it, then start BackCheck again.")
-    if isinstance(exc, ImportError):
+    except (ArgumentError, ValueError):
+        driver = None
+    if isinstance(exc, ImportError) and driver:
         module = (exc.name or "").split(".")[0] or driver.split("+")[-1]
         package = DRIVER_PACKAGES.get(module, module)
         return StorageError(
@@ -236,8 +237,13 @@ def _url_problem(url: str, exc: Exception) -> StorageError:
             f"it into BackCheck's environment (.venv/bin/pip install \"{package}\") and start BackCheck again, or unset "
             "BACKCHECK_DB_URL to use the local SQLite file."
         )
-    return StorageError(f"BACKCHECK_DB_URL names a kind of database SQLAlchemy does not know ({driver}). Use for example "
-                        "postgresql+psycopg://..., or unset BACKCHECK_DB_URL to use the local SQLite file.")
+    if isinstance(exc, NoSuchModuleError) and driver:
+        return StorageError(f"BACKCHECK_DB_URL names a kind of database SQLAlchemy does not know ({driver}). Use for "
+                            "example postgresql+psycopg://..., or unset BACKCHECK_DB_URL to use the local SQLite file.")
+    return StorageError(
+        "Could not open the BackCheck database: the database URL (BACKCHECK_DB_URL) cannot be used. "
+        "Check its form, e.g. postgresql+psycopg://user:password@host/backcheck, and that its driver "
+        "is installed. Nothing was changed.")
 
 
 class Store:
@@ -248,8 +254,9 @@ class Store:
         try:
             try:
                 self.engine = self._make_engine(self.url)
-            except (ImportError, NoSuchModuleError, ArgumentError) as exc:
-                raise _url_problem(self.url, exc) from exc
+            except (ImportError, NoSuchModuleError, ArgumentError, ValueError) as exc:
+                # a missing driver, an unknown kind or a malformed URL; its text may hold the password
+                raise _url_problem(self.url, exc) from None
             self._migrate()
         except SQLAlchemyError as exc:
             raise _friendly(exc, "open the BackCheck database", self.sqlite_path) from exc
@@ -290,7 +297,8 @@ class Store:
                 conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
             return engine
-        return create_engine(url, pool_pre_ping=True)
+        connect_args = {"connect_timeout": 10} if url.startswith("postgresql") else {}
+        return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
     @property
     def sqlite_path(self) -> Path | None:

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import streamlit as st
 
-from backcheck import ui
+from backcheck import phone_ui, ui
 from backcheck.exports import SHARE_KEYS, calendar_ics, decode_share, is_share_query, routine_pdf, share_url
 from backcheck.routine import (
     BLOCKS,
@@ -45,7 +45,8 @@ if safety is None:
         "questions about warning signs that need a doctor rather than a workout.",
         icon=":material/health_and_safety:",
     )
-    st.page_link(ui.SAFETY, label="Do the safety check", icon=":material/arrow_forward:")
+    st.page_link(ui.SAFETY, label="Do the safety check", icon=":material/arrow_forward:",
+                 query_params=phone_ui.safety_link_params())  # a shared routine comes back here
     st.stop()
 if safety["level"] != "clear":
     flags = {f.id: f for f in lib.safety.flags}
@@ -315,7 +316,8 @@ with col_cal, st.container(border=True):
 with st.container(border=True):
     st.markdown("**Share link**")
     shared_inputs = RoutineInputs.from_dict({**routine.inputs.to_dict(), "weekdays": days})
-    base = st.context.url or "http://localhost:8501/routine"
+    base = phone_ui.network_url(st.context.url or "http://localhost:8501/routine")
     st.code(share_url(base, shared_inputs), language=None, wrap_lines=True)
     st.caption("Opening this link shows the same routine. It holds only these answers — goals, minutes, "
                "equipment, pain, posture pattern, form faults and days — and no name or profile.")
+phone_ui.phone_panel(share_url(base, shared_inputs))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from backcheck import ui
+from backcheck import phone_ui, ui
 from backcheck.safety import evaluate_safety
 from backcheck.storage import StorageError
 
@@ -28,6 +28,7 @@ def show_result(check: dict) -> None:
             st.markdown(f"- **{flag.question}** — {flag.advice}")
     st.caption(f"Saved on {ui.fmt_when(check['taken_at'])} for the active profile.")
     if check["level"] == "clear":
+        phone_ui.back_to_shared_routine()  # came from a shared routine: back to it
         if st.button("Next: the posture quiz", type="primary", icon=":material/arrow_forward:"):
             st.switch_page(ui.QUIZ)
     else:

@@ -6,6 +6,7 @@ import sqlite3
 from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import create_engine, inspect
 
 from backcheck import storage
 from backcheck.content import load_library
@@ -26,7 +27,7 @@ CREATE TABLE safety_checks (id INTEGER NOT NULL, profile_id INTEGER NOT NULL, ta
     FOREIGN KEY(profile_id) REFERENCES profiles (id) ON DELETE CASCADE);
 CREATE INDEX ix_safety_checks_profile_id ON safety_checks (profile_id);
 CREATE TABLE quiz_results (id INTEGER NOT NULL, profile_id INTEGER NOT NULL, taken_at DATETIME NOT NULL,
-    verdict VARCHAR(16) NOT NULL, leading JSON NOT NULL, answers JSON NOT NULL, result JSON NOT NULL,
+    verdict VARCHAR(16) NOT NULL, "leading" JSON NOT NULL, answers JSON NOT NULL, result JSON NOT NULL,
     PRIMARY KEY (id), FOREIGN KEY(profile_id) REFERENCES profiles (id) ON DELETE CASCADE);
 CREATE INDEX ix_quiz_results_profile_id ON quiz_results (profile_id);
 CREATE TABLE form_checks (id INTEGER NOT NULL, profile_id INTEGER NOT NULL, taken_at DATETIME NOT NULL,
@@ -49,7 +50,7 @@ CREATE TABLE function_ratings (id INTEGER NOT NULL, profile_id INTEGER NOT NULL,
     FOREIGN KEY(activity_id) REFERENCES function_activities (id) ON DELETE CASCADE);
 CREATE INDEX ix_function_ratings_profile_id ON function_ratings (profile_id);
 INSERT INTO meta VALUES ('schema_version', '1');
-INSERT INTO profiles VALUES (1, 'Anna', 0, '2025-01-02 10:00:00.000000');
+INSERT INTO profiles VALUES (1, 'Anna', FALSE, '2025-01-02 10:00:00.000000');
 INSERT INTO pain_entries VALUES (1, 1, '2025-01-03 08:15:00.000000', 6, 'squat', 'lower_back', 'Old note, with comma', '2025-01-03 08:16:00.000000');
 INSERT INTO safety_checks VALUES (1, 1, '2025-01-02 10:05:00.000000', 'clear', '[]', '{}');
 INSERT INTO routine_sessions VALUES (1, 1, '2025-01-04 18:00:00.000000', 20, '{"goal": "squat"}');
@@ -57,8 +58,9 @@ INSERT INTO routine_sessions VALUES (1, 1, '2025-01-04 18:00:00.000000', 20, '{"
 
 
 @pytest.fixture
-def store(tmp_path) -> Store:
-    return Store(f"sqlite:///{tmp_path}/t.db")
+def store(db_url) -> Store:
+    """A new store, once on SQLite and once on a real PostgreSQL server (see tests/conftest.py)."""
+    return Store(db_url)
 
 
 def me(store: Store) -> int:
@@ -75,6 +77,35 @@ def make_v1(path) -> None:
     con.executescript(V1_DDL)
     con.commit()
     con.close()
+
+
+def make_v1_postgres(url: str) -> None:
+    """The same v1 database as PostgreSQL got it from SQLAlchemy: SERIAL ids, TIMESTAMP columns."""
+    ddl = V1_DDL.replace("(id INTEGER NOT NULL,", "(id SERIAL NOT NULL,").replace("DATETIME", "TIMESTAMP WITHOUT TIME ZONE")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(ddl)
+        for table in ("profiles", "pain_entries", "safety_checks", "routine_sessions"):  # ids were handed out
+            conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+    engine.dispose()
+
+
+@pytest.fixture
+def v1_url(db_url) -> str:
+    """A schema-1 database with one profile's data, on SQLite and on PostgreSQL."""
+    if db_url.startswith("sqlite"):
+        make_v1(db_url.split("///", 1)[1])
+    else:
+        make_v1_postgres(db_url)
+    return db_url
+
+
+def meta_version(url: str) -> str:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        version = conn.exec_driver_sql("SELECT value FROM meta WHERE key='schema_version'").scalar_one()
+    engine.dispose()
+    return version
 
 
 # --------------------------------------------------------------------------- migrations
@@ -153,6 +184,51 @@ def test_newer_database_is_refused_untouched(tmp_path):
     assert list(tmp_path.glob("*.bak")) == []
 
 
+def test_v1_database_is_migrated_on_every_engine(v1_url):
+    """The same v1 -> current migration on SQLite and PostgreSQL: data kept, indexes made, ids go on."""
+    s = Store(v1_url)
+    assert s.schema_version() == SCHEMA_VERSION
+    assert [p.name for p in s.list_profiles()] == ["Anna"]
+    rows = s.pain_entries(1)
+    assert [(r["pain"], r["notes"], r["recorded_at"]) for r in rows] == [(6, "Old note, with comma", datetime(2025, 1, 3, 8, 15))]
+    assert s.latest_safety_check(1)["level"] == "clear"
+    assert s.routine_sessions(1)[0]["inputs"] == {"goal": "squat"}
+    indexes = {ix["name"] for table in ("pain_entries", "routine_sessions", "function_ratings")
+               for ix in inspect(s.engine).get_indexes(table)}
+    assert {"ix_pain_entries_profile_recorded", "ix_routine_sessions_profile_done", "ix_function_ratings_activity"} <= indexes
+    # new rows get fresh ids after the old ones
+    assert add(s, 1, T0, 3) == 2
+    assert s.create_profile("Ben").id == 2
+    # opening again changes nothing
+    assert Store(v1_url).schema_version() == SCHEMA_VERSION and len(s.pain_entries(1)) == 2
+
+
+def test_failed_migration_rolls_back_on_every_engine(v1_url, monkeypatch):
+    def broken(conn):
+        conn.exec_driver_sql("CREATE TABLE half_done (x INTEGER)")
+        conn.exec_driver_sql("SELECT * FROM no_such_table")
+
+    monkeypatch.setitem(storage.MIGRATIONS, 2, broken)
+    with pytest.raises(StorageError, match="Nothing was changed"):
+        Store(v1_url)
+    assert meta_version(v1_url) == "1"
+    engine = create_engine(v1_url)
+    assert "half_done" not in inspect(engine).get_table_names()
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT COUNT(*) FROM pain_entries").scalar_one() == 1
+    engine.dispose()
+
+
+def test_newer_database_is_refused_on_every_engine(v1_url):
+    engine = create_engine(v1_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE meta SET value='99' WHERE key='schema_version'")
+    engine.dispose()
+    with pytest.raises(StorageError, match="newer BackCheck"):
+        Store(v1_url)
+    assert meta_version(v1_url) == "99"
+
+
 # --------------------------------------------------------------------------- pain entries
 
 
@@ -213,9 +289,8 @@ def test_import_skips_duplicates_and_is_all_or_nothing(store):
     assert len(store.pain_entries(pid)) == 2
 
 
-def test_reads_after_writes_are_fresh_across_store_instances(tmp_path):
-    url = f"sqlite:///{tmp_path}/shared.db"
-    one, two = Store(url), Store(url)
+def test_reads_after_writes_are_fresh_across_store_instances(db_url):
+    one, two = Store(db_url), Store(db_url)
     pid = one.list_profiles()[0].id
     assert two.pain_entries(pid) == []
     add(one, pid, T0, 3)
