@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-FILES = sorted([*ROOT.glob("pages/*.py"), ROOT / "backcheck" / "ui.py", ROOT / "app.py"])
+FILES = sorted([*ROOT.glob("pages/*.py"), *ROOT.glob("backcheck/*ui.py"), ROOT / "app.py"])  # ui.py, phone_ui.py
 MESSAGE_CALLS = {"markdown", "warning", "error", "info", "success", "toast", "caption", "write", "header",
                  "subheader", "title", "expander", "box", "flash"}
 SAFE_CALLS = {"md", "md_list"}
