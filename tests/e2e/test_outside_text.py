@@ -136,9 +136,9 @@ def test_profile_and_activity_names_are_shown_as_text(page: Page, server):
     page.get_by_role("tab", name="Function scores").click()
     activity = f"{IMAGE} {EMPHASIS}"
     s = store(server)  # set-up: the activity is on the list already, and one with HTML is rated (a chart)
-    s.add_function_activity(pid, activity, limit=3)
+    first = s.add_function_activity(pid, activity, limit=3)
     html = s.add_function_activity(pid, '<a href="http://evil.example">x</a> <b>b</b>', limit=3)
-    s.rate_functions(pid, {html: 4})
+    s.rate_functions(pid, {first: 6, html: 4})  # two lines, so the chart draws its legend
     goto(page, server, "pain_log", profile=pid)
     page.get_by_role("tab", name="Function scores").click()
     wait_for_app(page)
