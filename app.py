@@ -45,6 +45,7 @@ page = st.navigation(pages, position="hidden")
 try:
     ui.sidebar(pages)
     ui.demo_banner(ui.active_profile())  # on every screen while the demo patient is active
+    ui.show_link_notes()  # URL values that were ignored (a bad ?profile=...), one line each
     page.run()
 except StorageError as exc:  # a read failed mid-page: say what and what to do, never a traceback
     ui.show_storage_error(exc)

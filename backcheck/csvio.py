@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -32,7 +31,6 @@ REQUIRED = CSV_COLUMNS[:4]
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 100_000
 SEPARATORS = {",": "commas", ";": "semicolons", "\t": "tabs"}
-_BAD_ROW = "\x00bad-row:"
 _FORMULA = re.compile(r"^'*[=+\-@\t\r]")
 _ESCAPED = re.compile(r"^'+[=+\-@\t\r]")
 
@@ -192,51 +190,41 @@ def read_csv(data: bytes, cfg: PainLogContent, existing: Iterable[tuple] = (), n
     sep, names = _pick_separator(text)
     _check_columns(names)
 
-    # A strict pass first: pandas' python engine silently drops a row whose quote is never closed.
+    # The csv module, strictly: pandas would drop a row whose quote is never closed, and with one
+    # value too many on every row (a trailing separator) it takes the first column as the index
+    # and blames the wrong fields. Here every record keeps its place and its own values.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
+    records: list[list[str]] = []
     try:
-        for _ in reader:
-            pass
+        for record in reader:
+            records.append(record)
+            if len(records) > MAX_ROWS + 1:
+                raise CsvError(f"The file has more than {MAX_ROWS:,} rows; BackCheck imports up to {MAX_ROWS:,} at a "
+                               "time. Split it.")
     except csv.Error as exc:
         raise CsvError(f"The file could not be read as CSV: near line {reader.line_num} a quote mark is opened but never "
                        f"closed, or text follows a closing quote ({exc}). Fix that line, then try again. "
                        "Nothing was imported.") from exc
-
-    def bad_line(fields: list[str]) -> list[str]:  # too many values: keep the row's place, mark it
-        return [f"{_BAD_ROW}{len(fields)}"] + [""] * (len(names) - 1)
-
-    try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, na_filter=False, keep_default_na=False,
-                            skip_blank_lines=False, engine="python", on_bad_lines=bad_line, quotechar='"')
-    except (pd.errors.ParserError, csv.Error, ValueError) as exc:
-        raise CsvError(f"The file could not be read as CSV ({str(exc).splitlines()[0][:120]}). Check for a quote "
-                       "mark that is opened but never closed, then try again.") from exc
-    if len(frame) > MAX_ROWS:
-        raise CsvError(f"The file has {len(frame):,} rows; BackCheck imports up to {MAX_ROWS:,} at a time. Split it.")
-    frame.columns = [str(c).strip().strip("\ufeff").lower() for c in frame.columns]
+    header_at = next(i for i, r in enumerate(records) if any(f.strip() for f in r))
 
     now = now or datetime.now()
     seen = {tuple(k) for k in existing}
     report = ImportReport(separator=sep)
     width = len(names)
-    columns = list(frame.columns)
-    for i, rec in enumerate(frame.itertuples(index=False, name=None)):
-        row_no = i + 2
-        present = [v for v in rec if not (isinstance(v, float) and math.isnan(v))]
-        have = len(present)
-        if not any(str(v).strip() for v in present):
+    for i, rec in enumerate(records[header_at + 1:], start=header_at + 1):
+        row_no = i + 1  # spreadsheet numbering: the first record is row 1
+        if not any(v.strip() for v in rec):
             continue  # a blank line (or only separators, as spreadsheets sometimes write)
         report.rows += 1
-        values: dict[str, Any] = dict(zip(columns, rec))
-        first = rec[0]
-        if isinstance(first, str) and first.startswith(_BAD_ROW):
-            n = int(first[len(_BAD_ROW):])
-            report.rejected.append(RejectedRow(row_no, [f"has {n} values but the file has {width} columns "
-                                                        "(a separator inside a note needs quotes around the note)."]))
+        if len(rec) > width:
+            report.rejected.append(RejectedRow(row_no, [
+                f"Row {row_no} has {len(rec)} values, the header has {width}. A separator inside a note needs quotes "
+                "around the note, and a row must not end with an extra separator."]))
             continue
-        if have < width:
-            report.rejected.append(RejectedRow(row_no, [f"has only {have} of the {width} columns."]))
+        if len(rec) < width:
+            report.rejected.append(RejectedRow(row_no, [f"has only {len(rec)} of the {width} columns."]))
             continue
+        values: dict[str, Any] = dict(zip(names, rec))
         try:
             entry = validate_entry(cfg, values["recorded_at"], values["pain"], values["activity"], values["location"],
                                    _unescape_note(values.get("notes", "")), now=now)

@@ -17,6 +17,7 @@ from icalendar import Alarm, Calendar, Event
 
 from .content import Library
 from .pdf import BackCheckPDF, PageSize
+from .text import BadParam, parse_int, parse_list, shown
 from .routine import (
     BLOCKS,
     PAIN_MAX,
@@ -90,30 +91,19 @@ def decode_share(lib: Library, params: Mapping[str, str], faults: Mapping[str, F
         key = SHARE_KEYS[field]
         if key not in params:
             continue
-        values = [v.strip() for v in str(params[key]).split(",") if v.strip()]
-        unknown = [v for v in values if v not in allowed[field]]
+        kept, unknown = parse_list(params[key], allowed[field])
         if unknown:
-            problems.append(f"unknown {what[field]} {', '.join(repr(v[:30]) for v in unknown[:5])} (left out)")
-        kw[field] = tuple(dict.fromkeys(v for v in values if v in allowed[field]))
+            problems.append(f"unknown {what[field]} {', '.join(shown(v) for v in unknown[:5])} (left out)")
+        kw[field] = kept
     s = rules.session
-    raw = params.get(SHARE_KEYS["minutes"])
-    if raw is not None:
-        if str(raw).isdigit() and s.minutes_min <= int(raw) <= s.minutes_max:
-            kw["minutes"] = int(raw)
-        else:
-            problems.append(f"minutes must be a whole number from {s.minutes_min} to {s.minutes_max} "
-                            f"(the link says {str(raw)[:10]!r}; {s.minutes_default} used instead)")
-            kw["minutes"] = s.minutes_default
-    else:
-        kw["minutes"] = s.minutes_default
-    raw = params.get(SHARE_KEYS["pain"])
-    if raw is not None:
-        if str(raw).isdigit() and 0 <= int(raw) <= PAIN_MAX:
-            kw["pain"] = int(raw)
-        else:
-            problems.append(f"pain must be a whole number from 0 to {PAIN_MAX} "
-                            f"(the link says {str(raw)[:10]!r}; 0 used instead)")
-            kw["pain"] = 0
+    for field, lo, hi, default in (("minutes", s.minutes_min, s.minutes_max, s.minutes_default), ("pain", 0, PAIN_MAX, 0)):
+        raw = params.get(SHARE_KEYS[field])
+        kw[field] = default
+        if raw is not None:
+            try:
+                kw[field] = parse_int(raw, lo, hi, field)
+            except BadParam as exc:
+                problems.append(f"{exc}; {default} used instead")
     inputs = normalise_inputs(lib, RoutineInputs(**kw), fault_by_id)  # type: ignore[arg-type]
     return inputs, problems
 

@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 
 from .content import Library
 from .quiz import QuizResult
+from .text import plotly_plain
 
 STRENGTH_COLOUR = {"strong": "#1b7f5f", "moderate": "#4c9f83", "weak": "#a8b5b0", "none": "#d5dbd9"}
 STRENGTH_WORD = {"strong": "strong", "moderate": "moderate", "weak": "weak", "none": "no evidence"}
@@ -179,7 +180,7 @@ def function_figure(ratings) -> go.Figure:
     palette = ["#1b7f5f", "#D55E00", "#0072B2", "#CC79A7", "#E69F00"]
     for i, (name, part) in enumerate(ratings.groupby("name", sort=False)):
         fig.add_trace(go.Scatter(
-            x=part["rated_at"], y=part["score"], mode="lines+markers", name=str(name),
+            x=part["rated_at"], y=part["score"], mode="lines+markers", name=plotly_plain(name),
             line=dict(color=palette[i % len(palette)], width=2.5, shape="hv"),
             marker=dict(size=8),
             hovertemplate="%{x|%d %b %Y}<br>%{y}/10<extra>" + "%{fullData.name}" + "</extra>",

@@ -27,6 +27,7 @@ from typing import Any, Iterable, Literal, Sequence
 import pandas as pd
 
 from .content import Choice, PainLogContent, PainRules
+from .text import NameProblem, clean_name
 
 NOTES_MAX = 500
 FUNCTION_NAME_MAX = 60
@@ -163,12 +164,13 @@ def validate_entry(cfg: PainLogContent, recorded_at: Any, pain: Any, activity: A
 
 
 def clean_function_name(name: Any) -> str:
-    text = " ".join(str(name or "").split())
-    if not text:
+    """See backcheck.text.clean_name (the same cleaning as profile names)."""
+    if not str(name or "").strip():
         raise EntryError(["Name the activity, e.g. 'Squatting to full depth'."])
-    if len(text) > FUNCTION_NAME_MAX:
-        raise EntryError([f"Keep the activity name to {FUNCTION_NAME_MAX} characters."])
-    return text
+    try:
+        return clean_name(name, FUNCTION_NAME_MAX, "activity")
+    except NameProblem as exc:
+        raise EntryError([str(exc)]) from None
 
 
 def parse_score(value: Any) -> int:

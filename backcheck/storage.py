@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,13 +43,16 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, SQLAlchemyError
+
+from .text import NameProblem, clean_name, same_name
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = PROJECT_DIR / "data" / "backcheck.db"
 DEFAULT_PROFILE = "Me"
 PROFILE_NAME_MAX = 40
+_WRITE = "backcheck_write"  # execution option: this transaction writes (BEGIN IMMEDIATE on SQLite)
 
 
 class StorageError(Exception):
@@ -207,8 +211,37 @@ class Profile:
     created_at: datetime
 
 
-def _friendly(exc: Exception, action: str) -> StorageError:
+# Python modules behind SQLAlchemy URL drivers, and the package that provides each.
+DRIVER_PACKAGES = {
+    "psycopg": "psycopg[binary]", "psycopg2": "psycopg2-binary", "pg8000": "pg8000", "asyncpg": "asyncpg",
+    "pymysql": "PyMySQL", "MySQLdb": "mysqlclient", "mysql": "mysql-connector-python", "mariadb": "mariadb",
+    "oracledb": "oracledb", "cx_Oracle": "cx_Oracle", "pyodbc": "pyodbc", "pymssql": "pymssql",
+}
+_DAMAGED = ("file is not a database", "malformed", "not a database", "disk image")
+
+
+def _damaged_message(action: str, path: Path | None) -> StorageError:
+    """A damaged SQLite file: say so, where the automatic copies are and how to start fresh."""
+    if path is None:
+        return StorageError(f"Could not {action}: the database is damaged. Restore it from a backup. Nothing was changed.")
+    copies = sorted(path.parent.glob(f"{path.stem}.*.bak"), key=lambda c: c.stat().st_mtime, reverse=True)
+    where = (f"Automatic copies (made before each upgrade of the database) are in {path.parent}; the newest is "
+             f"{copies[0].name}." if copies else
+             f"There is no automatic copy yet: BackCheck makes one ({path.stem}.before-vN.<date>.bak, in {path.parent}) "
+             "before each upgrade of the database.")
+    return StorageError(
+        f"Could not {action}: the database file {path} is damaged (it is not a readable SQLite database). "
+        f"BackCheck has not changed or deleted it. {where} To start fresh and keep the damaged file: stop "
+        f"BackCheck, move the file aside (for example rename it to {path.stem}.damaged{path.suffix}) or set "
+        "BACKCHECK_DB_PATH to a new file, then start BackCheck again. To go back to a copy instead, copy the .bak "
+        f"file to {path} while BackCheck is stopped."
+    )
+
+
+def _friendly(exc: Exception, action: str, path: Path | None = None) -> StorageError:
     text = str(getattr(exc, "orig", exc)).lower()
+    if any(d in text for d in _DAMAGED):
+        return _damaged_message(action, path)
     if "locked" in text or "busy" in text:
         why = "the database is busy (another window may be saving). Wait a moment and try again."
     elif "readonly" in text or "read-only" in text or "permission" in text:
@@ -224,6 +257,29 @@ def _friendly(exc: Exception, action: str) -> StorageError:
     return StorageError(f"Could not {action}: {why} Nothing was changed.")
 
 
+def _url_problem(url: str, exc: Exception) -> StorageError:
+    """BACKCHECK_DB_URL cannot be used (driver not installed, unknown kind, malformed). Never shows the password."""
+    try:
+        driver = make_url(url).drivername
+    except (ArgumentError, ValueError):
+        driver = None
+    if isinstance(exc, ImportError) and driver:
+        module = (exc.name or "").split(".")[0] or driver.split("+")[-1]
+        package = DRIVER_PACKAGES.get(module, module)
+        return StorageError(
+            f"BACKCHECK_DB_URL uses the database driver {driver}, but its Python package is not installed. Install "
+            f"it into BackCheck's environment (.venv/bin/pip install \"{package}\") and start BackCheck again, or unset "
+            "BACKCHECK_DB_URL to use the local SQLite file."
+        )
+    if isinstance(exc, NoSuchModuleError) and driver:
+        return StorageError(f"BACKCHECK_DB_URL names a kind of database SQLAlchemy does not know ({driver}). Use for "
+                            "example postgresql+psycopg://..., or unset BACKCHECK_DB_URL to use the local SQLite file.")
+    return StorageError(
+        "Could not open the BackCheck database: the database URL (BACKCHECK_DB_URL) cannot be used. "
+        "Check its form, e.g. postgresql+psycopg://user:password@host/backcheck, and that its driver "
+        "is installed. Nothing was changed.")
+
+
 class Store:
     """The app's storage. One instance per process (pages get it from a cached factory)."""
 
@@ -232,15 +288,15 @@ class Store:
         try:
             try:
                 self.engine = self._make_engine(self.url)
-            except (ArgumentError, ValueError):  # a malformed URL or missing driver; its text may hold the password
-                raise StorageError(
-                    "Could not open the BackCheck database: the database URL (BACKCHECK_DB_URL) cannot be used. "
-                    "Check its form, e.g. postgresql+psycopg://user:password@host/backcheck, and that its driver "
-                    "is installed. Nothing was changed.") from None
+            except (ImportError, NoSuchModuleError, ArgumentError, ValueError) as exc:
+                # a missing driver, an unknown kind or a malformed URL; its text may hold the password
+                raise _url_problem(self.url, exc) from None
             _track_writes(self.engine)
             self._migrate()
         except SQLAlchemyError as exc:
-            raise _friendly(exc, "open the BackCheck database") from exc
+            raise _friendly(exc, "open the BackCheck database", self.sqlite_path) from exc
+        except sqlite3.DatabaseError as exc:  # raised by the connect hook's PRAGMAs on a damaged file
+            raise _friendly(exc, "open the BackCheck database", self.sqlite_path) from exc
         except OSError as exc:
             raise StorageError(f"Could not open the BackCheck database: {exc.strerror or exc}. Nothing was changed.") from exc
 
@@ -269,7 +325,11 @@ class Store:
 
             @event.listens_for(engine, "begin")
             def _begin(conn: Connection) -> None:
-                conn.exec_driver_sql("BEGIN")
+                # Writes take the write lock up front. A deferred BEGIN that reads and then
+                # writes has to upgrade its lock, and SQLite answers a second writer's upgrade
+                # with SQLITE_BUSY at once, without waiting out the busy timeout.
+                immediate = conn.get_execution_options().get(_WRITE, False)
+                conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
             return engine
         connect_args = {"connect_timeout": 10} if url.startswith("postgresql") else {}
@@ -282,20 +342,33 @@ class Store:
             return Path(p) if p and p != ":memory:" else None
         return None
 
+    @staticmethod
+    def _version(conn: Connection) -> int:
+        if not inspect(conn).has_table("meta"):
+            return 0
+        row = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).first()
+        return int(row[0]) if row else 0
+
     def schema_version(self) -> int:
         with self.engine.connect() as conn:
-            if not inspect(conn).has_table("meta"):
-                return 0
-            row = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).first()
-            return int(row[0]) if row else 0
+            return self._version(conn)
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """A write transaction (BEGIN IMMEDIATE on SQLite): committed on success, rolled back on error."""
+        with self.engine.connect() as conn:
+            conn.execution_options(**{_WRITE: True})
+            with conn.begin():
+                yield conn
 
     def _migrate(self) -> None:
         version = self.schema_version()
         if version == 0:
-            with self.engine.begin() as conn:
-                metadata.create_all(conn)
-                conn.execute(insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
-            version = SCHEMA_VERSION
+            with self._write() as conn:
+                if self._version(conn) == 0:  # another process may have created it meanwhile
+                    metadata.create_all(conn)
+                    conn.execute(insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
+            version = self.schema_version()
         if version > SCHEMA_VERSION:
             raise StorageError(
                 f"The database was written by a newer BackCheck (schema {version}, this one knows {SCHEMA_VERSION}). "
@@ -304,10 +377,12 @@ class Store:
         if version < SCHEMA_VERSION:
             self.backup(f"before-v{SCHEMA_VERSION}")
             for target in range(version + 1, SCHEMA_VERSION + 1):
-                with self.engine.begin() as conn:
+                with self._write() as conn:
+                    if self._version(conn) >= target:  # another process got there first
+                        continue
                     MIGRATIONS[target](conn)
                     conn.execute(update(meta).where(meta.c.key == "schema_version").values(value=str(target)))
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             if conn.execute(select(func.count()).select_from(profiles)).scalar_one() == 0:
                 conn.execute(insert(profiles).values(name=DEFAULT_PROFILE, is_demo=False, created_at=datetime.now()))
 
@@ -325,16 +400,19 @@ class Store:
 
     @contextmanager
     def _tx(self, action: str) -> Iterator[Connection]:
-        """One transaction; any database error becomes a StorageError and nothing is written."""
+        """One transaction; any database error becomes a StorageError and nothing is written.
+
+        Every action that does not start with "read" writes, so it begins IMMEDIATE (see _begin).
+        """
         try:
-            with self.engine.begin() as conn:
+            with (self.engine.begin() if action.startswith("read") else self._write()) as conn:
                 conn.info.pop(_WRITTEN, None)
                 yield conn
                 _bump_data_versions(conn)
         except (ProfileError, StorageError):
             raise
         except SQLAlchemyError as exc:
-            raise _friendly(exc, action) from exc
+            raise _friendly(exc, action, self.sqlite_path) from exc
 
     # ------------------------------------------------------------------ profiles
 
@@ -350,20 +428,18 @@ class Store:
 
     @staticmethod
     def clean_profile_name(name: str) -> str:
-        cleaned = " ".join((name or "").split())
-        if not cleaned:
-            raise ProfileError("Give the profile a name.")
-        if len(cleaned) > PROFILE_NAME_MAX:
-            raise ProfileError(f"Profile names can be at most {PROFILE_NAME_MAX} characters.")
-        return cleaned
+        """See backcheck.text.clean_name: NFKC, no format/control characters, something visible."""
+        try:
+            return clean_name(name, PROFILE_NAME_MAX, "profile")
+        except NameProblem as exc:
+            raise ProfileError(str(exc)) from None
 
     @staticmethod
     def _check_name_free(conn: Connection, name: str, except_id: int | None = None) -> None:
-        query = select(profiles.c.id).where(func.lower(profiles.c.name) == name.lower())
-        if except_id is not None:
-            query = query.where(profiles.c.id != except_id)
-        if conn.execute(query).first():
-            raise ProfileError(f"A profile called '{name}' already exists. Pick another name.")
+        """Names count as the same regardless of case and width ("SAM", "ｓａｍ" and "sam")."""
+        for pid, other in conn.execute(select(profiles.c.id, profiles.c.name)):
+            if pid != except_id and same_name(other, name):
+                raise ProfileError(f"A profile called '{name}' already exists. Pick another name.")
 
     def create_profile(self, name: str, is_demo: bool = False) -> Profile:
         cleaned = self.clean_profile_name(name)
@@ -675,7 +751,8 @@ class Store:
                                                  .where(function_activities.c.profile_id == profile_id))]
             if len(names) >= limit:
                 raise ValueError(f"You can follow at most {limit} activities. Remove one before adding another.")
-            if name.lower() in {n.lower() for n in names}:
+            clash = next((n for n in names if same_name(n, name)), None)
+            if clash is not None:
                 raise ValueError(f"'{name}' is already on your list.")
             return conn.execute(insert(function_activities).values(
                 profile_id=profile_id, name=name, created_at=datetime.now())).inserted_primary_key[0]

@@ -15,6 +15,7 @@ import streamlit as st
 from . import services
 from .content import CONTENT_DIR, ContentError, Exercise, Library, load_library
 from .storage import Profile, Store, StorageError, database_url
+from .text import BadParam, md, parse_int, shown
 
 ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
 
@@ -136,7 +137,7 @@ def startup_problem() -> str | None:
     try:
         store()
     except StorageError as exc:
-        return f"BackCheck cannot open its data.\n\n**Problem:** {exc}"
+        return f"BackCheck cannot open its data.\n\n**Problem:** {md(exc)}"
     return None
 
 
@@ -146,10 +147,31 @@ def active_profile() -> Profile:
     by_id = {p.id: p for p in profiles}
     pid = st.session_state.get("active_profile_id")
     if pid not in by_id:
-        raw = st.query_params.get("profile", "")
-        pid = int(raw) if raw.isdigit() and int(raw) in by_id else profiles[0].id
+        raw = st.query_params.get("profile")
+        pid = profiles[0].id
+        if raw is not None:
+            try:
+                wanted = parse_int(raw, 1, 10**9)
+            except BadParam:
+                link_note(f"the profile {shown(raw)} is not a profile number; showing {profile_label(by_id[pid])} instead.")
+            else:
+                if wanted in by_id:
+                    pid = wanted
+                else:
+                    link_note(f"there is no profile {wanted} here; showing {profile_label(by_id[pid])} instead.")
         st.session_state["active_profile_id"] = pid
     return by_id[pid]
+
+
+def link_note(text: str) -> None:
+    """Queue a one-line note about a URL value that was ignored (shown by show_link_notes)."""
+    st.session_state.setdefault("bc_link_notes", []).append(text)
+
+
+def show_link_notes() -> None:
+    """The notes about ignored URL values, once, above the page (app.py calls this)."""
+    for text in st.session_state.pop("bc_link_notes", []):
+        st.caption(f":material/link_off: Link: {md(text)}")
 
 
 def profile_label(p: Profile) -> str:
@@ -269,7 +291,7 @@ def _level_changes_named(store_: Store, lib: Library, profile_id: int) -> list[d
 
 
 def show_storage_error(exc: StorageError) -> None:
-    st.error(str(exc), icon=":material/error:")
+    st.error(md(exc), icon=":material/error:")
 
 
 # ------------------------------------------------------------------ safety gate (issue 8)
@@ -331,3 +353,26 @@ def require_safe_to_exercise(screen: str) -> None:
         st.page_link(SAFETY, label="Open the safety check", icon=":material/health_and_safety:")
         st.page_link(LIBRARY, label="You can still read the exercise library", icon=":material/menu_book:")
     st.stop()
+
+
+# Over-long text. Streamlit's max_chars makes the browser ignore a paste that is too long (the
+# field stays empty and nothing says why), so text fields carry no max_chars: the submit (or the
+# field's change) cuts the text to the limit here, the field shows the cut text and the page says so.
+
+
+def cut_to_limit(key: str, limit: int) -> None:
+    """Widget/submit callback: cut the text field `key` to `limit` characters, remembering the length."""
+    text = st.session_state.get(key)
+    if isinstance(text, str) and len(text) > limit:
+        st.session_state[key] = text[:limit]
+        st.session_state[f"bc_cut_{key}"] = len(text)
+
+
+def say_if_cut(key: str, what: str, limit: int, again: str) -> bool:
+    """If `key` was just cut, say so (nothing is saved this time) and return True."""
+    had = st.session_state.pop(f"bc_cut_{key}", None)
+    if had is None:
+        return False
+    st.warning(f"The {what} had {had:,} characters; the limit is {limit}. It is cut to {limit} in the field: check "
+               f"the end, then press **{again}** again. Nothing was saved yet.", icon=":material/content_cut:")
+    return True

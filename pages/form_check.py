@@ -14,6 +14,7 @@ from backcheck.form_check import (
     ticked_ids,
 )
 from backcheck.storage import StorageError
+from backcheck.text import md
 
 lib = ui.library()
 book = lib.faults
@@ -28,12 +29,13 @@ ui.require_safe_to_exercise("the form check")
 st.markdown(book.intro)
 
 
+# Widget keys carry the profile, so switching profile mid-check never carries ticks over.
 def tick_key(fault_id: str) -> str:
-    return f"form_tick_{fault_id}"
+    return f"form_tick_{profile.id}_{fault_id}"
 
 
 def skip_key(movement_id: str) -> str:
-    return f"form_skip_{movement_id}"
+    return f"form_skip_{profile.id}_{movement_id}"
 
 
 def drill_links(exercise_ids: list[str]) -> None:
@@ -67,7 +69,7 @@ def show_advice(pairs, kind: str, per_movement: bool) -> None:
 
 
 def show_checklist() -> None:
-    tabs = st.tabs([m.name for m in book.movements], key="form_tabs")
+    tabs = st.tabs([m.name for m in book.movements], key=f"form_tabs_{profile.id}")
     for tab, movement in zip(tabs, book.movements):
         with tab:
             st.markdown(movement.intro)
@@ -195,7 +197,7 @@ if st.button("Save this check", type="primary", icon=":material/save:"):
         faults = build_check(lib, ticked, skipped)
         store.save_form_check(profile.id, faults)
     except ValueError as exc:  # FormCheckError or a shape the store refuses: nothing was saved
-        st.warning(str(exc), icon=":material/edit_note:")
+        st.warning(md(exc), icon=":material/edit_note:")
     except StorageError as exc:
         ui.show_storage_error(exc)
     else:

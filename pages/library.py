@@ -4,6 +4,7 @@ import streamlit as st
 
 from backcheck import ui
 from backcheck.library import filter_exercises
+from backcheck.text import BadParam, md, parse_choice
 
 lib = ui.library()
 
@@ -15,8 +16,12 @@ st.markdown(
 )
 
 deep_link = st.query_params.get("exercise")
-if deep_link not in lib.exercise_by_id:
-    deep_link = None
+if deep_link is not None:
+    try:
+        deep_link = parse_choice(deep_link, lib.exercise_by_id, "exercise")
+    except BadParam as exc:
+        st.caption(f":material/link_off: Link: {md(exc)} (showing every exercise).")
+        deep_link = None
 
 query = st.text_input("Search", placeholder="name, muscle or cue — e.g. glute, plank, hamstring", key="lib_search",
                       value=lib.exercise_by_id[deep_link].name if deep_link else "")

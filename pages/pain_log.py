@@ -16,6 +16,7 @@ import streamlit as st
 from backcheck import csvio, painlog as pl, report, services, ui
 from backcheck.painlog import EntryError
 from backcheck.storage import Store, StorageError
+from backcheck.text import md, name_key
 
 lib = ui.library()
 cfg = lib.painlog
@@ -44,7 +45,7 @@ def flash(kind: str, message: str) -> None:
 
 
 def show_problems(problems: list[str], what: str = "Not saved") -> None:
-    st.error(f"**{what}.** Please fix the following, then try again:\n\n" + "\n".join(f"- {p}" for p in problems),
+    st.error(f"**{what}.** Please fix the following, then try again:\n\n" + "\n".join(f"- {md(p)}" for p in problems),
              icon=":material/edit_note:")
 
 
@@ -102,10 +103,11 @@ def add_entry() -> None:
                                 placeholder="Choose an activity", key=f"{W}add_activity_{g}")
         location = st.selectbox("Where does it hurt?", LOC_IDS, index=None, format_func=cfg.location_label.__getitem__,
                                 placeholder="Choose a place", key=f"{W}add_location_{g}")
-        notes = st.text_area("Notes (optional)", max_chars=pl.NOTES_MAX, height=80, key=f"{W}add_notes_{g}",
+        notes = st.text_area("Notes (optional)", height=80, key=f"{W}add_notes_{g}",
                              placeholder="e.g. stiff after a long drive")
-        save = st.form_submit_button("Save entry", type="primary", icon=":material/add:")
-    if save:
+        save = st.form_submit_button("Save entry", type="primary", icon=":material/add:",
+                                     on_click=ui.cut_to_limit, args=(f"{W}add_notes_{g}", pl.NOTES_MAX))
+    if save and not ui.say_if_cut(f"{W}add_notes_{g}", "note", pl.NOTES_MAX, "Save entry"):
         try:
             entry = pl.validate_entry(cfg, datetime.combine(day, at) if day and at else None, pain, activity, location, notes)
             new_id = store.add_pain_entry(pid, **entry.as_row())
@@ -267,9 +269,10 @@ def entries_tab() -> None:
                 e_loc = e4.selectbox("Where does it hurt?", LOC_IDS,
                                      index=LOC_IDS.index(row["location"]) if row["location"] in LOC_IDS else None,
                                      format_func=cfg.location_label.__getitem__, key=f"{W}e_loc_{eid}")
-                e_notes = st.text_area("Notes", value=row["notes"], max_chars=pl.NOTES_MAX, height=80, key=f"{W}e_notes_{eid}")
-                changed = st.form_submit_button("Save changes", icon=":material/save:")
-            if changed:
+                e_notes = st.text_area("Notes", value=row["notes"], height=80, key=f"{W}e_notes_{eid}")
+                changed = st.form_submit_button("Save changes", icon=":material/save:", on_click=ui.cut_to_limit,
+                                                args=(f"{W}e_notes_{eid}", pl.NOTES_MAX))
+            if changed and not ui.say_if_cut(f"{W}e_notes_{eid}", "note", pl.NOTES_MAX, "Save changes"):
                 when = datetime.combine(e_day, e_time) if e_day and e_time else None
                 if when is not None and when == original.replace(second=0, microsecond=0):
                     when = original  # the time was not touched: keep its seconds
@@ -349,21 +352,23 @@ def function_tab() -> None:
 
     if len(activities) < cfg.max_function_activities:
         st.markdown("**Add an activity**")
-        taken = {a["name"].lower() for a in activities}
-        options = [s.label for s in cfg.function_suggestions if s.label.lower() not in taken] + [OTHER_ACTIVITY]
+        taken = {name_key(a["name"]) for a in activities}
+        options = [s.label for s in cfg.function_suggestions if name_key(s.label) not in taken] + [OTHER_ACTIVITY]
         g = gen("add_fn")
         choice = st.selectbox("Activity", options, index=None, placeholder="Choose a suggestion",
                               format_func=lambda o: "Something else (type it)" if o == OTHER_ACTIVITY else o,
                               key=f"{W}fn_choice_{g}")
-        own = st.text_input("Your activity", max_chars=pl.FUNCTION_NAME_MAX, key=f"{W}fn_own_{g}") if choice == OTHER_ACTIVITY else ""
-        if st.button("Add activity", icon=":material/add:", key=f"{W}fn_add_{g}"):
+        own = st.text_input("Your activity", key=f"{W}fn_own_{g}",
+                            on_change=ui.cut_to_limit, args=(f"{W}fn_own_{g}", pl.FUNCTION_NAME_MAX)) if choice == OTHER_ACTIVITY else ""
+        cut = ui.say_if_cut(f"{W}fn_own_{g}", "activity name", pl.FUNCTION_NAME_MAX, "Add activity")
+        if st.button("Add activity", icon=":material/add:", key=f"{W}fn_add_{g}") and not cut:
             try:
                 name = pl.clean_function_name(own if choice == OTHER_ACTIVITY else choice)
                 store.add_function_activity(pid, name, cfg.max_function_activities)
             except EntryError as exc:
                 show_problems(exc.problems, "Not added")
             except ValueError as exc:
-                st.error(f"Not added. {exc}", icon=":material/block:")
+                st.error(f"Not added. {md(exc)}", icon=":material/block:")
             except StorageError as exc:
                 ui.show_storage_error(exc)
             else:
@@ -408,7 +413,7 @@ def files_tab() -> None:
         try:
             checked = csvio.read_csv(upload.getvalue(), cfg, {Store.entry_key(r) for r in store.pain_entries(pid)})
         except csvio.CsvError as exc:
-            st.error(f"**Nothing imported.** {exc}", icon=":material/error:")
+            st.error(f"**Nothing imported.** {md(exc)}", icon=":material/error:")
         else:
             new = len(checked.entries)
             (st.warning if checked.rejected else st.info)(checked.summary(), icon=":material/fact_check:")

@@ -95,11 +95,11 @@ def render_result(result: QuizResult, when: str) -> None:
 
 
 history = store.quiz_history(profile.id)
-if st.session_state.pop("quiz_saved", False):
+if st.session_state.pop(f"quiz_saved_{profile.id}", False):
     ui.scroll_to_top()
     st.toast("Quiz result saved.", icon=":material/check:")
 
-show_form = not history or st.session_state.get("quiz_retake", False)
+show_form = not history or st.session_state.get(f"quiz_retake_{profile.id}", False)
 if history:
     latest = history[0]
     render_result(QuizResult.from_dict(latest["result"]), ui.fmt_when(latest["taken_at"]))
@@ -115,7 +115,7 @@ if history:
             ]
             st.dataframe(pd.DataFrame(rows), hide_index=True)
     if not show_form and st.button("Retake the quiz", icon=":material/refresh:"):
-        st.session_state["quiz_retake"] = True
+        st.session_state[f"quiz_retake_{profile.id}"] = True
         st.rerun()
 
 if show_form:
@@ -126,7 +126,7 @@ if show_form:
     groups: dict[str, list] = {}
     for q in quiz.questions:
         groups.setdefault(q.setting, []).append(q)
-    with st.form("quiz_form"):
+    with st.form(f"quiz_form_{profile.id}"):  # keys carry the profile: a switch never carries answers over
         answers: dict[str, str | None] = {}
         number = 0
         for setting, questions in groups.items():
@@ -140,7 +140,7 @@ if show_form:
                     options,
                     index=None,
                     format_func=labels.__getitem__,
-                    key=f"quiz_{q.id}",
+                    key=f"quiz_{profile.id}_{q.id}",
                 )
                 check_from = f" ({lib.source_by_id[q.check_source].short})" if q.check_source else ""
                 st.caption(f"How to check{check_from}: {q.how_to_check} · "
@@ -163,6 +163,6 @@ if show_form:
             except StorageError as exc:
                 ui.show_storage_error(exc)
             else:
-                st.session_state["quiz_saved"] = True
-                st.session_state["quiz_retake"] = False
+                st.session_state[f"quiz_saved_{profile.id}"] = True
+                st.session_state[f"quiz_retake_{profile.id}"] = False
                 st.rerun()

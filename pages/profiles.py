@@ -7,6 +7,7 @@ import streamlit as st
 from backcheck import ui
 from backcheck.demo import DEMO_NAME, demo_data
 from backcheck.storage import PROFILE_NAME_MAX, ProfileError, StorageError
+from backcheck.text import md
 
 store = ui.store()
 current = ui.active_profile()
@@ -73,7 +74,7 @@ with st.container(border=True):
             with st.spinner("Creating twelve weeks of demo data…"):
                 demo = store.create_demo_profile(DEMO_NAME, demo_data(ui.library()))
         except ProfileError as exc:
-            st.error(f"{exc} Rename that profile first.", icon=":material/block:")
+            st.error(f"{md(exc)} Rename that profile first.", icon=":material/block:")
         except StorageError as exc:
             ui.show_storage_error(exc)
         else:
@@ -85,14 +86,15 @@ with st.container(border=True):
 
 with st.form(f"{W}create_{gen()}"):
     st.subheader("New profile")
-    name = st.text_input("Name", max_chars=PROFILE_NAME_MAX, placeholder="e.g. Sam or Patient 12",
+    name = st.text_input("Name", placeholder="e.g. Sam or Patient 12",
                          key=f"{W}create_name_{gen()}")
-    created = st.form_submit_button("Create and switch to it", type="primary", icon=":material/person_add:")
-if created:
+    created = st.form_submit_button("Create and switch to it", type="primary", icon=":material/person_add:",
+                                    on_click=ui.cut_to_limit, args=(f"{W}create_name_{gen()}", PROFILE_NAME_MAX))
+if created and not ui.say_if_cut(f"{W}create_name_{gen()}", "name", PROFILE_NAME_MAX, "Create and switch to it"):
     try:
         new = store.create_profile(name)
     except ProfileError as exc:
-        st.error(f"Not created. {exc}", icon=":material/edit_note:")
+        st.error(f"Not created. {md(exc)}", icon=":material/edit_note:")
     except StorageError as exc:
         ui.show_storage_error(exc)
     else:
@@ -126,13 +128,15 @@ for p in profiles:
                 st.rerun()
         with st.expander("Rename or delete"):
             with st.form(f"{W}rename_form_{p.id}_{gen()}"):
-                new_name = st.text_input("New name", value=p.name, max_chars=PROFILE_NAME_MAX, key=f"{W}rename_{p.id}_{gen()}")
-                renamed = st.form_submit_button("Rename", icon=":material/edit:")
-            if renamed:
+                new_name = st.text_input("New name", value=p.name,
+                                         key=f"{W}rename_{p.id}_{gen()}")
+                renamed = st.form_submit_button("Rename", icon=":material/edit:", on_click=ui.cut_to_limit,
+                                                args=(f"{W}rename_{p.id}_{gen()}", PROFILE_NAME_MAX))
+            if renamed and not ui.say_if_cut(f"{W}rename_{p.id}_{gen()}", "name", PROFILE_NAME_MAX, "Rename"):
                 try:
                     store.rename_profile(p.id, new_name)
                 except ProfileError as exc:
-                    st.error(f"Not renamed. {exc}", icon=":material/edit_note:")
+                    st.error(f"Not renamed. {md(exc)}", icon=":material/edit_note:")
                 except StorageError as exc:
                     ui.show_storage_error(exc)
                 else:
@@ -149,7 +153,7 @@ for p in profiles:
                     try:
                         store.delete_profile(p.id)
                     except (ProfileError, StorageError) as exc:
-                        st.error(str(exc), icon=":material/error:")
+                        st.error(md(exc), icon=":material/error:")
                     else:
                         if p.id == current.id:
                             st.session_state.pop("active_profile_id", None)

@@ -22,6 +22,7 @@ from backcheck.routine import (
     sessions_this_week,
 )
 from backcheck.storage import StorageError
+from backcheck.text import md, md_list
 
 from backcheck.form_check import ticked_ids
 from backcheck.progression import level_text
@@ -56,7 +57,7 @@ if shared:
         defaults, link_problems = RoutineInputs(minutes=rules.session.minutes_default), [str(exc)]
     patterns, faults = defaults.patterns, defaults.faults
     link_key = "&".join(f"{k}={params[k]}" for k in SHARE_KEYS.values() if k in params)
-    widget_suffix = "link" + hashlib.sha256(link_key.encode()).hexdigest()[:10]
+    widget_suffix = f"link{profile.id}_" + hashlib.sha256(link_key.encode()).hexdigest()[:10]
 else:
     quiz = store.latest_quiz_result(profile.id)
     form = store.latest_form_check(profile.id)
@@ -84,9 +85,9 @@ if shared:
             icon=":material/link:",
         )
         if link_problems:
-            st.warning("Parts of this link could not be used: " + "; ".join(link_problems) + ".",
+            st.warning("Parts of this link could not be used: " + md_list(link_problems, "; ") + ".",
                        icon=":material/link_off:")
-        if st.button("Use my own results instead", icon=":material/person:", key="rt_leave_link"):
+        if st.button("Use my own results instead", icon=":material/person:", key=f"rt_leave_link_{profile.id}"):
             for key in SHARE_KEYS.values():
                 if key in st.query_params:
                     del st.query_params[key]
@@ -158,7 +159,7 @@ inputs = RoutineInputs(goals=tuple(goals or ()), minutes=int(minutes), equipment
 try:
     routine = build_routine(lib, inputs)
 except RoutineInputError as exc:
-    st.error(f"{exc} Change the choices above and try again.", icon=":material/error:")
+    st.error(f"{md(exc)} Change the choices above and try again.", icon=":material/error:")
     st.stop()
 
 # ------------------------------------------------------------------ the routine
@@ -272,7 +273,7 @@ today = date.today()
 this_week = sessions_this_week([x["done_at"] for x in sessions], today)
 target = s.sessions_per_week_min
 done_today = [x for x in sessions if x["done_at"].date() == today]
-if st.button("Mark today's session done", type="primary", icon=":material/task_alt:", key="rt_mark_done"):
+if st.button("Mark today's session done", type="primary", icon=":material/task_alt:", key=f"rt_mark_done_{profile.id}"):
     try:
         store.save_routine_session(profile.id, max(1, math.ceil(routine.total_minutes)),
                                    {**routine.inputs.to_dict(), "shared_link": shared})
@@ -299,12 +300,12 @@ col_pdf, col_cal = st.columns(2)
 with col_pdf, st.container(border=True):
     st.markdown("**Printable handout**")
     st.caption("Every exercise with its dose, all the steps, why it is there and its source.")
-    size = st.radio("Paper size", ["A4", "Letter"], horizontal=True, key="rt_paper")
+    size = st.radio("Paper size", ["A4", "Letter"], horizontal=True, key=f"rt_paper_{profile.id}")
     st.download_button(
         "Download the handout (PDF)", data=lambda: routine_pdf(lib, routine, size, made_for=profile.name,
                                 levels={it.id: t for it in routine.items if (t := level_line(it.id))}),
         file_name=f"backcheck-routine-{size.lower()}.pdf", mime="application/pdf", on_click="ignore",
-        icon=":material/picture_as_pdf:", key="rt_pdf",
+        icon=":material/picture_as_pdf:", key=f"rt_pdf_{profile.id}",
     )
 with col_cal, st.container(border=True):
     st.markdown("**Calendar reminders**")
@@ -313,8 +314,8 @@ with col_cal, st.container(border=True):
     days = st.pills("Session days", list(WEEKDAYS), selection_mode="multi", default=list(defaults.weekdays),
                     format_func=WEEKDAY_LABEL.__getitem__, key=f"rt_days_{widget_suffix}")
     dc = st.columns(2)
-    weeks = dc[0].number_input("Weeks ahead", 1, cal.weeks_max, value=cal.weeks_default, step=1, key="rt_weeks")
-    at = dc[1].time_input("Start time", value=datetime.strptime(cal.time_default, "%H:%M").time(), key="rt_time",
+    weeks = dc[0].number_input("Weeks ahead", 1, cal.weeks_max, value=cal.weeks_default, step=1, key=f"rt_weeks_{profile.id}")
+    at = dc[1].time_input("Start time", value=datetime.strptime(cal.time_default, "%H:%M").time(), key=f"rt_time_{profile.id}",
                           step=timedelta(minutes=15))
     days = [d for d in WEEKDAYS if d in (days or [])]
     if len(days) < s.sessions_per_week_min:
@@ -326,7 +327,7 @@ with col_cal, st.container(border=True):
             "Download the calendar (.ics)",
             data=lambda: calendar_ics(lib, routine, days, int(weeks), first, at),
             file_name="backcheck-sessions.ics", mime="text/calendar", on_click="ignore",
-            icon=":material/event:", key="rt_ics",
+            icon=":material/event:", key=f"rt_ics_{profile.id}",
         )
         st.caption(f"{int(weeks)} weeks from {first:%a %d %b}: " + ", ".join(WEEKDAY_LABEL[d] for d in days)
                    + f" at {at:%H:%M}.")

@@ -37,24 +37,24 @@ def show_result(check: dict) -> None:
 
 
 last = store.latest_safety_check(profile.id)
-if st.session_state.pop("safety_saved", False):
+if st.session_state.pop(f"safety_saved_{profile.id}", False):
     ui.scroll_to_top()
     st.toast("Safety check saved.", icon=":material/check:")
 
-show_form = last is None or st.session_state.get("safety_redo", False)
+show_form = last is None or st.session_state.get(f"safety_redo_{profile.id}", False)
 if last is not None and read_saved(safety, last).outdated and read_saved(safety, last).level == "clear":
     show_form = True
 if last is not None:
     show_result(last)
     if not show_form:
         if st.button("Answer the questions again", icon=":material/refresh:"):
-            st.session_state["safety_redo"] = True
+            st.session_state[f"safety_redo_{profile.id}"] = True
             st.rerun()
     st.divider()
 
 if show_form:
     st.markdown(safety.intro)
-    with st.form("safety_form"):
+    with st.form(f"safety_form_{profile.id}"):  # keys carry the profile: a switch never carries answers over
         answers: dict[str, bool | None] = {}
         for i, flag in enumerate(safety.flags, start=1):
             choice = st.radio(
@@ -62,7 +62,7 @@ if show_form:
                 ["No", "Yes"],
                 index=None,
                 horizontal=True,
-                key=f"safety_{flag.id}",
+                key=f"safety_{profile.id}_{flag.id}",
                 help=flag.detail,
             )
             answers[flag.id] = None if choice is None else choice == "Yes"
@@ -83,8 +83,8 @@ if show_form:
             except StorageError as exc:
                 ui.show_storage_error(exc)
             else:
-                st.session_state["safety_saved"] = True
-                st.session_state["safety_redo"] = False
+                st.session_state[f"safety_saved_{profile.id}"] = True
+                st.session_state[f"safety_redo_{profile.id}"] = False
                 st.rerun()
 
 st.caption(f"Sources: {lib.cite('nhs_back_pain')}; {lib.cite('nice_ng59')}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -66,9 +67,14 @@ def click(at: AppTest, label: str) -> AppTest:
     return at.run()
 
 
+def as_read(markdown: str) -> str:
+    """Markdown source as a person reads it: without backcheck.text.md's escapes and zero-width spaces."""
+    return re.sub(r"\\([\\`*_{}\[\]()#!|~$<>&+=.-])", r"\1", markdown).replace("\u200b", "")
+
+
 def texts(at: AppTest) -> str:
-    """All markdown, alerts and captions on the page as one string (for assertions)."""
+    """All markdown, alerts and captions on the page as one string (for assertions), as read."""
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
     for kind in ("success", "info", "warning", "error"):
         parts += [e.value for e in getattr(at, kind)]
-    return "\n".join(str(p) for p in parts)
+    return as_read("\n".join(str(p) for p in parts))

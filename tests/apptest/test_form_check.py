@@ -20,9 +20,9 @@ def app(app):
 
 def tick(at, *fault_ids, skip=()):
     for fid in fault_ids:
-        at.checkbox(key=f"form_tick_{fid}").check()
+        at.checkbox(key=f"form_tick_1_{fid}").check()
     for movement in skip:
-        at.checkbox(key=f"form_skip_{movement}").check()
+        at.checkbox(key=f"form_skip_1_{movement}").check()
     return at.run()
 
 

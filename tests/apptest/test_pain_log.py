@@ -10,7 +10,7 @@ import pytest
 from backcheck.demo import DEMO_NAME
 from backcheck.storage import Store
 
-from .conftest import click, texts
+from .conftest import as_read, click, texts
 
 PAGE = "pages/pain_log.py"
 PROFILES = "pages/profiles.py"
@@ -174,7 +174,7 @@ def test_import_nothing_writes_nothing(app, store):
 
 def test_broken_file_gets_a_clear_message(app, store):
     at = upload(app(PAGE), b"date;score\n1;2\n")
-    errors = " ".join(e.value for e in at.error)
+    errors = as_read(" ".join(e.value for e in at.error))
     assert "Nothing imported" in errors and "missing: recorded_at" in errors
     assert store.pain_entries(1) == []
 

@@ -11,7 +11,7 @@ LIB = load_library()
 
 def answer_safety(at, yes: set[str] = frozenset()):
     for flag in LIB.safety.flags:
-        at.radio(key=f"safety_{flag.id}").set_value("Yes" if flag.id in yes else "No")
+        at.radio(key=f"safety_1_{flag.id}").set_value("Yes" if flag.id in yes else "No")
     return click(at, "Save my answers")
 
 
@@ -66,7 +66,7 @@ def test_safety_night_pain_is_same_day(app):
 def test_safety_unanswered_question_saves_nothing(app):
     at = app("pages/safety.py")
     for flag in LIB.safety.flags[:-1]:
-        at.radio(key=f"safety_{flag.id}").set_value("No")
+        at.radio(key=f"safety_1_{flag.id}").set_value("No")
     at = click(at, "Save my answers")
     assert any(f"still open: {len(LIB.safety.flags)}" in w.value for w in at.warning)
     assert "No warning signs" not in texts(at)
@@ -135,7 +135,7 @@ def answer_quiz(at, answers):
         clear_safety()
         at.run()
     for q in LIB.quiz.questions:
-        at.radio(key=f"quiz_{q.id}").set_value(answers.get(q.id, "not_sure"))
+        at.radio(key=f"quiz_1_{q.id}").set_value(answers.get(q.id, "not_sure"))
     return click(at, "See my result")
 
 

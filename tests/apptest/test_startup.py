@@ -1,13 +1,14 @@
 """Start-up: navigation, profile sidebar, and a broken content file stopping the app clearly."""
 
 import shutil
+from datetime import datetime
 
 import yaml
 from streamlit.testing.v1 import AppTest
 
 from backcheck.content import CONTENT_DIR
 
-from .conftest import ROOT, texts
+from .conftest import ROOT, as_read, texts
 
 
 def test_home_lists_steps_for_default_profile(app):
@@ -53,3 +54,47 @@ def test_every_page_runs_through_app_py_with_sidebar_and_no_exception(app):
         assert not at.exception, page
         assert at.sidebar.selectbox[0].label == "Active profile", page
         assert at.title, page
+
+
+def _start(monkeypatch, **env) -> AppTest:
+    for name in ("BACKCHECK_DB_URL", "BACKCHECK_DB_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(ROOT)
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+
+
+def test_damaged_database_file_says_damaged_where_the_copies_are_and_how_to_start_fresh(tmp_path, monkeypatch):
+    import os
+
+    from backcheck.storage import Store
+
+    random_bytes = tmp_path / "random.db"
+    random_bytes.write_bytes(os.urandom(16384))
+    good = tmp_path / "cut.db"
+    store = Store(f"sqlite:///{good}")
+    for i in range(400):  # enough rows for several pages, so that cutting the file loses some
+        store.add_pain_entry(1, datetime(2025, 1, 1, 8, 0), 3, "walking", "leg", "x" * 300)
+    copy = store.backup("before-v3")
+    store.engine.dispose()
+    data = good.read_bytes()
+    good.write_bytes(data[: len(data) // 3])
+    for db, copies in ((random_bytes, None), (good, copy)):
+        before = db.read_bytes()
+        at = _start(monkeypatch, BACKCHECK_DB_PATH=str(db))
+        assert not at.exception
+        message = as_read(at.error[0].value)
+        assert f"the database file {db} is damaged" in message
+        assert "BACKCHECK_DB_PATH to a new file" in message and "move the file aside" in message
+        assert (f"the newest is {copies.name}" in message) if copies else ("no automatic copy yet" in message)
+        assert db.read_bytes() == before  # never changed, never deleted
+
+
+def test_database_url_with_a_driver_that_is_not_installed_names_the_package(tmp_path, monkeypatch):
+    at = _start(monkeypatch, BACKCHECK_DB_URL="mysql+pymysql://user:secret@localhost/backcheck")
+    assert not at.exception
+    message = as_read(at.error[0].value)
+    assert "PyMySQL" in message and "not installed" in message and "secret" not in message
+    at = _start(monkeypatch, BACKCHECK_DB_URL="nosuchdb://user:secret@localhost/x")
+    assert not at.exception and "does not know" in as_read(at.error[0].value)

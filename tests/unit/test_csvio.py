@@ -195,3 +195,20 @@ def test_huge_files_are_refused_before_parsing(monkeypatch):
 
 def test_export_filename_is_safe():
     assert csvio.export_filename("Ann / B: ../x", datetime(2025, 1, 2).date()) == "backcheck-pain-log-ann-b-x-2025-01-02.csv"
+
+
+def test_one_value_too_many_names_the_row_and_both_counts():
+    # A trailing separator on every row: pandas would take the first column as the index and
+    # blame the wrong fields; each row is reported as having one value too many instead.
+    trailing = check(HEADER + "2025-06-01T08:00,4,squat,leg,ok,\n2025-06-02T08:00,5,squat,leg,,\n")
+    assert reasons(trailing) == {2: "Row 2 has 6 values, the header has 5. A separator inside a note needs quotes "
+                                    "around the note, and a row must not end with an extra separator.",
+                                 3: reasons(trailing)[3]}
+    assert "Row 3 has 6 values, the header has 5" in reasons(trailing)[3] and trailing.entries == []
+    # An unquoted comma in a note: only that row is refused, the others are read as they are.
+    comma = check(HEADER + "2025-06-01T08:00,4,squat,leg,stiff, then fine\n2025-06-02T08:00,5,walking,leg,ok\n")
+    assert list(reasons(comma)) == [2] and "Row 2 has 6 values, the header has 5" in reasons(comma)[2]
+    assert [(e.pain, e.activity, e.notes) for e in comma.entries] == [(5, "walking", "ok")]
+    # Without notes the header has 4 columns, and the count says so.
+    four = check("recorded_at,pain,activity,location\n2025-06-01T08:00,4,squat,leg,x\n")
+    assert "Row 2 has 5 values, the header has 4" in reasons(four)[2]

@@ -1,0 +1,195 @@
+"""A search of the screens for markdown that formats outside text without backcheck.text.md.
+
+Every message call (st.markdown / warning / error / info / success / toast / caption / write /
+header / subheader / title / expander, the form check's advice ``box`` and the pages' ``flash``)
+is read with the ast module. Each value put into its text must be wrapped in ``md(...)`` /
+``md_list(...)``, be a number or date helper, come from the validated content (``lib``, ``rules``,
+``book``, ``cfg``, ``safety``...), or be on the reviewed list below. A new message that puts a
+name, a note, a CSV value, a URL value or an exception's text into markdown fails this test
+until it goes through ``md`` (or, if the value really is ours, is reviewed and listed here).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+FILES = sorted([*ROOT.glob("pages/*.py"), *ROOT.glob("backcheck/*ui.py"), ROOT / "app.py"])  # ui.py, phone_ui.py
+MESSAGE_CALLS = {"markdown", "warning", "error", "info", "success", "toast", "caption", "write", "header",
+                 "subheader", "title", "expander", "box", "flash"}
+SAFE_CALLS = {"md", "md_list"}
+# Numbers, dates and the validated content (content/*.yaml, checked at start-up).
+TRUSTED = re.compile(r"^(len|ui\.fmt_when|int|math\.ceil)\(|^(lib|rules|book|cfg|safety|s|cal|LIB)[.\[]")
+
+# Reviewed: each of these is our own text, a number or date, or content (loop variables over it).
+ALLOWED = {
+    'app.py: problem',
+    'form_check.py: a.text',
+    'form_check.py: body',
+    'form_check.py: check.name',
+    'form_check.py: checked_count',
+    'form_check.py: cite(a)',
+    'form_check.py: count',
+    'form_check.py: f.cue',
+    'form_check.py: f.name',
+    'form_check.py: fault.cue',
+    'form_check.py: fault.how_to_check',
+    'form_check.py: fault.why',
+    'form_check.py: group.explanation',
+    'form_check.py: group.focus',
+    'form_check.py: group.name',
+    'form_check.py: i',
+    'form_check.py: lead',
+    'form_check.py: lines',
+    'form_check.py: movement.intro',
+    'form_check.py: movement.name',
+    'form_check.py: movement_name[f.movement]',
+    'form_check.py: note',
+    'form_check.py: noun',
+    'form_check.py: skipped_then',
+    'form_check.py: step',
+    'form_check.py: title',
+    'home.py: blurb',
+    'home.py: status',
+    'home.py: title',
+    'library.py: cue',
+    'library.py: ex.caution',
+    'library.py: ex.dose.text',
+    'library.py: ex.summary',
+    'library.py: extra',
+    'library.py: i',
+    'library.py: label',
+    'library.py: needs',
+    'library.py: origin',
+    'pain_log.py: added',
+    'pain_log.py: c.days_with',
+    'pain_log.py: c.days_without',
+    'pain_log.py: c.label',
+    'pain_log.py: c.sentence()',
+    'pain_log.py: entry.pain',
+    'pain_log.py: extra',
+    'pain_log.py: message',
+    'pain_log.py: period',
+    'pain_log.py: pl.comparison_note(rules)',
+    'pain_log.py: pl.rule_text(rules)',
+    'pain_log.py: summary.sentence(lib.source_by_id[rules.sessions_goal_source].short)',
+    "pain_log.py: undo['pain']",
+    'pain_log.py: v.detail',
+    "pain_log.py: v.headline.rstrip('.')",
+    'pain_log.py: v.needed',
+    'pain_log.py: what',
+    'posture_quiz.py: AVOID_WORD[avoid.kind]',
+    'posture_quiz.py: INTRO',
+    'posture_quiz.py: SETTING_TITLE[setting]',
+    'posture_quiz.py: STRENGTH_TEXT.get(score.strength, score.strength)',
+    'posture_quiz.py: avoid.reason',
+    'posture_quiz.py: c.answer',
+    'posture_quiz.py: c.question',
+    'posture_quiz.py: group.why',
+    'posture_quiz.py: missing',
+    'posture_quiz.py: names',
+    'posture_quiz.py: pattern.description',
+    'posture_quiz.py: pattern.name',
+    'posture_quiz.py: q.how_to_check',
+    'posture_quiz.py: quiz.scoring.min_answered',
+    'posture_quiz.py: result.answered',
+    'posture_quiz.py: result.total',
+    'posture_quiz.py: tip',
+    'posture_quiz.py: title',
+    'posture_quiz.py: when',
+    "profiles.py: c['entries']",
+    "profiles.py: c['sessions']",
+    'profiles.py: message',
+    'profiles.py: p.created_at',
+    'routine.py: WEEKDAY_LABEL[d]',
+    'routine.py: at',
+    'routine.py: block_intro(rules, routine, block)',
+    'routine.py: cue',
+    "routine.py: done_today[-1]['done_at']",
+    'routine.py: fault_names',
+    "routine.py: fault_names or 'none'",
+    'routine.py: first',
+    'routine.py: flags[fid].advice',
+    'routine.py: flags[fid].question',
+    'routine.py: item.dose',
+    'routine.py: item.exercise.caution',
+    'routine.py: item.minutes',
+    'routine.py: lo.because',
+    'routine.py: lo.name',
+    'routine.py: lo.reason',
+    'routine.py: meta.title',
+    'routine.py: names',
+    "routine.py: names or 'no posture pattern'",
+    'routine.py: note.text',
+    'routine.py: reason.text',
+    'routine.py: routine.block_minutes(block)',
+    'routine.py: routine.budget',
+    'routine.py: routine.inputs.pain',
+    'routine.py: routine.spare_minutes',
+    'routine.py: swap',
+    'routine.py: target',
+    'routine.py: this_week',
+    'safety.py: flag.advice',
+    'safety.py: flag.question',
+    'safety.py: map(str, missing)',
+    'ui.py: again',
+    'ui.py: had',
+    'ui.py: library().cite(source_id)',
+    'ui.py: limit',
+    'ui.py: section',
+    'ui.py: what',
+}
+
+
+def _name(func: ast.expr) -> str | None:
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+
+
+def _values(node: ast.expr) -> list[ast.expr]:
+    """The parts of a message's text that are not literal text and not already escaped."""
+    if isinstance(node, ast.Constant):
+        return []
+    if isinstance(node, ast.JoinedStr):
+        return [v for part in node.values for v in _values(part)]
+    if isinstance(node, ast.FormattedValue):
+        return _values(node.value)
+    if isinstance(node, ast.BinOp):
+        return _values(node.left) + _values(node.right)
+    if isinstance(node, ast.IfExp):
+        return _values(node.body) + _values(node.orelse)
+    if isinstance(node, (ast.GeneratorExp, ast.ListComp)):
+        return _values(node.elt)
+    if isinstance(node, ast.Call):
+        if _name(node.func) in SAFE_CALLS:
+            return []
+        if _name(node.func) == "join":
+            return [v for arg in node.args for v in _values(arg)]
+    return [node]
+
+
+def unescaped_values(files: list[Path] = FILES, root: Path = ROOT) -> list[str]:
+    found = []
+    for path in files:
+        source = path.read_text(encoding="utf-8")
+        for call in ast.walk(ast.parse(source)):
+            if not (isinstance(call, ast.Call) and _name(call.func) in MESSAGE_CALLS and call.args):
+                continue
+            text = call.args[-1] if _name(call.func) == "flash" else call.args[0]
+            for value in _values(text):
+                segment = ast.get_source_segment(source, value) or ""
+                if not TRUSTED.search(segment) and f"{path.name}: {segment}" not in ALLOWED:
+                    found.append(f"{path.relative_to(root)}:{value.lineno}: {segment}")
+    return found
+
+
+def test_no_message_formats_outside_text_without_md():
+    assert unescaped_values() == [], "wrap these in backcheck.text.md(...) (or review and allow-list them)"
+
+
+def test_the_search_catches_an_unescaped_name(tmp_path):
+    page = tmp_path / "x.py"
+    page.write_text('st.error(f"A profile called {profile.name} exists")\nst.warning("x: " + str(exc))\n'
+                    'st.info(f"ok {md(profile.name)} {len(rows)} {lib.cite(x)}")\nflash("success", f"{note}")\n')
+    assert unescaped_values([page], tmp_path) == ["x.py:1: profile.name", "x.py:2: str(exc)", "x.py:4: note"]
