@@ -15,6 +15,7 @@ import streamlit as st
 from backcheck import player as P
 from backcheck import session as S
 from backcheck import ui
+from backcheck.text import md
 from backcheck.progression import EFFORT_LABEL, EFFORTS
 from backcheck.routine import RoutineInputError, RoutineInputs, build_routine
 from backcheck.storage import StorageError
@@ -90,7 +91,7 @@ if act is None:
                 routine = build_routine(lib, inputs)
                 S.begin(lib, store, pid, routine, value, time.time(), inputs=inputs.to_dict())
             except (P.PlayerError, RoutineInputError) as exc:
-                st.error(str(exc), icon=":material/error:")
+                st.error(md(exc), icon=":material/error:")
             except StorageError as exc:
                 ui.show_storage_error(exc)
             else:
@@ -122,7 +123,7 @@ if state.finished:
             try:
                 decisions = S.record(lib, store, pid, act, pain_after, effort, now=datetime.now())
             except P.PlayerError as exc:
-                st.error(str(exc), icon=":material/error:")
+                st.error(md(exc), icon=":material/error:")
             except StorageError as exc:
                 ui.show_storage_error(exc)
             else:
@@ -134,7 +135,7 @@ if state.finished:
                 st.switch_page(ui.HOME)
     st.markdown("**What you did**")
     st.markdown("\n".join(f"- {r['name']} ({r['dose']}): {P.OUTCOME_LABEL.get(r['outcome'], 'Not done')}"
-                          + (f" · {r['note']}" if r["note"] and r["outcome"] != "hurt" else "") for r in done))
+                          + (f" · {md(r['note'])}" if r["note"] and r["outcome"] != "hurt" else "") for r in done))
     st.stop()
 
 # ------------------------------------------------------------------ the player
@@ -158,7 +159,7 @@ if ask == act.id:
             try:
                 new = P.report_pain(plan, state, pain_now, time.time(), rules.pain_rise_points, rules.hard_kinds)
             except P.PlayerError as exc:
-                st.error(str(exc), icon=":material/error:")
+                st.error(md(exc), icon=":material/error:")
             else:
                 save(act.id, new)
                 st.session_state.pop(f"{K}ask_pain", None)
