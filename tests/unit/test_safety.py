@@ -25,6 +25,7 @@ EXPECTED = {
     "fever": "urgent",
     "weight_loss": "urgent",
     "night_pain": "urgent",
+    "cough_sneeze_strain": "urgent",
     "back_lump": "urgent",
     "thoracic_pain": "urgent",
     "cancer_history": "soon",
