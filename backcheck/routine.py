@@ -460,11 +460,13 @@ class _Builder:
         if cand.prefer_shared:  # a pattern group: pick the option that also serves the most other rules
             best = max(range(len(allowed)), key=lambda i: (self._serves(allowed[i][0], cand), -i))
             allowed = [allowed[best]] + [a for i, a in enumerate(allowed) if i != best]
-        for o, note in allowed[:1] if not cand.any_counts else allowed[:1]:
+        for o, note in allowed:  # the preferred option first; a shorter one stands in when it does not fit
+            if o in self.placed:  # an exercise appears once
+                continue
             ex = self.lib.exercise_by_id[o]
             block = self.block_of(ex, cand)
             if not self.fits(ex, block, check_minimums):
-                return False
+                continue
             swaps = [f"{self.lib.exercise_by_id[b].name} was not used: {w}." for b, w in blocked]
             if note:
                 swaps.append(note)
