@@ -78,3 +78,24 @@ def texts(at: AppTest) -> str:
     for kind in ("success", "info", "warning", "error"):
         parts += [e.value for e in getattr(at, kind)]
     return as_read("\n".join(str(p) for p in parts))
+
+
+@pytest.fixture
+def store(app, tmp_path):
+    """The test's store (the app fixture points BACKCHECK_DB_PATH at tmp_path first)."""
+    app  # noqa: B018
+    from backcheck.storage import Store
+
+    return Store(f"sqlite:///{tmp_path / 'backcheck.db'}")
+
+
+def me(store) -> int:
+    """The first profile's id."""
+    return store.list_profiles()[0].id
+
+
+def record_clear_safety(store, pid: int) -> None:
+    """Set-up only: an all-"no" safety check for profile `pid` in `store`."""
+    from backcheck.content import load_library
+
+    store.save_safety_check(pid, "clear", [], {f.id: False for f in load_library().safety.flags})

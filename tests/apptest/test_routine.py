@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import parse_qsl, urlparse
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from backcheck.content import load_library
@@ -13,25 +12,13 @@ from backcheck.quiz import score_quiz
 from backcheck.routine import RoutineInputs, build_routine
 from backcheck.storage import Store
 
-from .conftest import ROOT, click, texts
+from .conftest import ROOT, click, me, record_clear_safety as clear_safety, texts
 
 LIB = load_library()
 RULES = LIB.routine
 PAGE = "pages/routine.py"
 
 
-@pytest.fixture
-def store(app, tmp_path):
-    app  # noqa: B018 - the app fixture points BACKCHECK_DB_PATH at tmp_path first
-    return Store(f"sqlite:///{tmp_path / 'backcheck.db'}")
-
-
-def me(store: Store) -> int:
-    return store.list_profiles()[0].id
-
-
-def clear_safety(store: Store, pid: int) -> None:
-    store.save_safety_check(pid, "clear", [], {f.id: False for f in LIB.safety.flags})
 
 
 def save_quiz_pointing_to(store: Store, pid: int, pattern: str) -> None:

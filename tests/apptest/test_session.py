@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from backcheck import session as S
 from backcheck.content import load_library
-from backcheck.storage import Store
 
-from .conftest import ROOT, click, texts
+from .conftest import ROOT, click, me, record_clear_safety as clear_safety, texts
 
 LIB = load_library()
 PAGE = "pages/session.py"
 
 
-@pytest.fixture
-def store(app, tmp_path):
-    app  # noqa: B018 - the app fixture points BACKCHECK_DB_PATH at tmp_path first
-    return Store(f"sqlite:///{tmp_path / 'backcheck.db'}")
-
-
-def me(store: Store) -> int:
-    return store.list_profiles()[0].id
-
-
-def clear_safety(store: Store, pid: int) -> None:
-    store.save_safety_check(pid, "clear", [], {f.id: False for f in LIB.safety.flags})
 
 
 def pills(at: AppTest, label_start: str):
