@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import Page, expect
 
 from backcheck.content import load_library
@@ -130,7 +131,10 @@ def test_a_short_session_end_to_end_with_a_reload_and_the_level_moving_up(page: 
             seen.append(name)
         button = page.get_by_test_id("stButton").filter(has_text=re.compile(r"(Start|Set done)$"))
         if button.count() and button.first.is_visible():
-            button.first.click()
+            try:  # the running timer redraws the player: a button can be replaced mid-click; look again
+                button.first.click(timeout=3000)
+            except PlaywrightTimeoutError:
+                continue
             wait_for_app(page)
             continue
         if not took_shot and page.get_by_text("Hold.", exact=True).is_visible():
