@@ -489,6 +489,8 @@ class Store:
                 with conn.begin():
                     state = self._state(conn)  # again, inside the write transaction
                     state.check()
+                    if state.revision == HEAD_REVISION:  # done meanwhile (by a process without the lock)
+                        return
                     start = state.revision or (LEGACY_REVISIONS.get(state.legacy) if state.legacy else None) or "none"
                     if state.revision is None and state.legacy:
                         _mig.adopt_legacy(conn)  # SQLite: name its unnamed constraints first

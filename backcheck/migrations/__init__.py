@@ -15,6 +15,7 @@ Developers get the ``alembic`` commands through ``python -m backcheck.migrate``.
 
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
@@ -32,7 +33,7 @@ VERSION_TABLE = "alembic_version"
 def config(url: str | None = None, connection: Connection | None = None) -> Config:
     """An Alembic Config for this package (no ini file). The URL travels in ``attributes``,
     never in the config's text, so a password with '%' in it needs no escaping and is never printed."""
-    cfg = Config()
+    cfg = Config(stdout=sys.stdout)  # the stream of now (Alembic's default is bound at import)
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("path_separator", "os")
     cfg.attributes["url"] = url

@@ -4,9 +4,10 @@ Revision ID: ${up_revision}
 Revises: ${down_revision | comma,n}
 Create Date: ${create_date}
 
-Schema ${int(up_revision) if up_revision.isdigit() else up_revision}. Frozen once released: write the
-operations out (no imports from backcheck.storage), so the revision means the same thing forever.
-Name every constraint with op.f("...") following backcheck.storage.NAMING_CONVENTION.
+Schema ${int(up_revision) if up_revision.isdigit() else up_revision}: set SCHEMA_VERSION in backcheck/storage.py to it.
+Once released a revision is frozen: write its operations out here (no imports from
+backcheck.storage), name constraints with op.f("...") after backcheck.storage.NAMING_CONVENTION,
+and keep downgrade() the exact undo.
 """
 from __future__ import annotations
 
