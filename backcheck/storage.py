@@ -478,7 +478,7 @@ class Store:
         run (batch mode copies tables; a copied parent must not cascade-delete its children) and are
         checked before the commit.
         """
-        applied: list[str] = []
+        applied: list[str] = []  # revisions done; "stamped" once a pre-Alembic database is stamped
         start = "none"
         with self.engine.connect() as conn:
             sqlite = conn.dialect.name == "sqlite"
@@ -495,6 +495,7 @@ class Store:
                     if state.revision is None and state.legacy:
                         _mig.adopt_legacy(conn)  # SQLite: name its unnamed constraints first
                         _mig.stamp(conn, LEGACY_REVISIONS[state.legacy])
+                        applied.append("stamped")
                     _mig.upgrade(conn, HEAD_REVISION,
                                  on_version_apply=lambda step, **_kw: applied.append(step.up_revision_id))
                     if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
@@ -516,26 +517,31 @@ class Store:
         if isinstance(exc, StorageError) and "newer BackCheck" in str(exc):
             return exc
         before = "an empty database" if start == "none" else f"schema {int(start)}"
-        failed = _next_revision(applied[-1] if applied else (None if start == "none" else start))
-        step = f" (the step to schema {int(failed)} failed)" if failed and failed.isdigit() else ""
+        done = [r for r in applied if r != "stamped"]
+        failed = _next_revision(done[-1] if done else (None if start == "none" else start))
+        if start != "none" and not done and "stamped" not in applied:
+            failed = "preparing"  # naming the old SQLite tables' constraints, before any revision
         if isinstance(exc, StorageError):
-            why = str(exc)
+            detail = str(exc).rstrip(".")
         elif isinstance(exc, (SQLAlchemyError, sqlite3.DatabaseError)):
             general = str(_friendly(exc, "x", self.sqlite_path))
             if "reported a problem" in general:  # not busy, read-only, full or damaged: say what failed
                 said = (str(getattr(exc, "orig", exc)).strip().splitlines() or ["?"])[0][:200]
-                why = f"a migration step failed (the database said: {said})."
+                detail = f"the database said: {said}"
             else:
-                why = general.removeprefix("Could not x: ").removesuffix(" Nothing was changed.")
+                detail = general.removeprefix("Could not x: ").removesuffix(" Nothing was changed.").rstrip(".")
         else:
-            why = f"a migration step failed ({type(exc).__name__})."
+            detail = f"{type(exc).__name__} in the migration"
+        what = (f"the step to schema {int(failed)} failed ({detail})" if failed and failed.isdigit() else
+                f"preparing the old database for its first migration failed ({detail})" if failed == "preparing"
+                else detail)
         copy = ""
         if self.sqlite_path is not None and start != "none":
             copies = sorted(self.sqlite_path.parent.glob(f"{self.sqlite_path.stem}.before-v{SCHEMA_VERSION}.*.bak"))
             if copies:
                 copy = f" A copy made before the upgrade is {copies[-1]}."
         return StorageError(
-            f"Could not upgrade the BackCheck database from {before} to schema {SCHEMA_VERSION}{step}: {why} "
+            f"Could not upgrade the BackCheck database from {before} to schema {SCHEMA_VERSION}: {what}. "
             f"The upgrade was undone as a whole and the database is as it was.{copy} Nothing was changed.")
 
     def backup(self, label: str) -> Path | None:

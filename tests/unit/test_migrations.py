@@ -184,6 +184,23 @@ def test_a_failing_step_leaves_the_old_database_as_it_was(db_url, monkeypatch, t
     assert Store(db_url).migrated_from == "0002"
 
 
+def test_a_failure_while_preparing_an_old_sqlite_file_changes_nothing(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path}/t.db"
+    make_old(url, 1)
+
+    def broken_adopt(conn):
+        conn.exec_driver_sql("DROP TABLE pain_entries")
+        conn.exec_driver_sql("SELECT * FROM no_such_table")
+
+    monkeypatch.setattr(migrations, "adopt_legacy", broken_adopt)
+    with pytest.raises(StorageError, match="preparing the old database for its first migration failed") as caught:
+        Store(url)
+    assert str(caught.value).endswith("Nothing was changed.")
+    assert meta_version(url) == "1" and alembic_revision(url) is None
+    with sqlite3.connect(tmp_path / "t.db") as con:
+        assert con.execute("SELECT COUNT(*) FROM pain_entries").fetchone()[0] == 1
+
+
 def test_an_unknown_newer_revision_is_refused_untouched(db_url):
     s = Store(db_url)
     with s.engine.begin() as conn:
