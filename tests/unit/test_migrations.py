@@ -11,7 +11,7 @@ from collections import Counter
 from datetime import datetime
 
 import pytest
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import MetaData, create_engine, inspect
 from sqlalchemy.schema import CreateTable
 
 from backcheck import migrations, storage
@@ -146,6 +146,26 @@ def test_old_database_is_stamped_upgraded_and_matches_the_models(db_url, version
     assert again.migrated_from is None and len(again.pain_entries(1)) == 2
     if db_url.startswith("sqlite"):
         assert len(list(tmp_path.glob("*.bak"))) == 1
+
+
+def test_a_schema_3_database_made_by_create_all_is_stamped_without_running_revisions(db_url):
+    """BackCheck before Alembic made new databases with create_all (no naming convention) at schema 3."""
+    old_metadata = MetaData()  # today's tables, without the naming convention, as create_all made them
+    for table in storage.metadata.sorted_tables:
+        table.to_metadata(old_metadata)
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        old_metadata.create_all(conn)
+        conn.execute(storage.meta.insert().values(key="schema_version", value="3"))
+        conn.execute(storage.profiles.insert().values(name="Anna", is_demo=False, created_at=T0))
+        if db_url.startswith("sqlite"):  # its constraints have no names there
+            ddl = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'profiles'").scalar_one()
+            assert "UNIQUE (name)" in ddl and "CONSTRAINT" not in ddl
+    engine.dispose()
+    s = Store(db_url)
+    assert s.migrated_from == "0003" and alembic_revision(db_url) == HEAD_REVISION
+    assert [p.name for p in s.list_profiles()] == ["Anna"]
+    assert schema_diff(s) == []
 
 
 def test_deleting_a_profile_still_cascades_after_the_sqlite_table_copies(tmp_path):
