@@ -285,6 +285,10 @@ def _url_problem(url: str, exc: Exception) -> StorageError:
         "is installed. Nothing was changed.")
 
 
+class _Refused(StorageError):
+    """The database is one this BackCheck must not upgrade (newer, or of unknown version)."""
+
+
 @dataclass(frozen=True)
 class _SchemaState:
     revision: str | None  # the Alembic revision (None: no alembic_version yet)
@@ -301,22 +305,27 @@ class _SchemaState:
             return int(self.revision) if self.revision.isdigit() else -1
         return self.legacy
 
+    @property
+    def start(self) -> str:
+        """The revision an upgrade starts from ("none": an empty database)."""
+        return self.revision or LEGACY_REVISIONS.get(self.legacy) or "none"
+
     def check(self) -> None:
         """Refuse what this BackCheck cannot upgrade, before anything is changed."""
         if self.revision is not None and not _mig.known(self.revision):
             shown = int(self.revision) if self.revision.isdigit() else self.revision
-            raise StorageError(
+            raise _Refused(
                 f"The database was written by a newer BackCheck (schema {shown}, this one knows {SCHEMA_VERSION}). "
                 "Update BackCheck or point it at another database. Nothing was changed.")
         if self.revision is None and self.legacy > SCHEMA_VERSION:
-            raise StorageError(
+            raise _Refused(
                 f"The database was written by a newer BackCheck (schema {self.legacy}, this one knows {SCHEMA_VERSION}). "
                 "Update BackCheck or point it at another database. Nothing was changed.")
         if self.revision is None and self.legacy and self.legacy not in LEGACY_REVISIONS:
-            raise StorageError(f"The database says it has schema {self.legacy}, which BackCheck does not know how to "
+            raise _Refused(f"The database says it has schema {self.legacy}, which BackCheck does not know how to "
                                "upgrade. Point BackCheck at another database. Nothing was changed.")
         if self.revision is None and not self.legacy and self.has_tables:
-            raise StorageError(
+            raise _Refused(
                 "The database has BackCheck's tables but no record of their schema version, so BackCheck cannot tell "
                 "how to upgrade it. Point BackCheck at another database. Nothing was changed.")
 
@@ -465,12 +474,12 @@ class Store:
             if state.revision != HEAD_REVISION:
                 if not state.fresh:
                     self.backup(f"before-v{SCHEMA_VERSION}")
-                self._upgrade()
+                self._upgrade(state)
             with self._write() as conn:
                 if conn.execute(select(func.count()).select_from(profiles)).scalar_one() == 0:
                     conn.execute(insert(profiles).values(name=DEFAULT_PROFILE, is_demo=False, created_at=datetime.now()))
 
-    def _upgrade(self) -> None:
+    def _upgrade(self, seen: _SchemaState) -> None:
         """Stamp a pre-Alembic database and run the revisions to head, all in one transaction.
 
         A failing revision rolls everything back (stamp included; SQLite and PostgreSQL both undo
@@ -479,7 +488,7 @@ class Store:
         checked before the commit.
         """
         applied: list[str] = []  # revisions done; "stamped" once a pre-Alembic database is stamped
-        start = "none"
+        start = seen.start
         with self.engine.connect() as conn:
             sqlite = conn.dialect.name == "sqlite"
             if sqlite:  # only outside a transaction does this PRAGMA take effect
@@ -491,7 +500,7 @@ class Store:
                     state.check()
                     if state.revision == HEAD_REVISION:  # done meanwhile (by a process without the lock)
                         return
-                    start = state.revision or (LEGACY_REVISIONS.get(state.legacy) if state.legacy else None) or "none"
+                    start = state.start
                     if state.revision is None and state.legacy:
                         _mig.adopt_legacy(conn)  # SQLite: name its unnamed constraints first
                         _mig.stamp(conn, LEGACY_REVISIONS[state.legacy])
@@ -514,7 +523,7 @@ class Store:
         self.migrated_from = "new" if start == "none" else start
 
     def _upgrade_failed(self, exc: Exception, start: str, applied: list[str]) -> StorageError:
-        if isinstance(exc, StorageError) and "newer BackCheck" in str(exc):
+        if isinstance(exc, _Refused):
             return exc
         before = "an empty database" if start == "none" else f"schema {int(start)}"
         done = [r for r in applied if r != "stamped"]
