@@ -60,6 +60,8 @@ import streamlit as st
 st.title("Bare page")
 st.plotly_chart(go.Figure(go.Scatter(x=list(range(100)), y=[(i * 7) % 11 for i in range(100)], mode="markers")))
 '''
+BARE_LAUNCHER = ("import sys; from streamlit.web import cli; from backcheck.serve import tcp_nodelay; tcp_nodelay(); "
+                 "sys.argv = ['streamlit', 'run', *sys.argv[1:]]; cli.main()")
 SCREENS = ["home", "safety", "posture_quiz", "form_check", "routine", "library", "pain_log", "profiles"]  # url paths
 THINK = (3.0, 8.0)  # seconds a person looks at the chart before the next click (50 sessions: ~9 clicks/s)
 PARTS = ["screens", "clicks", "payload", "csv", "report", "sessions", "browser", "memory"]  # --only
@@ -202,7 +204,9 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = (tmp / f"server-{self.port}.log").open("w")
-        cmd = ([sys.executable, "-m", "streamlit", "run", str(script)] if script else
+        # The bare page runs with the same server fix as BackCheck (backcheck.serve.tcp_nodelay), so
+        # the ratio measures what BackCheck's screens add, not a transport difference.
+        cmd = ([sys.executable, "-c", BARE_LAUNCHER, str(script)] if script else
                [sys.executable, "-m", "backcheck.serve"])
         env = {**os.environ, "BACKCHECK_DB_PATH": str(db)}
         self.proc = subprocess.Popen([*cmd, "--server.port", str(self.port), *SERVER_FLAGS], cwd=ROOT, env=env,
