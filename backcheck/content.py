@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
+from .labels import Labelled
 from .poses import PoseBook, PoseError, coverage_problems, load_pose_book
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
@@ -78,7 +79,16 @@ class Dose(Strict):
         return self
 
 
-Kind = Literal["strengthen", "stretch", "mobility", "control"]
+class ExerciseKind(Labelled):
+    """What an exercise mainly does (exercises.yaml ``kind``), with the library's label for it."""
+
+    STRENGTHEN = "strengthen", "Strengthen"
+    STRETCH = "stretch", "Stretch"
+    MOBILITY = "mobility", "Mobility"
+    CONTROL = "control", "Control drill"
+
+
+Kind = Literal["strengthen", "stretch", "mobility", "control"]  # the values of ExerciseKind
 
 
 class Progression(Strict):
@@ -355,8 +365,6 @@ class PainRules(Strict):
     mcid_percent: float = Field(gt=0, lt=100)
     mcid_source: Text
     min_days_each: int = Field(ge=1, le=60)
-    sessions_goal: int = Field(ge=1, le=14)
-    sessions_goal_source: Text
     chart_max_points: int = Field(ge=100, le=100_000)
 
     @model_validator(mode="after")
@@ -424,7 +432,7 @@ class RoutineTiming(Strict):
     @field_validator("seconds_per_rep")
     @classmethod
     def _every_kind(cls, v: dict[str, float]) -> dict[str, float]:
-        missing = {"strengthen", "stretch", "mobility", "control"} - set(v)
+        missing = set(ExerciseKind.values()) - set(v)
         if missing:
             raise ValueError(f"seconds_per_rep needs a value for every kind; missing: {', '.join(sorted(missing))}")
         if any(not 0 < x <= 30 for x in v.values()):
@@ -644,6 +652,17 @@ class Library(Strict):
     def fault_by_id(self) -> dict[str, Fault]:
         return {f.id: f for f in self.faults.faults}
 
+    @property
+    def sessions_goal(self) -> int:
+        """At least this many routine sessions a week: the one home of the rule (routine_rules.yaml,
+        session.sessions_per_week_min). Count sessions against it with painlog.sessions_per_week."""
+        return self.routine.session.sessions_per_week_min
+
+    @property
+    def sessions_goal_source(self) -> str:
+        """The article the weekly goal comes from."""
+        return self.routine.session.source
+
     @cached_property
     def muscle_label(self) -> dict[str, str]:
         return {t.id: t.label for t in self.vocabulary.muscles}
@@ -845,7 +864,7 @@ def _cross_check(lib: Library) -> None:
     _check_unique("painlog.yaml", [c.id for c in pl.locations])
     for i, sug in enumerate(pl.function_suggestions, start=1):
         need(sug.source in sources, f"painlog.yaml: function_suggestions item #{i}, field 'source': unknown source '{sug.source}'.")
-    for field in ("mcid_source", "sessions_goal_source"):
+    for field in ("mcid_source",):
         value = getattr(pl.rules, field)
         need(value in sources, f"painlog.yaml: field 'rules.{field}': unknown source '{value}' (not in sources.yaml).")
 

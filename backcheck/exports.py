@@ -137,7 +137,7 @@ def calendar_ics(lib: Library, routine: Routine, weekdays: tuple[str, ...] | lis
     weeks is out of range. Times are floating local times (the person's own clock).
     """
     rules = lib.routine
-    minimum = rules.session.sessions_per_week_min
+    minimum = lib.sessions_goal
     days = [d for d in WEEKDAYS if d in set(weekdays)]
     unknown = set(weekdays) - set(WEEKDAYS)
     if unknown:
@@ -238,7 +238,7 @@ def routine_pdf(lib: Library, routine: Routine, page_size: PageSize = "A4", made
     fault_names = [fault_by_id[f].name for f in inputs.faults if f in fault_by_id]
     pdf.para(f"Posture: {_list(patterns, 'no posture pattern')} · Form faults: {_list(fault_names, 'none')}", size=9)
     days = [WEEKDAY_LABEL[d] for d in inputs.weekdays]
-    pdf.para(f"At least {rules.session.sessions_per_week_min} sessions a week"
+    pdf.para(f"At least {lib.sessions_goal} sessions a week"
              + (f" — your days: {', '.join(days)}" if days else "") + ".", size=9)
 
     for note in routine.notes:

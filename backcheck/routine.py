@@ -710,12 +710,6 @@ def build_routine(lib: Library, inputs: RoutineInputs, faults: Mapping[str, Faul
 # --------------------------------------------------------------------------- sessions
 
 
-def sessions_this_week(done: Iterable[datetime], today: date) -> int:
-    """How many sessions fall in the Monday-to-Sunday week of `today`."""
-    year, week, _ = today.isocalendar()
-    return sum(1 for d in done if d.isocalendar()[:2] == (year, week))
-
-
 # --------------------------------------------------------------------------- what fits
 
 

@@ -62,8 +62,11 @@ def daily_from_rows(rows: list[dict], window_days: int) -> pd.DataFrame:
     return daily
 
 
-def painlog_overview(store: Store, profile_id: int, cfg: PainLogContent, today: date | None = None) -> PainlogOverview:
-    """Gather the pain log's verdict, comparisons, sessions and function scores for a profile."""
+def painlog_overview(store: Store, profile_id: int, cfg: PainLogContent, today: date | None = None, *,
+                     sessions_goal: int) -> PainlogOverview:
+    """Gather the pain log's verdict, comparisons, sessions and function scores for a profile.
+
+    sessions_goal: the weekly routine goal (``Library.sessions_goal``)."""
     today = today or date.today()
     rules = cfg.rules
     stats = store.pain_stats(profile_id)
@@ -78,7 +81,7 @@ def painlog_overview(store: Store, profile_id: int, cfg: PainLogContent, today: 
         last_entry=stats["last"], daily=daily,
         verdict=pl.verdict_from_daily(daily, stats["count"], rules),
         comparisons=pl.comparisons_from_days(daily, activity_days, cfg, s_days),
-        sessions=pl.sessions_per_week([{"done_at": t} for t in session_times], rules, today=today),
+        sessions=pl.sessions_per_week([{"done_at": t} for t in session_times], sessions_goal, today=today),
         session_times=session_times,
         functions=pl.function_trends(activities, ratings), activities=activities, ratings=ratings,
     )

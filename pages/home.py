@@ -6,7 +6,7 @@ import streamlit as st
 
 from backcheck import ui
 from backcheck.form_check import describe as describe_form_check
-from backcheck.routine import sessions_this_week
+from backcheck.painlog import sessions_per_week
 from backcheck.safety import exercise_gate
 from backcheck.session import is_returning
 
@@ -28,8 +28,8 @@ if returning:
     st.title("Today")
     ui.show_flash(S.TODAY_FLASH)
     sessions = store.routine_sessions(pid)
-    target = lib.routine.session.sessions_per_week_min
-    week = sessions_this_week([r["done_at"] for r in sessions], today)
+    target = lib.sessions_goal
+    week = sessions_per_week(sessions, target, today).this_week
     done_today = [r for r in sessions if r["done_at"].date() == today]
     act = S.active(store, pid)
     with st.container(border=True):
@@ -52,7 +52,8 @@ if returning:
             if st.button("Start today's session", type="primary", icon=":material/play_arrow:",
                          key=f"today_start_{pid}"):
                 st.switch_page(ui.SESSION)
-        st.markdown(f"**{week} of {target} sessions this week.** Article 003 suggests at least {target} a week.")
+        st.markdown(f"**{week} of {target} sessions this week.** "
+                    f"{lib.source_by_id[lib.sessions_goal_source].short} suggests at least {target} a week.")
         st.progress(min(1.0, week / target))
 
     with st.container(border=True):
@@ -75,11 +76,7 @@ if returning:
         else:
             st.caption("Nothing to compare yet: log pain and record sessions, and changes show up here.")
 
-    if gate.reason == "outdated":
-        step = ("safety", "The safety check has new questions since you last answered it. Please answer it "
-                          "again before the next session.")
-    else:
-        step = S.next_assessment_step(progress, "clear" if gate.allowed else "flagged", today)
+    step = S.next_assessment_step(progress, gate.reason, today)
     if step is not None:
         key, why = step
         page = {"safety": ui.SAFETY, "quiz": ui.QUIZ, "form": ui.FORM}[key]
@@ -124,9 +121,10 @@ routine_sessions = store.routine_sessions(profile.id)
 if not routine_sessions:
     routine_status = "No session marked done yet."
 else:
-    week = sessions_this_week([r["done_at"] for r in routine_sessions], date.today())
+    goal = ui.library().sessions_goal
+    week = sessions_per_week(routine_sessions, goal, date.today()).this_week
     routine_status = (f"Last session {ui.fmt_when(routine_sessions[0]['done_at'])}; {week} this week "
-                      f"(aim for at least {ui.library().routine.session.sessions_per_week_min}).")
+                      f"(aim for at least {goal}).")
 
 pain_latest = store.latest_pain_entry(profile.id)
 pain_status = "No entries yet." if pain_latest is None else (

@@ -19,12 +19,12 @@ from backcheck.routine import (
     left_for_time,
     minutes_to_fit,
     normalise_inputs,
-    sessions_this_week,
 )
 from backcheck.storage import StorageError
 from backcheck.text import md, md_list
 
 from backcheck.form_check import ticked_ids
+from backcheck.painlog import sessions_per_week
 from backcheck.progression import level_text
 from backcheck.session import levels as exercise_levels
 
@@ -270,8 +270,8 @@ except StorageError as exc:
     ui.show_storage_error(exc)
     sessions = []
 today = date.today()
-this_week = sessions_this_week([x["done_at"] for x in sessions], today)
-target = s.sessions_per_week_min
+this_week = sessions_per_week(sessions, lib.sessions_goal, today).this_week
+target = lib.sessions_goal
 done_today = [x for x in sessions if x["done_at"].date() == today]
 if st.button("Mark today's session done", type="primary", icon=":material/task_alt:", key=f"rt_mark_done_{profile.id}"):
     try:
@@ -286,7 +286,7 @@ if st.button("Mark today's session done", type="primary", icon=":material/task_a
         st.success(f"Saved: today's session ({math.ceil(routine.total_minutes)} min).",
                    icon=":material/task_alt:")
 st.markdown(f"**Sessions this week: {this_week} of at least {target}.** "
-            f"Article 003 suggests at least {target} a week; imbalances come back if the work stops.")
+            f"{lib.source_by_id[lib.sessions_goal_source].short} suggests at least {target} a week; imbalances come back if the work stops.")
 st.progress(min(1.0, this_week / target))
 if done_today:
     st.caption(f"Marked done today at {done_today[-1]['done_at']:%H:%M}" if len(done_today) == 1 else
@@ -309,7 +309,7 @@ with col_pdf, st.container(border=True):
     )
 with col_cal, st.container(border=True):
     st.markdown("**Calendar reminders**")
-    st.caption(f"A calendar file for your own calendar app: at least {s.sessions_per_week_min} days a week, "
+    st.caption(f"A calendar file for your own calendar app: at least {target} days a week, "
                f"with a reminder {cal.reminder_minutes} minutes before.")
     days = st.pills("Session days", list(WEEKDAYS), selection_mode="multi", default=list(defaults.weekdays),
                     format_func=WEEKDAY_LABEL.__getitem__, key=f"rt_days_{widget_suffix}")
@@ -318,8 +318,8 @@ with col_cal, st.container(border=True):
     at = dc[1].time_input("Start time", value=datetime.strptime(cal.time_default, "%H:%M").time(), key=f"rt_time_{profile.id}",
                           step=timedelta(minutes=15))
     days = [d for d in WEEKDAYS if d in (days or [])]
-    if len(days) < s.sessions_per_week_min:
-        st.warning(f"Pick at least {s.sessions_per_week_min} days — you have {len(days)}. "
+    if len(days) < target:
+        st.warning(f"Pick at least {target} days — you have {len(days)}. "
                    "The calendar file is ready once you do.", icon=":material/event_busy:")
     else:
         first = today + timedelta(days=1)

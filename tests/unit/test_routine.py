@@ -20,8 +20,9 @@ from backcheck.routine import (
     build_routine,
     item_minutes,
     item_seconds,
-    sessions_this_week,
 )
+
+from backcheck.painlog import sessions_per_week
 
 LIB = load_library()
 RULES = LIB.routine
@@ -372,7 +373,8 @@ def test_bad_inputs_are_refused_with_a_message(bad, message):
 def test_sessions_this_week_counts_monday_to_sunday():
     wednesday = date(2025, 3, 12)
     done = [datetime(2025, 3, 10, 7), datetime(2025, 3, 16, 21), datetime(2025, 3, 9, 12), datetime(2024, 3, 12, 9)]
-    assert sessions_this_week(done, wednesday) == 2
+    # the one weekly count (painlog.sessions_per_week) that Home, My routine and the pain log use
+    assert sessions_per_week([{"done_at": d} for d in done], LIB.sessions_goal, wednesday).this_week == 2
 
 
 # --------------------------------------------------------------------------- content checks
