@@ -17,18 +17,17 @@ from icalendar import Alarm, Calendar, Event
 
 from .content import Library
 from .pdf import BackCheckPDF, PageSize
-from .text import BadParam, parse_int, parse_list, shown
 from .routine import (
     BLOCKS,
-    PAIN_MAX,
     WEEKDAY_LABEL,
     WEEKDAYS,
     FaultLike,
     Routine,
     RoutineInputError,
     RoutineInputs,
+    LIST_FIELDS,
     block_intro,
-    normalise_inputs,
+    read_inputs,
 )
 
 # --------------------------------------------------------------------------- share link
@@ -43,7 +42,6 @@ SHARE_KEYS: dict[str, str] = {
     "faults": "flt",
     "weekdays": "days",
 }
-LIST_FIELDS = ("goals", "equipment", "patterns", "faults", "weekdays")
 
 
 def share_query(inputs: RoutineInputs) -> dict[str, str]:
@@ -74,38 +72,8 @@ def decode_share(lib: Library, params: Mapping[str, str], faults: Mapping[str, F
     pain, replaced by the default) and each one is described in the returned problem list,
     so the page can say what it could not use.
     """
-    rules = lib.routine
-    problems: list[str] = []
-    fault_by_id = faults if faults is not None else lib.fault_by_id
-    allowed = {
-        "goals": [g.id for g in rules.goals],
-        "equipment": [t.id for t in lib.vocabulary.equipment],
-        "patterns": [p.id for p in lib.patterns],
-        "faults": list(fault_by_id),
-        "weekdays": list(WEEKDAYS),
-    }
-    what = {"goals": "goal", "equipment": "equipment", "patterns": "posture pattern", "faults": "form fault",
-            "weekdays": "weekday"}
-    kw: dict[str, object] = {}
-    for field in LIST_FIELDS:
-        key = SHARE_KEYS[field]
-        if key not in params:
-            continue
-        kept, unknown = parse_list(params[key], allowed[field])
-        if unknown:
-            problems.append(f"unknown {what[field]} {', '.join(shown(v) for v in unknown[:5])} (left out)")
-        kw[field] = kept
-    s = rules.session
-    for field, lo, hi, default in (("minutes", s.minutes_min, s.minutes_max, s.minutes_default), ("pain", 0, PAIN_MAX, 0)):
-        raw = params.get(SHARE_KEYS[field])
-        kw[field] = default
-        if raw is not None:
-            try:
-                kw[field] = parse_int(raw, lo, hi, field)
-            except BadParam as exc:
-                problems.append(f"{exc}; {default} used instead")
-    inputs = normalise_inputs(lib, RoutineInputs(**kw), fault_by_id)  # type: ignore[arg-type]
-    return inputs, problems
+    raw = {field: params[key] for field, key in SHARE_KEYS.items() if key in params}
+    return read_inputs(lib, raw, from_link=True, fault_ids=None if faults is None else list(faults))
 
 
 # --------------------------------------------------------------------------- calendar

@@ -30,7 +30,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any, Iterable, Mapping, Protocol, Sequence
 
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, model_validator
+
 from .content import Exercise, Library, Pattern, RoutineItemRule, RoutineRules
+from .text import BadParam, parse_int, parse_list, shown
 
 BLOCKS = ("warmup", "main", "stretch")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -85,41 +88,121 @@ def _fault_lookup(lib: Library, faults: Mapping[str, FaultLike] | None) -> Mappi
     return lib.fault_by_id
 
 
+LIST_FIELDS = ("goals", "equipment", "patterns", "faults", "weekdays")
+WHAT = {"goals": "goal", "equipment": "equipment", "patterns": "posture pattern", "faults": "form fault",
+        "weekdays": "weekday"}
+
+
+def allowed_values(lib: Library, fault_ids: Iterable[str] | None = None) -> dict[str, list[str]]:
+    """The allow-list of every list input, in content order (the one place that says what is known)."""
+    return {
+        "goals": [g.id for g in lib.routine.goals],
+        "equipment": [t.id for t in lib.vocabulary.equipment],
+        "patterns": [p.id for p in lib.patterns],
+        "faults": list(lib.fault_by_id if fault_ids is None else fault_ids),
+        "weekdays": list(WEEKDAYS),
+    }
+
+
+class RoutineInputsModel(BaseModel):
+    """Routine inputs as a person gives them: the My routine form and a share link both go
+    through this model, so they follow the same allow-lists and ranges.
+
+    Validate with ``context={"lib": lib, "from_link": bool, "problems": []}`` (see
+    :func:`read_inputs`). From the form (or a stored session) any bad value refuses the whole
+    set with one message listing every problem. From a link (raw URL text) a bad value is not
+    guessed at: it is dropped, or for minutes and pain replaced by the default, and described
+    in ``problems``.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    goals: tuple[str, ...] = ()
+    minutes: int
+    equipment: tuple[str, ...] = ()
+    pain: int = 0
+    patterns: tuple[str, ...] = ()
+    faults: tuple[str, ...] = ()
+    weekdays: tuple[str, ...] = ("mon", "wed", "fri")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _check(cls, data: Any, info: ValidationInfo) -> dict[str, Any]:
+        ctx = info.context or {}
+        lib: Library = ctx["lib"]
+        from_link = bool(ctx.get("from_link"))
+        notes: list[str] = ctx.setdefault("problems", [])
+        problems: list[str] = []
+        allowed = allowed_values(lib, ctx.get("fault_ids"))
+        data = dict(data)
+        out: dict[str, Any] = {}
+        for name in LIST_FIELDS:
+            if name not in data:
+                continue
+            raw = data[name]
+            if from_link:
+                kept, unknown = parse_list(raw, allowed[name])
+                if unknown:
+                    notes.append(f"unknown {WHAT[name]} {', '.join(shown(v) for v in unknown[:5])} (left out)")
+            else:
+                values = list(raw or ())
+                unknown = [v for v in values if v not in allowed[name]]
+                if unknown:
+                    problems.append(f"unknown {WHAT[name]}: {', '.join(map(str, unknown))}")
+                kept = tuple(v for v in values if v in allowed[name])
+            if name == "patterns":  # strongest first, as given
+                out[name] = tuple(dict.fromkeys(kept))
+            else:  # a set: content order
+                out[name] = tuple(a for a in allowed[name] if a in kept)
+        s = lib.routine.session
+        for name, lo, hi, default in (("minutes", s.minutes_min, s.minutes_max, s.minutes_default),
+                                      ("pain", 0, PAIN_MAX, 0)):
+            raw = data.get(name)
+            if raw is None:
+                out[name] = default
+            elif from_link:
+                try:
+                    out[name] = parse_int(raw, lo, hi, name)
+                except BadParam as exc:
+                    notes.append(f"{exc}; {default} used instead")
+                    out[name] = default
+            elif isinstance(raw, bool) or not isinstance(raw, int):
+                problems.append("minutes must be a whole number" if name == "minutes"
+                                else f"pain must be a whole number from 0 to {PAIN_MAX}")
+            elif not lo <= raw <= hi:
+                problems.append(f"minutes must be between {lo} and {hi} (got {raw})" if name == "minutes"
+                                else f"pain must be from 0 to {PAIN_MAX} (got {raw})")
+            else:
+                out[name] = raw
+        if problems:
+            raise RoutineInputError("These routine inputs cannot be used: " + "; ".join(problems) + ".")
+        return out
+
+    def to_inputs(self) -> RoutineInputs:
+        return RoutineInputs(**self.model_dump())
+
+
+def read_inputs(lib: Library, data: Mapping[str, Any], *, from_link: bool = False,
+                fault_ids: Iterable[str] | None = None) -> tuple[RoutineInputs, list[str]]:
+    """Routine inputs from the form (from_link=False: raises RoutineInputError listing every
+    problem) or from a share link's raw values (from_link=True: never raises; returns what it
+    could use and a note per value it could not)."""
+    ctx: dict[str, Any] = {"lib": lib, "from_link": from_link, "problems": [],
+                           "fault_ids": None if fault_ids is None else list(fault_ids)}
+    try:
+        model = RoutineInputsModel.model_validate(data, context=ctx)
+    except ValidationError as exc:
+        cause = (exc.errors()[0].get("ctx") or {}).get("error")
+        if isinstance(cause, RoutineInputError):
+            raise cause from None
+        raise RoutineInputError(f"These routine inputs cannot be used: {exc.errors()[0]['msg']}.") from None
+    return model.to_inputs(), ctx["problems"]
+
+
 def normalise_inputs(lib: Library, inputs: RoutineInputs,
                      faults: Mapping[str, FaultLike] | None = None) -> RoutineInputs:
     """Check every input and put sets in content order. Raises RoutineInputError listing all problems."""
-    rules = lib.routine
-    problems: list[str] = []
-    fault_by_id = _fault_lookup(lib, faults)
-
-    def known(name: str, values: Iterable[str], allowed: Sequence[str], what: str) -> tuple[str, ...]:
-        values = list(values)
-        bad = [v for v in values if v not in allowed]
-        if bad:
-            problems.append(f"unknown {what}: {', '.join(map(str, bad))}")
-        return tuple(a for a in allowed if a in values)
-
-    goals = known("goals", inputs.goals, [g.id for g in rules.goals], "goal")
-    equipment = known("equipment", inputs.equipment, [t.id for t in lib.vocabulary.equipment], "equipment")
-    weekdays = known("weekdays", inputs.weekdays, WEEKDAYS, "weekday")
-    fault_ids = known("faults", inputs.faults, list(fault_by_id), "form fault")
-    bad_patterns = [p for p in inputs.patterns if p not in lib.pattern_by_id]
-    if bad_patterns:
-        problems.append(f"unknown posture pattern: {', '.join(map(str, bad_patterns))}")
-    patterns = tuple(dict.fromkeys(p for p in inputs.patterns if p in lib.pattern_by_id))  # keep strength order
-    s = rules.session
-    if isinstance(inputs.minutes, bool) or not isinstance(inputs.minutes, int):
-        problems.append("minutes must be a whole number")
-    elif not s.minutes_min <= inputs.minutes <= s.minutes_max:
-        problems.append(f"minutes must be between {s.minutes_min} and {s.minutes_max} (got {inputs.minutes})")
-    if isinstance(inputs.pain, bool) or not isinstance(inputs.pain, int):
-        problems.append("pain must be a whole number from 0 to 10")
-    elif not 0 <= inputs.pain <= PAIN_MAX:
-        problems.append(f"pain must be from 0 to {PAIN_MAX} (got {inputs.pain})")
-    if problems:
-        raise RoutineInputError("These routine inputs cannot be used: " + "; ".join(problems) + ".")
-    return RoutineInputs(goals=goals, minutes=inputs.minutes, equipment=equipment, pain=inputs.pain,
-                         patterns=patterns, faults=fault_ids, weekdays=weekdays)
+    return read_inputs(lib, inputs.to_dict(), fault_ids=None if faults is None else list(faults))[0]
 
 
 # --------------------------------------------------------------------------- timing
