@@ -38,6 +38,11 @@ class QuizVerdict(Labelled):
 Verdict = QuizVerdict
 
 
+def names_patterns(verdict: object) -> bool:
+    """True when a saved result's verdict names posture patterns a routine can aim at."""
+    return verdict in QuizVerdict.values() and QuizVerdict(verdict).names_patterns
+
+
 @dataclass(frozen=True)
 class Contribution:
     question_id: str

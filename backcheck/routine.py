@@ -284,6 +284,7 @@ class LeftOut:
     name: str  # the exercise (or the rule, when no exercise could be picked)
     because: str  # the rule that wanted it
     reason: str  # why it is not in the session
+    kind: str = "blocked"  # time (did not fit the minutes) | blocked (a rule forbids it) | painful_day
 
 
 @dataclass(frozen=True)
@@ -577,7 +578,7 @@ class _Builder:
                 allowed, _ = self.choices(cand)
                 self.left_out.append(LeftOut(
                     self.lib.exercise_by_id[allowed[0][0]].name, cand.label,
-                    self.rules.messages.left_out_time.format(minutes=self.budget)))
+                    self.rules.messages.left_out_time.format(minutes=self.budget), kind="time"))
 
     def fill(self, block: str) -> None:
         """Fillers until the block reaches its minimum (no minimum check: this IS the filling)."""
@@ -728,7 +729,8 @@ class _Builder:
                 if c.done or any(o in self.placed for o in c.options):
                     continue
                 first = next((o for o in c.options if not self.blocked(o, c.clash_exempt)), c.options[0])
-                self.left_out.append(LeftOut(self.lib.exercise_by_id[first].name, c.label, pd.left_out_reason))
+                self.left_out.append(LeftOut(self.lib.exercise_by_id[first].name, c.label, pd.left_out_reason,
+                                             kind="painful_day"))
         else:
             self.fillers = {"warmup": [*strengthen_extra, *general_warm],
                             "stretch": [*stretch_extra, *general_stretch]}
@@ -796,10 +798,9 @@ def build_routine(lib: Library, inputs: RoutineInputs, faults: Mapping[str, Faul
 # --------------------------------------------------------------------------- what fits
 
 
-def left_for_time(routine: Routine, rules: RoutineRules) -> list[LeftOut]:
+def left_for_time(routine: Routine) -> list[LeftOut]:
     """Items the person asked for (posture plan, faults, goals, base sequence) that did not fit."""
-    msg = rules.messages.left_out_time.format(minutes=routine.budget)
-    return [lo for lo in routine.left_out if lo.reason == msg]
+    return [lo for lo in routine.left_out if lo.kind == "time"]
 
 
 def minutes_to_fit(lib: Library, inputs: RoutineInputs, faults: Mapping[str, FaultLike] | None = None) -> int | None:
@@ -811,6 +812,6 @@ def minutes_to_fit(lib: Library, inputs: RoutineInputs, faults: Mapping[str, Fau
         r = build_routine(lib, RoutineInputs(**{**inputs.to_dict(), "minutes": minutes,
                                                 **{k: tuple(v) for k, v in inputs.to_dict().items()
                                                    if isinstance(v, list)}}), faults)
-        if not left_for_time(r, lib.routine) and minutes >= s.full_blocks_from_minutes:
+        if not left_for_time(r) and minutes >= s.full_blocks_from_minutes:
             return minutes
     return None

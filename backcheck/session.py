@@ -23,6 +23,7 @@ from .progression import (
     decide_all,
 )
 from .form_check import ticked_ids
+from .quiz import names_patterns
 from .routine import Routine, RoutineInputError, RoutineInputs, normalise_inputs
 from .safety import REDO_AFTER_FLAG, outdated_message
 from .storage import Store
@@ -198,7 +199,7 @@ def todays_inputs(lib: Library, quiz: Mapping | None, form: Mapping | None, hist
     """Routine inputs for today as My routine would start them: the saved posture result and form
     check, and the goals, minutes, equipment and days of the last session."""
     rules = lib.routine
-    patterns = tuple(quiz["leading"]) if quiz and quiz.get("verdict") in ("clear", "mixed") else ()
+    patterns = tuple(quiz["leading"]) if quiz and names_patterns(quiz.get("verdict")) else ()
     patterns = tuple(p for p in patterns if p in lib.pattern_by_id)
     faults = tuple(f for f in ticked_ids(form) if f in lib.fault_by_id)
     base = RoutineInputs(goals=("general",), minutes=rules.session.minutes_default,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from . import services
+from . import services, text
 from .content import CONTENT_DIR, ContentError, Exercise, Library, load_library
 from .storage import Profile, Store, StorageError, database_url
 from .text import BadParam, md, parse_int, shown
@@ -227,8 +227,7 @@ def show_flash(prefix: str) -> None:
         getattr(st, kind)(text, icon=":material/check_circle:" if kind == "success" else ":material/info:")
 
 
-def fmt_when(when: datetime | None) -> str:
-    return when.strftime("%d %b %Y, %H:%M") if when else "not yet"
+fmt_when = text.fmt_when  # '05 Mar 2025, 14:30' (the core's services use the same)
 
 
 def cite(source_id: str) -> None:

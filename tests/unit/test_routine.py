@@ -497,18 +497,18 @@ def test_pattern_work_and_fault_drills_come_before_goal_items_and_filler():
     assert any(t.startswith("Form check") for t in reasons)
     assert sum(t.startswith("Posture quiz") for t in reasons) >= 3
     assert not any(t.startswith("General warm-up") for t in reasons)
-    left = {lo.because for lo in left_for_time(r, RULES)}
+    left = {lo.because for lo in left_for_time(r)}
     assert "Goal: General back health" in left
 
 
 def test_what_does_not_fit_names_the_minutes_that_fit_it():
     inputs = RoutineInputs(patterns=("anterior_tilt",), goals=("squat", "handstand"), minutes=20)
     r = build_routine(LIB, inputs)
-    assert left_for_time(r, RULES)
+    assert left_for_time(r)
     n = minutes_to_fit(LIB, inputs)
     assert n is not None and n > 20
     bigger = build_routine(LIB, RoutineInputs(patterns=("anterior_tilt",), goals=("squat", "handstand"), minutes=n))
-    assert not left_for_time(bigger, RULES)
+    assert not left_for_time(bigger)
     assert bigger.total_minutes <= n
 
 
