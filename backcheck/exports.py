@@ -21,7 +21,6 @@ from .routine import (
     BLOCKS,
     WEEKDAY_LABEL,
     WEEKDAYS,
-    FaultLike,
     Routine,
     RoutineInputError,
     RoutineInputs,
@@ -64,8 +63,7 @@ def is_share_query(params: Mapping[str, str]) -> bool:
     return any(key in params for key in SHARE_KEYS.values())
 
 
-def decode_share(lib: Library, params: Mapping[str, str], faults: Mapping[str, FaultLike] | None = None
-                 ) -> tuple[RoutineInputs, list[str]]:
+def decode_share(lib: Library, params: Mapping[str, str]) -> tuple[RoutineInputs, list[str]]:
     """Read routine inputs from query parameters.
 
     Unknown or malformed values are not guessed at: they are dropped (or, for minutes and
@@ -73,7 +71,7 @@ def decode_share(lib: Library, params: Mapping[str, str], faults: Mapping[str, F
     so the page can say what it could not use.
     """
     raw = {field: params[key] for field, key in SHARE_KEYS.items() if key in params}
-    return read_inputs(lib, raw, from_link=True, fault_ids=None if faults is None else list(faults))
+    return read_inputs(lib, raw, from_link=True)
 
 
 # --------------------------------------------------------------------------- calendar
@@ -183,14 +181,14 @@ def _item_figure(pdf: BackCheckPDF, lib: Library, exercise) -> float:
 
 
 def routine_pdf(lib: Library, routine: Routine, page_size: PageSize = "A4", made_for: str | None = None,
-                faults: Mapping[str, FaultLike] | None = None, levels: Mapping[str, str] | None = None) -> bytes:
+                levels: Mapping[str, str] | None = None) -> bytes:
     """The routine as a printable handout: every item with dose, all cues, why and source.
 
     levels: exercise id -> the person's current level as text (printed under the dose).
     """
     rules = lib.routine
     inputs = routine.inputs
-    fault_by_id = faults if faults is not None else lib.fault_by_id
+    fault_by_id = lib.fault_by_id
     pdf = BackCheckPDF("My BackCheck routine", page_size=page_size)
     pdf.h1("My BackCheck routine")
     if made_for:

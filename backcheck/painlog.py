@@ -243,10 +243,6 @@ class Verdict:
     logged_days: int = 0
     entries: int = 0
 
-    @property
-    def has_baseline(self) -> bool:
-        return self.baseline is not None
-
 
 def meaningful_threshold(baseline: float, rules: PainRules) -> float:
     """Smallest change that is both >= mcid_points and >= mcid_percent of the baseline."""

@@ -85,11 +85,6 @@ class QuizResult:
         return cls(**{**data, "scores": scores})
 
 
-def option_ids(quiz: Quiz, question_id: str) -> list[str]:
-    q = next(q for q in quiz.questions if q.id == question_id)
-    return [o.id for o in q.options] + [NOT_SURE]
-
-
 def score_quiz(quiz: Quiz, answers: Mapping[str, str], pattern_ids: list[str]) -> QuizResult:
     """Score answers ({question id: option id}); missing questions count as "not sure".
 

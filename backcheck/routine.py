@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from typing import Any, Iterable, Mapping, Protocol, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, model_validator
 
@@ -43,13 +43,6 @@ PAIN_MAX = 10
 
 class RoutineInputError(ValueError):
     """Routine inputs that cannot be used; the message says what is wrong and what to do."""
-
-
-class FaultLike(Protocol):
-    id: str
-    name: str
-    drills: Sequence[str]
-    source: str
 
 
 # --------------------------------------------------------------------------- inputs
@@ -82,24 +75,18 @@ class RoutineInputs:
         return cls(**kw)
 
 
-def _fault_lookup(lib: Library, faults: Mapping[str, FaultLike] | None) -> Mapping[str, FaultLike]:
-    if faults is not None:
-        return faults
-    return lib.fault_by_id
-
-
 LIST_FIELDS = ("goals", "equipment", "patterns", "faults", "weekdays")
 WHAT = {"goals": "goal", "equipment": "equipment", "patterns": "posture pattern", "faults": "form fault",
         "weekdays": "weekday"}
 
 
-def allowed_values(lib: Library, fault_ids: Iterable[str] | None = None) -> dict[str, list[str]]:
+def allowed_values(lib: Library) -> dict[str, list[str]]:
     """The allow-list of every list input, in content order (the one place that says what is known)."""
     return {
         "goals": [g.id for g in lib.routine.goals],
         "equipment": [t.id for t in lib.vocabulary.equipment],
         "patterns": [p.id for p in lib.patterns],
-        "faults": list(lib.fault_by_id if fault_ids is None else fault_ids),
+        "faults": list(lib.fault_by_id),
         "weekdays": list(WEEKDAYS),
     }
 
@@ -133,7 +120,7 @@ class RoutineInputsModel(BaseModel):
         from_link = bool(ctx.get("from_link"))
         notes: list[str] = ctx.setdefault("problems", [])
         problems: list[str] = []
-        allowed = allowed_values(lib, ctx.get("fault_ids"))
+        allowed = allowed_values(lib)
         data = dict(data)
         out: dict[str, Any] = {}
         for name in LIST_FIELDS:
@@ -182,13 +169,11 @@ class RoutineInputsModel(BaseModel):
         return RoutineInputs(**self.model_dump())
 
 
-def read_inputs(lib: Library, data: Mapping[str, Any], *, from_link: bool = False,
-                fault_ids: Iterable[str] | None = None) -> tuple[RoutineInputs, list[str]]:
+def read_inputs(lib: Library, data: Mapping[str, Any], *, from_link: bool = False) -> tuple[RoutineInputs, list[str]]:
     """Routine inputs from the form (from_link=False: raises RoutineInputError listing every
     problem) or from a share link's raw values (from_link=True: never raises; returns what it
     could use and a note per value it could not)."""
-    ctx: dict[str, Any] = {"lib": lib, "from_link": from_link, "problems": [],
-                           "fault_ids": None if fault_ids is None else list(fault_ids)}
+    ctx: dict[str, Any] = {"lib": lib, "from_link": from_link, "problems": []}
     try:
         model = RoutineInputsModel.model_validate(data, context=ctx)
     except ValidationError as exc:
@@ -199,10 +184,9 @@ def read_inputs(lib: Library, data: Mapping[str, Any], *, from_link: bool = Fals
     return model.to_inputs(), ctx["problems"]
 
 
-def normalise_inputs(lib: Library, inputs: RoutineInputs,
-                     faults: Mapping[str, FaultLike] | None = None) -> RoutineInputs:
+def normalise_inputs(lib: Library, inputs: RoutineInputs) -> RoutineInputs:
     """Check every input and put sets in content order. Raises RoutineInputError listing all problems."""
-    return read_inputs(lib, inputs.to_dict(), fault_ids=None if faults is None else list(faults))[0]
+    return read_inputs(lib, inputs.to_dict())[0]
 
 
 # --------------------------------------------------------------------------- timing
@@ -300,7 +284,6 @@ class Routine:
     left_out: list[LeftOut]
     notes: list[Note]
     gentle: bool
-    active_patterns: list[str]  # patterns whose plan shaped the session
     budget: int
 
     @property
@@ -352,11 +335,11 @@ def _fmt_minutes(m: float) -> str:
 
 
 class _Builder:
-    def __init__(self, lib: Library, inputs: RoutineInputs, fault_by_id: Mapping[str, FaultLike]) -> None:
+    def __init__(self, lib: Library, inputs: RoutineInputs) -> None:
         self.lib = lib
         self.rules = lib.routine
         self.inputs = inputs
-        self.fault_by_id = fault_by_id
+        self.fault_by_id = lib.fault_by_id
         self.blocks: dict[str, list[Item]] = {b: [] for b in BLOCKS}
         self.placed: dict[str, Item] = {}
         self.left_out: list[LeftOut] = []
@@ -757,7 +740,7 @@ class _Builder:
         self._ensure_main(full)
         self._order_main()
         return Routine(inputs=inputs, blocks=self.blocks, left_out=self.left_out, notes=self.notes, gentle=gentle,
-                       active_patterns=[p.id for p in self.active], budget=self.budget)
+                       budget=self.budget)
 
     def _ensure_main(self, full: bool) -> None:
         """A full-length session keeps a main part: move activation work out of an over-full warm-up."""
@@ -782,14 +765,12 @@ class _Builder:
         self.blocks["main"] = sorted(main, key=lambda it: (self.base_step.get(it.id, last), main.index(it)))
 
 
-def build_routine(lib: Library, inputs: RoutineInputs, faults: Mapping[str, FaultLike] | None = None) -> Routine:
+def build_routine(lib: Library, inputs: RoutineInputs) -> Routine:
     """Build the session for these inputs. Deterministic; raises RoutineInputError on bad inputs.
 
     faults: fault id -> fault (id, name, drills, source); defaults to the library's form-check faults.
     """
-    fault_by_id = _fault_lookup(lib, faults)
-    clean = normalise_inputs(lib, inputs, fault_by_id)
-    return _Builder(lib, clean, fault_by_id).build()
+    return _Builder(lib, normalise_inputs(lib, inputs)).build()
 
 
 # --------------------------------------------------------------------------- sessions
@@ -803,7 +784,7 @@ def left_for_time(routine: Routine) -> list[LeftOut]:
     return [lo for lo in routine.left_out if lo.kind == "time"]
 
 
-def minutes_to_fit(lib: Library, inputs: RoutineInputs, faults: Mapping[str, FaultLike] | None = None) -> int | None:
+def minutes_to_fit(lib: Library, inputs: RoutineInputs) -> int | None:
     """The fewest minutes (in the slider's steps) at which nothing is left out for time and the
     warm-up and stretching get their full minimums; None when even the longest session cannot."""
     s = lib.routine.session
@@ -811,7 +792,7 @@ def minutes_to_fit(lib: Library, inputs: RoutineInputs, faults: Mapping[str, Fau
     for minutes in range(start, s.minutes_max + 1, s.minutes_step):
         r = build_routine(lib, RoutineInputs(**{**inputs.to_dict(), "minutes": minutes,
                                                 **{k: tuple(v) for k, v in inputs.to_dict().items()
-                                                   if isinstance(v, list)}}), faults)
+                                                   if isinstance(v, list)}}))
         if not left_for_time(r) and minutes >= s.full_blocks_from_minutes:
             return minutes
     return None
