@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Literal, Mapping
+from typing import Mapping
 
 from .content import Quiz
 from .labels import Labelled

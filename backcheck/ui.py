@@ -7,15 +7,15 @@ plain Python that the unit tests use directly.
 from __future__ import annotations
 
 import os
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import streamlit as st
 
-from . import services, text
+from . import services
 from .content import CONTENT_DIR, ContentError, Exercise, Library, load_library
 from .storage import Profile, Store, StorageError, database_url
-from .text import BadParam, md, parse_int, shown
+from .text import BadParam, fmt_when, md, parse_int, shown  # fmt_when: shared with the services
 
 ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
 
@@ -227,7 +227,6 @@ def show_flash(prefix: str) -> None:
         getattr(st, kind)(text, icon=":material/check_circle:" if kind == "success" else ":material/info:")
 
 
-fmt_when = text.fmt_when  # '05 Mar 2025, 14:30' (the core's services use the same)
 
 
 def cite(source_id: str) -> None:
