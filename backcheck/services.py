@@ -24,6 +24,7 @@ from . import session as S
 from .content import Library, PainLogContent
 from .exports import SHARE_KEYS, decode_share, is_share_query
 from .form_check import describe as describe_form_check
+from .labels import Labelled
 from .routine import Routine, RoutineInputs, left_for_time, minutes_to_fit
 from .safety import ExerciseGate, exercise_gate, flag_summary
 from .storage import Store
@@ -214,12 +215,23 @@ def week_progress(store: Store, profile_id: int, lib: Library, today: date | Non
 # --------------------------------------------------------------------------- Home
 
 
+class StepKey(Labelled):
+    """The steps Home lists, in order, with their names (the page maps each to its screen)."""
+
+    SAFETY = "safety", "Safety check"
+    QUIZ = "quiz", "Posture quiz"
+    FORM = "form", "Form check"
+    ROUTINE = "routine", "My routine"
+    LIBRARY = "library", "Exercise library"
+    PAIN = "pain", "Pain log"
+
+
 @dataclass(frozen=True)
 class Step:
     """One assessment step on Home."""
 
-    key: str  # safety | quiz | form | routine | library | pain (the page maps it to a screen)
-    title: str
+    key: StepKey
+    title: str  # "1. Safety check"
     blurb: str
     done: bool | None  # None: nothing to finish (the library, an empty pain log)
     status: str
@@ -287,20 +299,20 @@ def home_steps(store: Store, profile_id: int, lib: Library, today: date | None =
     pain_status = "No entries yet." if pain_latest is None else (
         f"Latest entry: pain {pain_latest['pain']}/10 on {fmt_when(pain_latest['recorded_at'])} · "
         f"{lib.painlog.activity_label.get(pain_latest['activity'], pain_latest['activity'])}.")
-    steps = [
-        Step("safety", "1. Safety check", "A minute of yes/no questions about signs that need a doctor.",
-             progress["safety"] is not None and gate.allowed, safety_status),
-        Step("quiz", "2. Posture quiz", "Eleven questions in front of a mirror or on the floor.",
-             progress["quiz"] is not None, quiz_status),
-        Step("form", "3. Form check", "Tick the hip-hinge, squat and handstand faults you notice.",
-             progress["form"] is not None, form_status),
-        Step("routine", "4. My routine", "A session built from your answers, goal and time — printable and shareable.",
-             progress["session"] is not None, routine_status),
-        Step("library", "5. Exercise library", "Every exercise from the articles, with cues, doses and sources.",
-             None, "Browse any time."),
-        Step("pain", "6. Pain log", "Log pain in a few taps and see whether it is really changing.",
-             True if pain_latest else None, pain_status),
-    ]
+    about = {  # step: (what it is, done?, status)
+        StepKey.SAFETY: ("A minute of yes/no questions about signs that need a doctor.",
+                         progress["safety"] is not None and gate.allowed, safety_status),
+        StepKey.QUIZ: ("Eleven questions in front of a mirror or on the floor.", progress["quiz"] is not None,
+                       quiz_status),
+        StepKey.FORM: ("Tick the hip-hinge, squat and handstand faults you notice.", progress["form"] is not None,
+                       form_status),
+        StepKey.ROUTINE: ("A session built from your answers, goal and time — printable and shareable.",
+                          progress["session"] is not None, routine_status),
+        StepKey.LIBRARY: ("Every exercise from the articles, with cues, doses and sources.", None, "Browse any time."),
+        StepKey.PAIN: ("Log pain in a few taps and see whether it is really changing.", True if pain_latest else None,
+                       pain_status),
+    }
+    steps = [Step(key, f"{n}. {key.label}", *about[key]) for n, key in enumerate(StepKey, start=1)]
     return HomeView(
         returning=returning, gate=gate, flag_summary=flag, week=week,
         active=S.active(store, profile_id) if returning else None, pain_entries=len(entries), changes=changes,

@@ -14,7 +14,6 @@ view = services.home_steps(store, pid, ui.library())
 gate = view.gate
 PAGE = {"safety": ui.SAFETY, "quiz": ui.QUIZ, "form": ui.FORM, "routine": ui.ROUTINE, "library": ui.LIBRARY,
         "pain": ui.PAIN}
-STEP_TITLE = {"safety": "Safety check", "quiz": "Posture quiz", "form": "Form check"}
 
 # ------------------------------------------------------------------ Today (issue 12): a returning person
 returning = view.returning
@@ -65,7 +64,7 @@ if returning:
 
     if view.next_assessment is not None:
         key, why = view.next_assessment
-        title = STEP_TITLE[key]
+        title = services.StepKey(key).label
         with st.container(border=True):
             st.subheader(f"Next step: {title}")
             st.markdown(why)
@@ -98,5 +97,5 @@ if returning:
 elif gate.reason == "red_flag":
     st.warning(view.flag_summary, icon=":material/warning:")
 elif next_step is not None:
-    if st.button(f"Next step: {next_step.title[3:]}", type="primary", icon=":material/arrow_forward:"):
+    if st.button(f"Next step: {next_step.key.label}", type="primary", icon=":material/arrow_forward:"):
         st.switch_page(PAGE[next_step.key])
