@@ -24,7 +24,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from .content import PainLogContent
-from .painlog import EntryError, PainEntry, validate_entry
+from .painlog import EntryError, LoggedEntry, PainEntry, validate_entry
 
 CSV_COLUMNS = ["recorded_at", "pain", "activity", "location", "notes"]
 REQUIRED = CSV_COLUMNS[:4]
@@ -57,10 +57,6 @@ class ImportReport:
     rows: int = 0  # data rows read (blank lines not counted)
     separator: str = ","
 
-    @property
-    def valid(self) -> int:
-        return len(self.entries) + self.duplicates
-
     def summary(self) -> str:
         parts = [f"{self.rows} row{'s' if self.rows != 1 else ''} read ({SEPARATORS[self.separator]} as separators)",
                  f"{len(self.entries)} new entr{'ies' if len(self.entries) != 1 else 'y'} ready to import"]
@@ -91,7 +87,7 @@ def format_when(when: datetime | pd.Timestamp) -> str:
     return when.isoformat(timespec="microseconds" if when.microsecond else "seconds")
 
 
-def export_csv(rows: Iterable[dict]) -> bytes:
+def export_csv(rows: Iterable[LoggedEntry]) -> bytes:
     """A profile's entries as CSV bytes (oldest first), readable back by read_csv without loss."""
     frame = pd.DataFrame(list(rows), columns=["id", *CSV_COLUMNS])
     frame = frame.sort_values(["recorded_at", "id"], kind="stable")
@@ -177,7 +173,8 @@ def _check_columns(names: list[str]) -> None:
 def read_csv(data: bytes, cfg: PainLogContent, existing: Iterable[tuple] = (), now: datetime | None = None) -> ImportReport:
     """Check a CSV file row by row. Raises CsvError when the file as a whole is unusable.
 
-    ``existing`` holds Store.entry_key tuples of the entries already in the log.
+    ``existing`` holds the entry keys (painlog.entry_key; ``store.pain.keys``) of the entries already in the log.
+    Every row goes through the entry model (painlog.PainEntry, via validate_entry), as the form does.
     """
     if not data or not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise CsvError("The file is empty. Export a CSV from BackCheck (or a spreadsheet) and try again.")
@@ -231,7 +228,7 @@ def read_csv(data: bytes, cfg: PainLogContent, existing: Iterable[tuple] = (), n
         except EntryError as exc:
             report.rejected.append(RejectedRow(row_no, exc.problems))
             continue
-        key = (entry.recorded_at, entry.pain, entry.activity, entry.location, entry.notes)
+        key = entry.key
         if key in seen:
             report.duplicates += 1
             continue

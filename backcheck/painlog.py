@@ -22,12 +22,15 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import lru_cache
 from typing import Any, Iterable, Literal, Sequence
 
 import pandas as pd
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from .content import Choice, PainLogContent, PainRules
-from .text import NameProblem, clean_name
+from .text import NameProblem, clean_name, same_name
 
 NOTES_MAX = 500
 FUNCTION_NAME_MAX = 60
@@ -46,19 +49,6 @@ class EntryError(ValueError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__(" ".join(problems))
-
-
-@dataclass(frozen=True)
-class PainEntry:
-    recorded_at: datetime
-    pain: int
-    activity: str
-    location: str
-    notes: str = ""
-
-    def as_row(self) -> dict[str, Any]:
-        return {"recorded_at": self.recorded_at, "pain": self.pain, "activity": self.activity,
-                "location": self.location, "notes": self.notes}
 
 
 # --------------------------------------------------------------------------- checking one entry
@@ -134,33 +124,185 @@ def clean_notes(value: Any) -> str:
     return text
 
 
+# The checks above are the only home of the entry rules; PainEntry runs them on every way in.
+_WHEN_RANGE = "entry_when_range"  # a problem with the date's range is listed after the others
+
+
+def _context(info: ValidationInfo) -> tuple[PainLogContent, datetime]:
+    ctx = info.context or {}
+    return ctx.get("cfg") or default_painlog(), ctx.get("now") or datetime.now()
+
+
+def _problem(exc: EntryError, kind: str = "entry") -> PydanticCustomError:
+    return PydanticCustomError(kind, "{text}", {"text": " ".join(exc.problems)})
+
+
+class PainEntry(BaseModel):
+    """One pain entry as a person enters it: from the form, a CSV row or a programmatic call.
+
+    The one input model for an entry: every field is checked by the functions above
+    (ranges, the activity and location allow-lists of the content, note length). The
+    allow-lists and "today" come from the validation context (``cfg``, ``now``); without
+    one, the shipped content and the current time are used. Use :func:`validate_entry` to
+    get every problem at once as an :class:`EntryError`.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    recorded_at: datetime
+    pain: int
+    activity: str
+    location: str
+    notes: str = ""
+
+    @field_validator("recorded_at", mode="plain")
+    @classmethod
+    def _when(cls, value: Any, info: ValidationInfo) -> datetime:
+        try:
+            when = parse_when(value)
+        except EntryError as exc:
+            raise _problem(exc) from None
+        _cfg, now = _context(info)
+        if when.date() > now.date():
+            raise _problem(EntryError([f"{when:%d %b %Y} is in the future; entries can be for today or earlier."]),
+                           _WHEN_RANGE)
+        if when < EARLIEST:
+            raise _problem(EntryError([f"{when:%d %b %Y} is too long ago; check the year."]), _WHEN_RANGE)
+        return when
+
+    @field_validator("pain", mode="plain")
+    @classmethod
+    def _pain(cls, value: Any) -> int:
+        try:
+            return parse_pain(value)
+        except EntryError as exc:
+            raise _problem(exc) from None
+
+    @field_validator("activity", mode="plain")
+    @classmethod
+    def _activity(cls, value: Any, info: ValidationInfo) -> str:
+        try:
+            return resolve_choice(value, _context(info)[0].activities, "activity")
+        except EntryError as exc:
+            raise _problem(exc) from None
+
+    @field_validator("location", mode="plain")
+    @classmethod
+    def _location(cls, value: Any, info: ValidationInfo) -> str:
+        try:
+            return resolve_choice(value, _context(info)[0].locations, "place where it hurts")
+        except EntryError as exc:
+            raise _problem(exc) from None
+
+    @field_validator("notes", mode="plain")
+    @classmethod
+    def _notes(cls, value: Any) -> str:
+        try:
+            return clean_notes(value)
+        except EntryError as exc:
+            raise _problem(exc) from None
+
+    @property
+    def key(self) -> tuple:
+        return entry_key(self)
+
+
 def validate_entry(cfg: PainLogContent, recorded_at: Any, pain: Any, activity: Any, location: Any,
                    notes: Any = "", now: datetime | None = None) -> PainEntry:
-    """Check every field; raise EntryError listing all problems at once, or return the entry."""
-    now = now or datetime.now()
-    problems: list[str] = []
-    values: dict[str, Any] = {}
-    checks = (
-        ("recorded_at", lambda: parse_when(recorded_at)),
-        ("pain", lambda: parse_pain(pain)),
-        ("activity", lambda: resolve_choice(activity, cfg.activities, "activity")),
-        ("location", lambda: resolve_choice(location, cfg.locations, "place where it hurts")),
-        ("notes", lambda: clean_notes(notes)),
-    )
-    for name, check in checks:
-        try:
-            values[name] = check()
-        except EntryError as exc:
-            problems += exc.problems
-    when = values.get("recorded_at")
-    if when is not None:
-        if when.date() > now.date():
-            problems.append(f"{when:%d %b %Y} is in the future; entries can be for today or earlier.")
-        elif when < EARLIEST:
-            problems.append(f"{when:%d %b %Y} is too long ago; check the year.")
-    if problems:
-        raise EntryError(problems)
-    return PainEntry(**values)
+    """Check every field through PainEntry; raise EntryError listing all problems at once, or return the entry."""
+    try:
+        return PainEntry.model_validate(
+            {"recorded_at": recorded_at, "pain": pain, "activity": activity, "location": location, "notes": notes},
+            context={"cfg": cfg, "now": now or datetime.now()})
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False, include_input=False)
+        ordered = [e for e in errors if e["type"] != _WHEN_RANGE] + [e for e in errors if e["type"] == _WHEN_RANGE]
+        raise EntryError([e["msg"] for e in ordered]) from None
+
+
+def entry_key(entry: Any) -> tuple:
+    """What makes two entries the same entry (for duplicate-free imports): any object with the entry's fields."""
+    return (entry.recorded_at, int(entry.pain), entry.activity, entry.location, entry.notes or "")
+
+
+@lru_cache(maxsize=1)
+def default_painlog() -> PainLogContent:
+    """The shipped content's pain-log choices (for a PainEntry made without a validation context)."""
+    from .content import load_library
+
+    return load_library().painlog
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedEntry:
+    """A stored pain entry (what the pain-log repository returns)."""
+
+    id: int
+    recorded_at: datetime
+    pain: int
+    activity: str
+    location: str
+    notes: str = ""
+    profile_id: int | None = None
+    created_at: datetime | None = None
+
+    @property
+    def key(self) -> tuple:
+        return entry_key(self)
+
+    @property
+    def entry(self) -> PainEntry:
+        """The entry's values as the input model (already checked when it was saved)."""
+        return PainEntry.model_construct(recorded_at=self.recorded_at, pain=self.pain, activity=self.activity,
+                                         location=self.location, notes=self.notes)
+
+
+@dataclass(frozen=True)
+class PainStats:
+    """How many entries a profile has, and the first and latest entry times (None when there are none)."""
+
+    count: int
+    first: datetime | None
+    last: datetime | None
+
+
+@dataclass(frozen=True)
+class DailyPain:
+    """One logged calendar day: the mean pain of its entries and how many there were."""
+
+    day: date
+    pain: float
+    entries: int
+
+
+@dataclass(frozen=True)
+class FunctionActivity:
+    """An activity a person follows with a function score (0-10)."""
+
+    id: int
+    name: str
+    created_at: datetime
+    profile_id: int | None = None
+
+
+@dataclass(frozen=True)
+class FunctionRating:
+    """One function score, with its activity's name."""
+
+    id: int
+    activity_id: int
+    name: str
+    rated_at: datetime
+    score: int
+
+
+def check_new_activity(existing: Iterable[str], name: str, limit: int) -> None:
+    """The rule for following another activity: at most ``limit``, and no name twice (see same_name)."""
+    names = list(existing)
+    if len(names) >= limit:
+        raise ValueError(f"You can follow at most {limit} activities. Remove one before adding another.")
+    if any(same_name(n, name) for n in names):
+        raise ValueError(f"'{name}' is already on your list.")
 
 
 def clean_function_name(name: Any) -> str:
@@ -184,7 +326,7 @@ def parse_score(value: Any) -> int:
 # --------------------------------------------------------------------------- frames
 
 
-def entries_frame(rows: Iterable[dict]) -> pd.DataFrame:
+def entries_frame(rows: Iterable[LoggedEntry]) -> pd.DataFrame:
     """Entries as a frame sorted by time (columns: id, recorded_at, pain, activity, location, notes)."""
     df = pd.DataFrame(list(rows), columns=ENTRY_COLUMNS)
     df["recorded_at"] = pd.to_datetime(df["recorded_at"])
@@ -215,8 +357,9 @@ def activity_days(entries: pd.DataFrame) -> pd.DataFrame:
     return entries.groupby([day, "activity"]).size().unstack(fill_value=0) > 0
 
 
-def session_days(sessions: Iterable[dict]) -> pd.DatetimeIndex:
-    days = sorted({pd.Timestamp(s["done_at"]).normalize() for s in sessions})
+def session_days(done: Iterable[datetime]) -> pd.DatetimeIndex:
+    """The calendar days of routine sessions, from their done-at times."""
+    days = sorted({pd.Timestamp(t).normalize() for t in done})
     return pd.DatetimeIndex(days, name="day")
 
 
@@ -396,10 +539,10 @@ class ActivityComparison:
                 f"other {self.days_without} logged days {self.mean_without:.1f} ({rel}).")
 
 
-def activity_comparisons(entries: pd.DataFrame, cfg: PainLogContent, sessions: Iterable[dict] = ()) -> list[ActivityComparison]:
+def activity_comparisons(entries: pd.DataFrame, cfg: PainLogContent, sessions: Iterable[datetime] = ()) -> list[ActivityComparison]:
     """Pain on logged days with vs without each activity (and with vs without a routine session).
 
-    Only logged days count. Means are filled in only when there are at least
+    ``sessions``: the done-at times of routine sessions. Only logged days count. Means are filled in only when there are at least
     ``min_days_each`` days on each side; otherwise the row says how many days there are.
     """
     rules = cfg.rules
@@ -492,12 +635,13 @@ def week_start(day: date | datetime | pd.Timestamp) -> pd.Timestamp:
     return ts - pd.Timedelta(days=ts.weekday())
 
 
-def sessions_per_week(sessions: Iterable[dict], rules: PainRules, today: date | None = None,
+def sessions_per_week(sessions: Iterable[datetime], rules: PainRules, today: date | None = None,
                       weeks: int = 4) -> SessionSummary:
-    """Sessions per calendar week (Monday to Sunday) against the goal, over the last `weeks` full weeks."""
+    """Sessions (their done-at times) per calendar week (Monday to Sunday) against the goal, over the last
+    `weeks` full weeks."""
     today = today or date.today()
     this_monday = week_start(today)
-    done = [week_start(s["done_at"]) for s in sessions]
+    done = [week_start(t) for t in sessions]
     if not done:
         empty = pd.DataFrame({"week": pd.DatetimeIndex([]), "sessions": pd.Series([], dtype="int64")})
         return SessionSummary(empty, rules.sessions_goal, 0, 0, None, 0, 0)
@@ -541,20 +685,20 @@ class FunctionTrend:
                 f"({word}).")
 
 
-def function_trends(activities: Sequence[dict], ratings: Sequence[dict]) -> list[FunctionTrend]:
+def function_trends(activities: Sequence[FunctionActivity], ratings: Sequence[FunctionRating]) -> list[FunctionTrend]:
     out = []
     for act in activities:
-        mine = [r for r in ratings if r["activity_id"] == act["id"]]
-        mine.sort(key=lambda r: (r["rated_at"], r.get("id", 0)))
+        mine = [r for r in ratings if r.activity_id == act.id]
+        mine.sort(key=lambda r: (r.rated_at, r.id))
         if mine:
-            out.append(FunctionTrend(act["id"], act["name"], mine[0]["score"], mine[-1]["score"],
-                                     mine[0]["rated_at"], mine[-1]["rated_at"], len(mine)))
+            out.append(FunctionTrend(act.id, act.name, mine[0].score, mine[-1].score,
+                                     mine[0].rated_at, mine[-1].rated_at, len(mine)))
         else:
-            out.append(FunctionTrend(act["id"], act["name"], None, None, None, None, 0))
+            out.append(FunctionTrend(act.id, act.name, None, None, None, None, 0))
     return out
 
 
-def ratings_frame(ratings: Sequence[dict]) -> pd.DataFrame:
+def ratings_frame(ratings: Sequence[FunctionRating]) -> pd.DataFrame:
     df = pd.DataFrame(list(ratings), columns=["id", "activity_id", "name", "rated_at", "score"])
     df["rated_at"] = pd.to_datetime(df["rated_at"])
     return df.sort_values(["rated_at", "id"], kind="stable").reset_index(drop=True)
@@ -627,15 +771,16 @@ class Overview:
     functions: list[FunctionTrend] = field(default_factory=list)
 
 
-def overview(cfg: PainLogContent, entry_rows: Iterable[dict], session_rows: Sequence[dict] = (),
-             activities: Sequence[dict] = (), ratings: Sequence[dict] = (), today: date | None = None) -> Overview:
+def overview(cfg: PainLogContent, entry_rows: Iterable[LoggedEntry], session_times: Sequence[datetime] = (),
+             activities: Sequence[FunctionActivity] = (), ratings: Sequence[FunctionRating] = (),
+             today: date | None = None) -> Overview:
     entries = entries_frame(entry_rows)
     return Overview(
         entries=entries,
         daily=daily_frame(entries, cfg.rules.window_days),
         verdict=compute_verdict(entries, cfg.rules),
-        comparisons=activity_comparisons(entries, cfg, session_rows),
-        sessions=sessions_per_week(session_rows, cfg.rules, today=today),
+        comparisons=activity_comparisons(entries, cfg, session_times),
+        sessions=sessions_per_week(session_times, cfg.rules, today=today),
         functions=function_trends(activities, ratings),
     )
 

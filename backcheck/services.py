@@ -37,8 +37,8 @@ class PainlogOverview:
     sessions: pl.SessionSummary | None = None
     session_times: list[datetime] = field(default_factory=list)
     functions: list[pl.FunctionTrend] = field(default_factory=list)
-    activities: list[dict] = field(default_factory=list)
-    ratings: list[dict] = field(default_factory=list)
+    activities: list[pl.FunctionActivity] = field(default_factory=list)
+    ratings: list[pl.FunctionRating] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -51,8 +51,8 @@ class PainlogOverview:
         return pl.default_range_at(self.first_entry, self.last_entry, self.today)
 
 
-def daily_from_rows(rows: list[dict], window_days: int) -> pd.DataFrame:
-    """Store.pain_daily rows as the frame painlog.daily_frame makes from entries."""
+def daily_from_rows(rows: list[pl.DailyPain], window_days: int) -> pd.DataFrame:
+    """store.pain.daily rows as the frame painlog.daily_frame makes from entries."""
     if not rows:
         return pd.DataFrame({"pain": [], "entries": [], "rolling": []}, index=pd.DatetimeIndex([], name="day"))
     daily = pd.DataFrame(rows)
@@ -66,19 +66,19 @@ def painlog_overview(store: Store, profile_id: int, cfg: PainLogContent, today: 
     """Gather the pain log's verdict, comparisons, sessions and function scores for a profile."""
     today = today or date.today()
     rules = cfg.rules
-    stats = store.pain_stats(profile_id)
-    daily = daily_from_rows(store.pain_daily(profile_id), rules.window_days)
-    session_times = store.session_times(profile_id)
-    activity_days = store.pain_activity_days(profile_id) if stats["count"] else {}
+    stats = store.pain.stats(profile_id)
+    daily = daily_from_rows(store.pain.daily(profile_id), rules.window_days)
+    session_times = store.sessions.times(profile_id)
+    activity_days = store.pain.activity_days(profile_id) if stats.count else {}
     s_days = pd.DatetimeIndex(sorted({pd.Timestamp(t).normalize() for t in session_times}), name="day")
-    activities = store.function_activities(profile_id)
-    ratings = store.function_ratings(profile_id)
+    activities = store.functions.activities(profile_id)
+    ratings = store.functions.ratings(profile_id)
     return PainlogOverview(
-        profile_id=profile_id, today=today, entry_count=stats["count"], first_entry=stats["first"],
-        last_entry=stats["last"], daily=daily,
-        verdict=pl.verdict_from_daily(daily, stats["count"], rules),
+        profile_id=profile_id, today=today, entry_count=stats.count, first_entry=stats.first,
+        last_entry=stats.last, daily=daily,
+        verdict=pl.verdict_from_daily(daily, stats.count, rules),
         comparisons=pl.comparisons_from_days(daily, activity_days, cfg, s_days),
-        sessions=pl.sessions_per_week([{"done_at": t} for t in session_times], rules, today=today),
+        sessions=pl.sessions_per_week(session_times, rules, today=today),
         session_times=session_times,
         functions=pl.function_trends(activities, ratings), activities=activities, ratings=ratings,
     )
@@ -90,9 +90,8 @@ def painlog_chart(store: Store, ov: PainlogOverview, cfg: PainLogContent, start:
     shown = ov.entry_count if start is None else int(ov.daily.loc[ov.daily.index >= start, "entries"].sum())
     entries = None
     if shown <= cfg.rules.chart_max_points:
-        rows = [] if not shown else store.pain_entries_between(
-            ov.profile_id, start=None if start is None else start.to_pydatetime(),
-            columns=("id", "recorded_at", "pain", "activity", "location"))
+        rows = [] if not shown else store.pain.between(
+            ov.profile_id, start=None if start is None else start.to_pydatetime())
         entries = pd.DataFrame(rows, columns=["id", "recorded_at", "pain", "activity", "location"])
         entries["recorded_at"] = pd.to_datetime(entries["recorded_at"])
     return pl.chart_view(ov.daily, ov.verdict, cfg.rules, first_entry=ov.first_entry, last_entry=ov.last_entry,
@@ -102,10 +101,10 @@ def painlog_chart(store: Store, ov: PainlogOverview, cfg: PainLogContent, start:
 
 def painlog_table(store: Store, profile_id: int, limit: int = TABLE_MAX_ROWS) -> pd.DataFrame:
     """The newest entries (at most ``limit``), as painlog.entries_frame makes them."""
-    return pl.entries_frame(store.pain_entries_between(profile_id, limit=limit, newest_first=True))
+    return pl.entries_frame(store.pain.between(profile_id, limit=limit, newest_first=True))
 
 
 def painlog_day(store: Store, profile_id: int, day: date) -> pd.DataFrame:
     """The entries of one calendar day (for the edit picker)."""
     start = datetime.combine(day, datetime.min.time())
-    return pl.entries_frame(store.pain_entries_between(profile_id, start=start, end=start + timedelta(days=1)))
+    return pl.entries_frame(store.pain.between(profile_id, start=start, end=start + timedelta(days=1)))

@@ -6,15 +6,16 @@ import streamlit as st
 
 from backcheck import ui
 from backcheck.form_check import describe as describe_form_check
+from backcheck.painlog import validate_entry
 from backcheck.routine import sessions_this_week
 from backcheck.safety import exercise_gate
 from backcheck.session import is_returning
 
 profile = ui.active_profile()
 store = ui.store()
-progress = store.progress(profile.id)
-safety = store.latest_safety_check(profile.id)
-quiz = store.latest_quiz_result(profile.id)
+progress = store.profiles.progress(profile.id)
+safety = store.safety.latest(profile.id)
+quiz = store.quiz.latest(profile.id)
 gate = exercise_gate(ui.library().safety, safety)
 
 # ------------------------------------------------------------------ Today (issue 12): a returning person
@@ -27,10 +28,10 @@ if returning:
     today = date.today()
     st.title("Today")
     ui.show_flash(S.TODAY_FLASH)
-    sessions = store.routine_sessions(pid)
+    sessions = store.sessions.list(pid)
     target = lib.routine.session.sessions_per_week_min
-    week = sessions_this_week([r["done_at"] for r in sessions], today)
-    done_today = [r for r in sessions if r["done_at"].date() == today]
+    week = sessions_this_week([r.done_at for r in sessions], today)
+    done_today = [r for r in sessions if r.done_at.date() == today]
     act = S.active(store, pid)
     with st.container(border=True):
         st.subheader("Today's session")
@@ -44,7 +45,7 @@ if returning:
             if st.button("Resume the session", type="primary", icon=":material/play_arrow:", key=f"today_resume_{pid}"):
                 st.switch_page(ui.SESSION)
         elif done_today:
-            st.success(f"Done today at {done_today[0]['done_at']:%H:%M}. Well done.", icon=":material/task_alt:")
+            st.success(f"Done today at {done_today[0].done_at:%H:%M}. Well done.", icon=":material/task_alt:")
             if st.button("Start another session", icon=":material/play_arrow:", key=f"today_again_{pid}"):
                 st.switch_page(ui.SESSION)
         elif gate.allowed:
@@ -57,11 +58,12 @@ if returning:
 
     with st.container(border=True):
         st.subheader("Pain today")
-        entries = store.pain_entries(pid)
+        entries = store.pain.all(pid)
         tap_pain = st.pills("Pain today (0 = none, 10 = worst imaginable): one tap saves it", list(range(11)),
                             key=f"today_pain_{pid}_{len(entries)}")
         if tap_pain is not None:
-            store.add_pain_entry(pid, datetime.now().replace(microsecond=0), int(tap_pain), "other", "lower_back")
+            store.pain.add(pid, validate_entry(lib.painlog, datetime.now().replace(microsecond=0), int(tap_pain),
+                                               "other", "lower_back"))
             ui.flash(S.TODAY_FLASH, "success", f"Saved: pain {int(tap_pain)}/10 at {datetime.now():%H:%M}. "
                      "Add what you were doing and where it hurts in the pain log.")
             st.rerun()
@@ -69,7 +71,7 @@ if returning:
 
     with st.container(border=True):
         st.subheader("Since last week")
-        changes = S.changes_since_last_week(store.level_changes(pid), entries, sessions, lib, today)
+        changes = S.changes_since_last_week(store.player.level_changes(pid), entries, sessions, lib, today)
         if changes:
             st.markdown("\n".join(f"- {c.text}" for c in changes))
         else:
@@ -101,47 +103,47 @@ else:
 if safety is None:
     safety_status = "Not done yet."
 elif gate.allowed:
-    safety_status = f"Clear on {ui.fmt_when(safety['taken_at'])}."
+    safety_status = f"Clear on {ui.fmt_when(safety.taken_at)}."
 elif gate.reason == "outdated":
-    safety_status = f"Answered on {ui.fmt_when(safety['taken_at'])}, before new questions were added: please answer it again."
+    safety_status = f"Answered on {ui.fmt_when(safety.taken_at)}, before new questions were added: please answer it again."
 else:
-    safety_status = (f"Warning signs reported on {ui.fmt_when(safety['taken_at'])}: "
+    safety_status = (f"Warning signs reported on {ui.fmt_when(safety.taken_at)}: "
                      f"{ui.library().safety.levels[gate.result.level].headline}")
 
 if quiz is None:
     quiz_status = "Not done yet."
 else:
     lib = ui.library()
-    names = [lib.pattern_by_id[p].short_name for p in quiz["leading"] if p in lib.pattern_by_id]
+    names = [lib.pattern_by_id[p].short_name for p in quiz.leading if p in lib.pattern_by_id]
     found = ", ".join(names) if names else "no clear pattern"
-    quiz_status = f"Done on {ui.fmt_when(quiz['taken_at'])}: {found}."
+    quiz_status = f"Done on {ui.fmt_when(quiz.taken_at)}: {found}."
 
-form = store.latest_form_check(profile.id)
+form = store.form_checks.latest(profile.id)
 form_status = "Not done yet." if form is None else (
-    f"Done on {ui.fmt_when(form['taken_at'])}: {describe_form_check(ui.library(), form)}.")
+    f"Done on {ui.fmt_when(form.taken_at)}: {describe_form_check(ui.library(), form)}.")
 
-routine_sessions = store.routine_sessions(profile.id)
+routine_sessions = store.sessions.list(profile.id)
 if not routine_sessions:
     routine_status = "No session marked done yet."
 else:
-    week = sessions_this_week([r["done_at"] for r in routine_sessions], date.today())
-    routine_status = (f"Last session {ui.fmt_when(routine_sessions[0]['done_at'])}; {week} this week "
+    week = sessions_this_week([r.done_at for r in routine_sessions], date.today())
+    routine_status = (f"Last session {ui.fmt_when(routine_sessions[0].done_at)}; {week} this week "
                       f"(aim for at least {ui.library().routine.session.sessions_per_week_min}).")
 
-pain_latest = store.latest_pain_entry(profile.id)
+pain_latest = store.pain.latest(profile.id)
 pain_status = "No entries yet." if pain_latest is None else (
-    f"Latest entry: pain {pain_latest['pain']}/10 on {ui.fmt_when(pain_latest['recorded_at'])} · "
-    f"{ui.library().painlog.activity_label.get(pain_latest['activity'], pain_latest['activity'])}.")
+    f"Latest entry: pain {pain_latest.pain}/10 on {ui.fmt_when(pain_latest.recorded_at)} · "
+    f"{ui.library().painlog.activity_label.get(pain_latest.activity, pain_latest.activity)}.")
 
 steps = [
     ("1. Safety check", "A minute of yes/no questions about signs that need a doctor.", ui.SAFETY,
-     progress["safety"] is not None and gate.allowed, safety_status),
+     progress.safety is not None and gate.allowed, safety_status),
     ("2. Posture quiz", "Eleven questions in front of a mirror or on the floor.", ui.QUIZ,
-     progress["quiz"] is not None, quiz_status),
+     progress.quiz is not None, quiz_status),
     ("3. Form check", "Tick the hip-hinge, squat and handstand faults you notice.", ui.FORM,
-     progress["form"] is not None, form_status),
+     progress.form is not None, form_status),
     ("4. My routine", "A session built from your answers, goal and time — printable and shareable.", ui.ROUTINE,
-     progress["session"] is not None, routine_status),
+     progress.session is not None, routine_status),
     ("5. Exercise library", "Every exercise from the articles, with cues, doses and sources.", ui.LIBRARY,
      None, "Browse any time."),
     ("6. Pain log", "Log pain in a few taps and see whether it is really changing.", ui.PAIN,

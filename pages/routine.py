@@ -21,6 +21,7 @@ from backcheck.routine import (
     normalise_inputs,
     sessions_this_week,
 )
+from backcheck.player import RoutineSession
 from backcheck.storage import StorageError
 from backcheck.text import md, md_list
 
@@ -59,16 +60,16 @@ if shared:
     link_key = "&".join(f"{k}={params[k]}" for k in SHARE_KEYS.values() if k in params)
     widget_suffix = f"link{profile.id}_" + hashlib.sha256(link_key.encode()).hexdigest()[:10]
 else:
-    quiz = store.latest_quiz_result(profile.id)
-    form = store.latest_form_check(profile.id)
-    patterns = tuple(quiz["leading"]) if quiz and quiz["verdict"] in ("clear", "mixed") else ()
+    quiz = store.quiz.latest(profile.id)
+    form = store.form_checks.latest(profile.id)
+    patterns = tuple(quiz.leading) if quiz and quiz.verdict in ("clear", "mixed") else ()
     patterns = tuple(p for p in patterns if p in lib.pattern_by_id)
     faults = tuple(f for f in ticked_ids(form) if f in fault_by_id)
     defaults = RoutineInputs(goals=("general",), minutes=rules.session.minutes_default,
                              weekdays=tuple(rules.calendar.weekdays_default))
-    history = store.routine_sessions(profile.id)
+    history = store.sessions.list(profile.id)
     if history:  # start from the choices of the last session (not its pain: that is today's)
-        last = dict(history[0]["inputs"] or {})
+        last = dict(history[0].inputs or {})
         try:
             defaults = normalise_inputs(lib, RoutineInputs.from_dict(
                 {k: last[k] for k in ("goals", "minutes", "equipment", "weekdays") if k in last}))
@@ -104,13 +105,13 @@ with c1, st.container(border=True):
         st.markdown("No posture quiz yet. Without it, the routine cannot aim the warm-up and stretches at "
                     "your weak and tight muscles, so it uses general ones.")
         st.page_link(ui.QUIZ, label="Take the posture quiz", icon=":material/arrow_forward:")
-    elif quiz["verdict"] == "too_few":
-        st.markdown(f"Your quiz on {ui.fmt_when(quiz['taken_at'])} had too few answers to tell a pattern.")
+    elif quiz.verdict == "too_few":
+        st.markdown(f"Your quiz on {ui.fmt_when(quiz.taken_at)} had too few answers to tell a pattern.")
         st.page_link(ui.QUIZ, label="Retake the posture quiz", icon=":material/refresh:")
     elif not patterns:
-        st.markdown(f"No clear pattern in your quiz on {ui.fmt_when(quiz['taken_at'])}: general warm-up and stretches.")
+        st.markdown(f"No clear pattern in your quiz on {ui.fmt_when(quiz.taken_at)}: general warm-up and stretches.")
     else:
-        st.markdown(f"{names} — from your quiz on {ui.fmt_when(quiz['taken_at'])}.")
+        st.markdown(f"{names} — from your quiz on {ui.fmt_when(quiz.taken_at)}.")
 with c2, st.container(border=True):
     st.markdown("**Form faults**")
     fault_names = "; ".join(fault_by_id[f].name for f in faults)
@@ -121,9 +122,9 @@ with c2, st.container(border=True):
                     "in your hinge, squat or handstand.")
         st.page_link(ui.FORM, label="Do the form check", icon=":material/arrow_forward:")
     elif not faults:
-        st.markdown(f"No faults ticked in your check on {ui.fmt_when(form['taken_at'])}.")
+        st.markdown(f"No faults ticked in your check on {ui.fmt_when(form.taken_at)}.")
     else:
-        st.markdown(f"{fault_names} — from your check on {ui.fmt_when(form['taken_at'])}.")
+        st.markdown(f"{fault_names} — from your check on {ui.fmt_when(form.taken_at)}.")
 
 # ------------------------------------------------------------------ today's choices
 
@@ -265,31 +266,31 @@ st.caption(rules.messages.professional)
 
 st.header("Done it?")
 try:
-    sessions = store.routine_sessions(profile.id)
+    sessions = store.sessions.list(profile.id)
 except StorageError as exc:
     ui.show_storage_error(exc)
     sessions = []
 today = date.today()
-this_week = sessions_this_week([x["done_at"] for x in sessions], today)
+this_week = sessions_this_week([x.done_at for x in sessions], today)
 target = s.sessions_per_week_min
-done_today = [x for x in sessions if x["done_at"].date() == today]
+done_today = [x for x in sessions if x.done_at.date() == today]
 if st.button("Mark today's session done", type="primary", icon=":material/task_alt:", key=f"rt_mark_done_{profile.id}"):
+    session = RoutineSession(max(1, math.ceil(routine.total_minutes)), {**routine.inputs.to_dict(), "shared_link": shared})
     try:
-        store.save_routine_session(profile.id, max(1, math.ceil(routine.total_minutes)),
-                                   {**routine.inputs.to_dict(), "shared_link": shared})
+        store.sessions.add(profile.id, session)
     except StorageError as exc:
         ui.show_storage_error(exc)
     else:
         st.toast("Session saved.", icon=":material/check:")
         this_week += 1
-        done_today.append({"done_at": datetime.now()})
+        done_today.append(session)
         st.success(f"Saved: today's session ({math.ceil(routine.total_minutes)} min).",
                    icon=":material/task_alt:")
 st.markdown(f"**Sessions this week: {this_week} of at least {target}.** "
             f"Article 003 suggests at least {target} a week; imbalances come back if the work stops.")
 st.progress(min(1.0, this_week / target))
 if done_today:
-    st.caption(f"Marked done today at {done_today[-1]['done_at']:%H:%M}" if len(done_today) == 1 else
+    st.caption(f"Marked done today at {done_today[-1].done_at:%H:%M}" if len(done_today) == 1 else
                f"Marked done {len(done_today)} times today.")
 
 # ------------------------------------------------------------------ take it with you

@@ -9,6 +9,7 @@ import pytest
 import streamlit.testing.v1.app_test as app_test_module
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
+from backcheck.safety import SafetyCheck
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -55,8 +56,8 @@ def clear_safety() -> None:
     from backcheck.storage import Store, database_url
 
     store = Store(database_url())
-    store.save_safety_check(store.list_profiles()[0].id, "clear", [],
-                            {f.id: False for f in load_library().safety.flags})
+    store.safety.add(store.profiles.list()[0].id, SafetyCheck("clear", [],
+                            {f.id: False for f in load_library().safety.flags}))
 
 
 def click(at: AppTest, label: str) -> AppTest:
@@ -91,11 +92,11 @@ def store(app, tmp_path):
 
 def me(store) -> int:
     """The first profile's id."""
-    return store.list_profiles()[0].id
+    return store.profiles.list()[0].id
 
 
 def record_clear_safety(store, pid: int) -> None:
     """Set-up only: an all-"no" safety check for profile `pid` in `store`."""
     from backcheck.content import load_library
 
-    store.save_safety_check(pid, "clear", [], {f.id: False for f in load_library().safety.flags})
+    store.safety.add(pid, SafetyCheck("clear", [], {f.id: False for f in load_library().safety.flags}))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from backcheck import csvio
 from backcheck.content import load_library
 from backcheck.csvio import CsvError, export_csv, read_csv
 from backcheck.storage import Store
+from backcheck.painlog import PainEntry
 
 CFG = load_library().painlog
 NOW = datetime(2025, 6, 30, 12, 0)
@@ -48,7 +50,7 @@ TRICKY_NOTES = [
 
 
 def test_export_then_import_is_lossless(store):
-    pid = store.list_profiles()[0].id
+    pid = store.profiles.list()[0].id
     t0 = datetime(2025, 1, 2, 7, 5)
     for i, note in enumerate(TRICKY_NOTES):
         act = CFG.activities[i % len(CFG.activities)].id
@@ -58,29 +60,29 @@ def test_export_then_import_is_lossless(store):
             when = when.replace(second=42)
         if i == 4:
             when = when.replace(microsecond=123456)
-        store.add_pain_entry(pid, when, i % 11, act, loc, note)
-    original = store.pain_entries(pid)
+        store.pain.add(pid, PainEntry(recorded_at=when, pain=i % 11, activity=act, location=loc, notes=note))
+    original = store.pain.all(pid)
     data = export_csv(original)
     assert data.decode().splitlines()[0] == "recorded_at,pain,activity,location,notes"
     assert "'=SUM(A1:A2)" in data.decode()  # spreadsheets will not run it as a formula
 
-    other = store.create_profile("Copy").id
+    other = store.profiles.create("Copy").id
     report = check(data)
     assert report.rejected == [] and len(report.entries) == len(original)
-    store.import_pain_entries(other, [e.as_row() for e in report.entries])
-    strip = lambda rows: [{k: v for k, v in r.items() if k != "id"} for r in rows]  # noqa: E731
-    assert strip(store.pain_entries(other)) == strip(original)
-    assert export_csv(store.pain_entries(other)) == data
+    store.pain.import_entries(other, report.entries)
+    strip = lambda rows: [replace(r, id=None) for r in rows]  # noqa: E731
+    assert strip(store.pain.all(other)) == strip(original)
+    assert export_csv(store.pain.all(other)) == data
 
 
 def test_reimport_adds_nothing(store):
-    pid = store.list_profiles()[0].id
+    pid = store.profiles.list()[0].id
     text = HEADER + "2025-06-01T08:00,4,squat,leg,a\n2025-06-02T08:00,3,walking,lower_back,\n"
-    first = check(text, {Store.entry_key(r) for r in store.pain_entries(pid)})
-    assert store.import_pain_entries(pid, [e.as_row() for e in first.entries]) == (2, 0)
-    again = check(text, {Store.entry_key(r) for r in store.pain_entries(pid)})
+    first = check(text, store.pain.keys(pid))
+    assert store.pain.import_entries(pid, first.entries) == (2, 0)
+    again = check(text, store.pain.keys(pid))
     assert again.entries == [] and again.duplicates == 2 and "duplicates" in again.summary()
-    assert len(store.pain_entries(pid)) == 2
+    assert len(store.pain.all(pid)) == 2
 
 
 def test_same_values_twice_in_a_file_count_once():
@@ -118,7 +120,7 @@ def test_bad_rows_are_reported_by_row_number_and_good_rows_kept():
     assert "has 6 values" in got[14] and "only 2 of the 5 columns" in got[15]
     assert "at most 500 characters" in got[17]
     assert [(e.activity, e.location) for e in r.entries] == [("squat", "leg"), ("hip_hinge", "lower_back")]
-    assert r.rows == 15 and r.valid == 2
+    assert r.rows == 15 and len(r.entries) + r.duplicates == 2
     assert list(r.rejected_table().columns) == ["Row", "Why it was rejected"]
 
 
