@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -214,3 +216,42 @@ def test_one_value_too_many_names_the_row_and_both_counts():
     # Without notes the header has 4 columns, and the count says so.
     four = check("recorded_at,pain,activity,location\n2025-06-01T08:00,4,squat,leg,x\n")
     assert "Row 2 has 5 values, the header has 4" in reasons(four)[2]
+
+
+def test_whole_column_checks_agree_with_the_entry_model_row_by_row(monkeypatch):
+    """The fast path (painlog.plain_entries) accepts only what PainEntry accepts, with the same values."""
+    cells = [
+        ("2025-06-01T08:00", "4", "squat", "leg", "plain"),
+        (" 2025-06-01T08:01 ", " 10 ", " Hip hinge / deadlift ", "LOWER BACK", "  spaced \r\n note  "),
+        ("2025-06-01T08:02:59.123456", "05", "WALKING", "leg", "'=SUM(A1)"),
+        ("2024-02-29T08:00", "0", "squat", "leg", "leap day"),
+        ("2025-02-29T08:00", "3", "squat", "leg", "no such day"),
+        ("2025-06-01T24:00", "3", "squat", "leg", "no such hour"),
+        ("2025-06-01T08:00+02:00", "3", "squat", "leg", "a time zone"),
+        ("2025-06-01 08:03", "3", "squat", "leg", "a space, not a T"),
+        ("2025-06-30T23:59", "3", "squat", "leg", "today, late"),
+        ("2025-07-01T00:00", "3", "squat", "leg", "tomorrow"),
+        ("1989-12-31T23:59", "3", "squat", "leg", "too long ago"),
+        ("2025-06-01T08:04", "11", "squat", "leg", ""),
+        ("2025-06-01T08:05", "+5", "squat", "leg", ""),
+        ("2025-06-01T08:06", "5.0", "squat", "leg", ""),
+        ("2025-06-01T08:07", "٥", "squat", "leg", "another script's digit"),
+        ("2025-06-01T08:08", "3", "swimming", "leg", ""),
+        ("2025-06-01T08:09", "3", "squat", "", ""),
+        ("2025-06-01T08:10", "3", "squat", "leg", "x" * 500),
+        ("2025-06-01T08:11", "3", "squat", "leg", "x" * 501),
+        ("2025-06-01T08:12", "3", "squat", "leg", "bell\x07"),
+        ("2025-06-01T08:13", "3", "squat", "leg", "tab\tand\nline"),
+        ("2025-06-01T08:00", "4", "squat", "leg", "plain"),  # a repeat of the first row
+    ]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(csvio.CSV_COLUMNS)
+    writer.writerows(cells)
+    data = buf.getvalue().encode()
+    fast = check(data)
+    assert len(fast.entries) > 5  # the fast path did take rows
+    monkeypatch.setattr(csvio, "_plain", lambda *args: {})  # every row through PainEntry
+    slow = check(data)
+    assert fast.entries == slow.entries and [e.key for e in fast.entries] == [e.key for e in slow.entries]
+    assert (fast.duplicates, fast.rows, fast.rejected) == (slow.duplicates, slow.rows, slow.rejected)
