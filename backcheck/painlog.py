@@ -637,7 +637,7 @@ def comparisons_from_days(daily: pd.DataFrame, activity_days: dict[str, tuple[in
     """The same comparisons as activity_comparisons, from daily means and per-activity day totals.
 
     ``activity_days`` maps an activity id to (days with it, sum of those days' mean pain), as
-    Store.pain_activity_days computes it in the database; the whole log never leaves it.
+    store.pain.activity_days computes it in the database; the whole log never leaves it.
     """
     rules = cfg.rules
     if daily.empty:

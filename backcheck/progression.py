@@ -10,7 +10,7 @@ session, :func:`decide` looks at the sessions since the exercise's last level ch
   equipment the person does not have (then it holds and says so), or it is the top level;
 - otherwise **hold**.
 
-Level changes are stored (``storage.level_changes``); :func:`current_levels` folds them into
+Level changes are stored (``store.player.level_changes``, as LevelChange); :func:`current_levels` folds them into
 each exercise's level and why it last changed.
 """
 

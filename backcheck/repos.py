@@ -32,7 +32,7 @@ from .painlog import (
     clean_function_name,
     entry_key,
 )
-from .player import PlayerSessionRecord, RoutineSession
+from .player import Plan, PlayerSessionRecord, PlayerState, RoutineSession
 from .profiles import Profile, ProfileCounts, ProfileError, Progress, clean_profile_name, name_taken_message
 from .progression import LevelChange
 from .quiz import QuizRecord
@@ -322,7 +322,7 @@ class RoutineSessionRepository(_Repository):
 class PlayerRepository(_Repository):
     """The session player: a session in progress (saved after every step), its record and the level changes."""
 
-    def start(self, profile_id: int, plan: dict, state: dict, inputs: dict, now: datetime | None = None) -> int:
+    def start(self, profile_id: int, plan: Plan, state: PlayerState, inputs: dict, now: datetime | None = None) -> int:
         """Start a player session; any other unfinished one of the profile is set aside (abandoned)."""
         now = now or datetime.now()
         with self._tx("start the session") as conn:
@@ -330,8 +330,8 @@ class PlayerRepository(_Repository):
                 player_sessions.c.profile_id == profile_id, player_sessions.c.status == "active",
             ).values(status="abandoned", updated_at=now))
             return conn.execute(insert(player_sessions).values(
-                profile_id=profile_id, started_at=now, updated_at=now, status="active", plan=dict(plan),
-                state=dict(state), inputs=dict(inputs), pain_before=state.get("pain_before"),
+                profile_id=profile_id, started_at=now, updated_at=now, status="active", plan=plan.to_dict(),
+                state=state.to_dict(), inputs=dict(inputs), pain_before=state.pain_before,
             )).inserted_primary_key[0]
 
     def active(self, profile_id: int) -> PlayerSessionRecord | None:
@@ -343,13 +343,13 @@ class PlayerRepository(_Repository):
             row = conn.execute(query).mappings().first()
         return _record(PlayerSessionRecord, row) if row else None
 
-    def save_state(self, profile_id: int, session_id: int, state: dict) -> bool:
+    def save_state(self, profile_id: int, session_id: int, state: PlayerState) -> bool:
         """Save the player's state (after every step). False if the session is no longer in progress."""
         with self._tx("save your progress in the session") as conn:
             return conn.execute(update(player_sessions).where(
                 player_sessions.c.profile_id == profile_id, player_sessions.c.id == session_id,
                 player_sessions.c.status == "active",
-            ).values(state=dict(state), updated_at=datetime.now())).rowcount > 0
+            ).values(state=state.to_dict(), updated_at=datetime.now())).rowcount > 0
 
     def abandon(self, profile_id: int, session_id: int) -> bool:
         with self._tx("set the session aside") as conn:
@@ -358,7 +358,7 @@ class PlayerRepository(_Repository):
                 player_sessions.c.status == "active",
             ).values(status="abandoned", updated_at=datetime.now())).rowcount > 0
 
-    def finish(self, profile_id: int, session_id: int, state: dict, pain_after: int, effort: str,
+    def finish(self, profile_id: int, session_id: int, state: PlayerState, pain_after: int, effort: str,
                results: list[dict], minutes: int, changes: Iterable[LevelChange], now: datetime | None = None) -> int:
         """Record a finished session in one transaction: the player record, a routine session (so it
         counts towards the week) and the level changes it caused. Returns the routine session id.
@@ -378,7 +378,7 @@ class PlayerRepository(_Repository):
                 inputs={**dict(row["inputs"] or {}), "player_session": session_id},
             )).inserted_primary_key[0]
             conn.execute(update(player_sessions).where(player_sessions.c.id == session_id).values(
-                status="finished", finished_at=now, updated_at=now, state=dict(state), pain_after=int(pain_after),
+                status="finished", finished_at=now, updated_at=now, state=state.to_dict(), pain_after=int(pain_after),
                 effort=effort, results=list(results), routine_session_id=rs_id))
             if changes:
                 conn.execute(insert(level_changes), [

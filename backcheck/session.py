@@ -71,7 +71,7 @@ def begin(lib: Library, store: Store, profile_id: int, routine: Routine, pain_be
     """
     plan = routine_plan(lib, routine, levels(store, profile_id))
     state = start(plan, pain_before, now)
-    return store.player.start(profile_id, plan.to_dict(), state.to_dict(),
+    return store.player.start(profile_id, plan, state,
                                       dict(inputs if inputs is not None else routine.inputs.to_dict()))
 
 
@@ -128,7 +128,7 @@ def record(lib: Library, store: Store, profile_id: int, session: Active, pain_af
     decisions = decide_all(lib, history, levels(store, profile_id),
                            equipment=equipment if isinstance(equipment, list) else None)
     changes = [LevelChange(d.exercise, now, d.from_level, d.to_level, d.reason) for d in decisions if d.changed]
-    store.player.finish(profile_id, session.id, session.state.to_dict(), pain, effort, done,
+    store.player.finish(profile_id, session.id, session.state, pain, effort, done,
                                 minutes_of(session.started_at, now), changes, now=now)
     return decisions
 

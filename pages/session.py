@@ -47,7 +47,7 @@ ui.require_safe_to_exercise("the session")  # one gate for every screen that ask
 
 
 def save(session_id: int, state: P.PlayerState) -> None:
-    if not store.player.save_state(pid, session_id, state.to_dict()):
+    if not store.player.save_state(pid, session_id, state):
         st.warning("This session was finished or set aside in another window.", icon=":material/info:")
         st.stop()
 

@@ -11,7 +11,7 @@ import pytest
 from backcheck import session as S
 from backcheck.content import load_library
 from backcheck.painlog import LoggedEntry, PainEntry
-from backcheck.player import PlayerError, RoutineSession, hurt, skip, tap
+from backcheck.player import PlayerError, PlayerState, RoutineSession, hurt, skip, tap
 from backcheck.profiles import Progress
 from backcheck.progression import LevelChange, LevelState, SessionResult, current_levels, decide, level_text
 from backcheck.routine import RoutineInputs, build_routine
@@ -121,7 +121,7 @@ def run_session(store: Store, pid: int, routine, effort: str, when: datetime, pa
             state = hurt(plan, state, t) if hurt_clam else tap(plan, state, t)
         else:
             state = skip(plan, state, t)
-        store.player.save_state(pid, act.id, state.to_dict())
+        store.player.save_state(pid, act.id, state)
     act = S.active(store, pid)
     return S.record(LIB, store, pid, act, pain_after, effort, now=when + timedelta(minutes=20))
 
@@ -176,7 +176,7 @@ def test_a_new_session_sets_the_unfinished_one_aside(store):
     first = S.begin(LIB, store, pid, clam_routine(), pain_before=1, now=T0.timestamp())
     second = S.begin(LIB, store, pid, clam_routine(), pain_before=1, now=T0.timestamp() + 5)
     assert S.active(store, pid).id == second != first
-    assert not store.player.save_state(pid, first, {})
+    assert not store.player.save_state(pid, first, PlayerState())
 
 
 def test_v2_database_is_migrated_to_v3_with_the_player_tables(tmp_path):
