@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import lru_cache
-from typing import Any, Iterable, Literal, Sequence
+from typing import Any, Callable, Iterable, Literal, Sequence
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
@@ -146,8 +146,21 @@ def _context(info: ValidationInfo) -> tuple[PainLogContent, datetime]:
     return ctx.get("cfg") or default_painlog(), ctx.get("now") or datetime.now()
 
 
-def _problem(exc: EntryError, kind: str = "entry") -> PydanticCustomError:
-    return PydanticCustomError(kind, "{text}", {"text": " ".join(exc.problems)})
+def _via(check: Callable[..., Any], *args: Any, kind: str = "entry") -> Any:
+    """Run one of the checks above for a PainEntry field; its EntryError becomes pydantic's error."""
+    try:
+        return check(*args)
+    except EntryError as exc:
+        raise PydanticCustomError(kind, "{text}", {"text": " ".join(exc.problems)}) from None
+
+
+def check_day(when: datetime, now: datetime) -> datetime:
+    """An entry's time must be on today or earlier, and not before EARLIEST."""
+    if when.date() > now.date():
+        raise EntryError([f"{when:%d %b %Y} is in the future; entries can be for today or earlier."])
+    if when < EARLIEST:
+        raise EntryError([f"{when:%d %b %Y} is too long ago; check the year."])
+    return when
 
 
 class PainEntry(BaseModel):
@@ -171,49 +184,25 @@ class PainEntry(BaseModel):
     @field_validator("recorded_at", mode="plain")
     @classmethod
     def _when(cls, value: Any, info: ValidationInfo) -> datetime:
-        try:
-            when = parse_when(value)
-        except EntryError as exc:
-            raise _problem(exc) from None
-        _cfg, now = _context(info)
-        if when.date() > now.date():
-            raise _problem(EntryError([f"{when:%d %b %Y} is in the future; entries can be for today or earlier."]),
-                           _WHEN_RANGE)
-        if when < EARLIEST:
-            raise _problem(EntryError([f"{when:%d %b %Y} is too long ago; check the year."]), _WHEN_RANGE)
-        return when
+        return _via(check_day, _via(parse_when, value), _context(info)[1], kind=_WHEN_RANGE)
 
     @field_validator("pain", mode="plain")
     @classmethod
     def _pain(cls, value: Any) -> int:
-        try:
-            return parse_pain(value)
-        except EntryError as exc:
-            raise _problem(exc) from None
+        return _via(parse_pain, value)
 
-    @field_validator("activity", mode="plain")
+    @field_validator("activity", "location", mode="plain")
     @classmethod
-    def _activity(cls, value: Any, info: ValidationInfo) -> str:
-        try:
-            return resolve_choice(value, _context(info)[0].activities, "activity")
-        except EntryError as exc:
-            raise _problem(exc) from None
-
-    @field_validator("location", mode="plain")
-    @classmethod
-    def _location(cls, value: Any, info: ValidationInfo) -> str:
-        try:
-            return resolve_choice(value, _context(info)[0].locations, "place where it hurts")
-        except EntryError as exc:
-            raise _problem(exc) from None
+    def _choice(cls, value: Any, info: ValidationInfo) -> str:
+        cfg = _context(info)[0]
+        if info.field_name == "activity":
+            return _via(resolve_choice, value, cfg.activities, "activity")
+        return _via(resolve_choice, value, cfg.locations, "place where it hurts")
 
     @field_validator("notes", mode="plain")
     @classmethod
     def _notes(cls, value: Any) -> str:
-        try:
-            return clean_notes(value)
-        except EntryError as exc:
-            raise _problem(exc) from None
+        return _via(clean_notes, value)
 
     @property
     def key(self) -> tuple:
@@ -265,7 +254,8 @@ def plain_entries(frame: pd.DataFrame, cfg: PainLogContent, now: datetime) -> pd
     when_text = frame["recorded_at"].str.strip()
     when_ok = when_text.str.fullmatch(_PLAIN_WHEN).fillna(False).astype(bool)
     when = pd.to_datetime(when_text.where(when_ok), format="ISO8601", errors="coerce")
-    when_ok &= when.notna() & (when.dt.normalize() <= pd.Timestamp(now).normalize()) & (when >= pd.Timestamp(EARLIEST))
+    when_ok &= (when.notna() & (when.dt.normalize() <= pd.Timestamp(now).normalize())  # check_day, for a column
+                & (when >= pd.Timestamp(EARLIEST)))
     pain_text = frame["pain"].str.strip()
     pain_ok = pain_text.str.fullmatch(_PLAIN_PAIN).fillna(False).astype(bool)
     pain = pd.to_numeric(pain_text.where(pain_ok), errors="coerce")
@@ -605,8 +595,9 @@ class ActivityComparison:
 def activity_comparisons(entries: pd.DataFrame, cfg: PainLogContent, sessions: Iterable[datetime] = ()) -> list[ActivityComparison]:
     """Pain on logged days with vs without each activity (and with vs without a routine session).
 
-    ``sessions``: the done-at times of routine sessions. Only logged days count. Means are filled in only when there are at least
-    ``min_days_each`` days on each side; otherwise the row says how many days there are.
+    ``sessions``: the done-at times of routine sessions. Only logged days count. Means are
+    filled in only when there are at least ``min_days_each`` days on each side; otherwise the
+    row says how many days there are.
     """
     rules = cfg.rules
     if entries.empty:

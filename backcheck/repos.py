@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Iterable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Generic, Iterable, TypeVar
 
 from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from .storage import Store
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 # A profile's rows, children first (explicit deletes, so databases without ON DELETE CASCADE behave the same).
 OWNED_TABLES = (level_changes, player_sessions, function_ratings, function_activities, pain_entries,
@@ -241,51 +242,48 @@ def _form_values(profile_id: int, form: FormCheckRecord) -> dict:
     return {"profile_id": profile_id, "taken_at": form.taken_at, "faults": check_faults(form.faults)}
 
 
-class SafetyRepository(_Repository):
+class _AssessmentRepository(_Repository, Generic[R]):
+    """Saved assessments of one kind: add one, read the latest, or all of them newest first."""
+
+    table: Table
+    record: type[R]
+    values: Callable[[int, R], dict]  # the row to insert for a record
+    saving = reading = reading_all = ""  # what the action is called in a StorageError message
+
+    def add(self, profile_id: int, item: R) -> int:
+        values = type(self).values(profile_id, item)  # a wrong shape fails here, before any transaction
+        with self._tx(self.saving) as conn:
+            return conn.execute(insert(self.table).values(values)).inserted_primary_key[0]
+
+    def history(self, profile_id: int) -> list[R]:
+        """Newest first."""
+        rows = self._newest(self.table, self.table.c.taken_at, profile_id, self.reading_all)
+        return [_record(self.record, r) for r in rows]
+
+    def latest(self, profile_id: int) -> R | None:
+        rows = self._newest(self.table, self.table.c.taken_at, profile_id, self.reading, limit=1)
+        return _record(self.record, rows[0]) if rows else None
+
+
+class SafetyRepository(_AssessmentRepository[SafetyCheck]):
     """Safety checks (the red-flag screen)."""
 
-    def add(self, profile_id: int, check: SafetyCheck) -> int:
-        with self._tx("save the safety check") as conn:
-            return conn.execute(insert(safety_checks).values(_safety_values(profile_id, check))).inserted_primary_key[0]
-
-    def latest(self, profile_id: int) -> SafetyCheck | None:
-        rows = self._newest(safety_checks, safety_checks.c.taken_at, profile_id, "read the safety check", limit=1)
-        return _record(SafetyCheck, rows[0]) if rows else None
+    table, record, values = safety_checks, SafetyCheck, _safety_values
+    saving, reading, reading_all = "save the safety check", "read the safety check", "read the safety checks"
 
 
-class QuizRepository(_Repository):
+class QuizRepository(_AssessmentRepository[QuizRecord]):
     """Posture quiz results."""
 
-    def add(self, profile_id: int, quiz: QuizRecord) -> int:
-        with self._tx("save the quiz result") as conn:
-            return conn.execute(insert(quiz_results).values(_quiz_values(profile_id, quiz))).inserted_primary_key[0]
-
-    def history(self, profile_id: int) -> list[QuizRecord]:
-        """Newest first."""
-        rows = self._newest(quiz_results, quiz_results.c.taken_at, profile_id, "read the quiz history")
-        return [_record(QuizRecord, r) for r in rows]
-
-    def latest(self, profile_id: int) -> QuizRecord | None:
-        rows = self._newest(quiz_results, quiz_results.c.taken_at, profile_id, "read the quiz result", limit=1)
-        return _record(QuizRecord, rows[0]) if rows else None
+    table, record, values = quiz_results, QuizRecord, _quiz_values
+    saving, reading, reading_all = "save the quiz result", "read the quiz result", "read the quiz history"
 
 
-class FormCheckRepository(_Repository):
+class FormCheckRepository(_AssessmentRepository[FormCheckRecord]):
     """Form checks (the form check screen); the saved shape is backcheck.form_check.check_faults."""
 
-    def add(self, profile_id: int, check: FormCheckRecord) -> int:
-        values = _form_values(profile_id, check)  # ValueError for a wrong shape, before any transaction
-        with self._tx("save the form check") as conn:
-            return conn.execute(insert(form_checks).values(values)).inserted_primary_key[0]
-
-    def history(self, profile_id: int) -> list[FormCheckRecord]:
-        """Newest first."""
-        rows = self._newest(form_checks, form_checks.c.taken_at, profile_id, "read the form checks")
-        return [_record(FormCheckRecord, r) for r in rows]
-
-    def latest(self, profile_id: int) -> FormCheckRecord | None:
-        rows = self._newest(form_checks, form_checks.c.taken_at, profile_id, "read the form check", limit=1)
-        return _record(FormCheckRecord, rows[0]) if rows else None
+    table, record, values = form_checks, FormCheckRecord, _form_values
+    saving, reading, reading_all = "save the form check", "read the form check", "read the form checks"
 
 
 # --------------------------------------------------------------------------- routine and player sessions

@@ -19,7 +19,6 @@ import shutil
 import sqlite3
 import uuid
 from contextlib import contextmanager
-from functools import cached_property
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
@@ -280,6 +279,24 @@ def _url_problem(url: str, exc: Exception) -> StorageError:
         "is installed. Nothing was changed.")
 
 
+class _Repository:
+    """A store attribute that makes the named repository of backcheck.repos on first use (once per store)."""
+
+    def __init__(self, class_name: str) -> None:
+        self.class_name = class_name
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, store: Store | None, owner: type) -> Any:
+        if store is None:
+            return self
+        from . import repos
+
+        repo = store.__dict__[self.name] = getattr(repos, self.class_name)(store)
+        return repo
+
+
 class Store:
     """The app's storage. One instance per process (pages get it from a cached factory)."""
 
@@ -416,55 +433,16 @@ class Store:
 
     # ------------------------------------------------------------------ repositories
     # The data access, one repository per aggregate (backcheck.repos), each taking and returning
-    # the core's typed objects. Imported on first use: backcheck.repos builds on this module.
+    # the core's typed records. Made on first use: backcheck.repos builds on this module.
 
-    @cached_property
-    def profiles(self) -> ProfileRepository:
-        from .repos import ProfileRepository
-
-        return ProfileRepository(self)
-
-    @cached_property
-    def safety(self) -> SafetyRepository:
-        from .repos import SafetyRepository
-
-        return SafetyRepository(self)
-
-    @cached_property
-    def quiz(self) -> QuizRepository:
-        from .repos import QuizRepository
-
-        return QuizRepository(self)
-
-    @cached_property
-    def form_checks(self) -> FormCheckRepository:
-        from .repos import FormCheckRepository
-
-        return FormCheckRepository(self)
-
-    @cached_property
-    def sessions(self) -> RoutineSessionRepository:
-        from .repos import RoutineSessionRepository
-
-        return RoutineSessionRepository(self)
-
-    @cached_property
-    def player(self) -> PlayerRepository:
-        from .repos import PlayerRepository
-
-        return PlayerRepository(self)
-
-    @cached_property
-    def pain(self) -> PainRepository:
-        from .repos import PainRepository
-
-        return PainRepository(self)
-
-    @cached_property
-    def functions(self) -> FunctionRepository:
-        from .repos import FunctionRepository
-
-        return FunctionRepository(self)
+    profiles: ProfileRepository = _Repository("ProfileRepository")  # type: ignore[assignment]
+    safety: SafetyRepository = _Repository("SafetyRepository")  # type: ignore[assignment]
+    quiz: QuizRepository = _Repository("QuizRepository")  # type: ignore[assignment]
+    form_checks: FormCheckRepository = _Repository("FormCheckRepository")  # type: ignore[assignment]
+    sessions: RoutineSessionRepository = _Repository("RoutineSessionRepository")  # type: ignore[assignment]
+    player: PlayerRepository = _Repository("PlayerRepository")  # type: ignore[assignment]
+    pain: PainRepository = _Repository("PainRepository")  # type: ignore[assignment]
+    functions: FunctionRepository = _Repository("FunctionRepository")  # type: ignore[assignment]
 
     # ------------------------------------------------------------------ data versions
 
