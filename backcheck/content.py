@@ -477,6 +477,7 @@ class RoutineItemRule(Strict):
     why: Text
     source: Text
     core: bool = False  # a goal's core item: placed before the posture plan's strength work
+    instead: list[Slug] = Field(default_factory=list)  # stand-ins when the exercise is not allowed (equipment)
 
 
 class RoutineGoal(Strict):
@@ -956,6 +957,8 @@ def _check_routine_items(lib: Library) -> None:
         for block_id in ("warmup", "main", "stretch"):
             for it in getattr(g, block_id):
                 rr_item(f"goal '{g.id}', field '{block_id}'", it.exercise, it.source)
+                for ex_id in it.instead:
+                    rr_item(f"goal '{g.id}', field '{block_id}.instead'", ex_id)
     for field_name in ("general_warmup", "general_stretch"):
         for it in getattr(rr, field_name):
             rr_item(f"field '{field_name}'", it.exercise, it.source)

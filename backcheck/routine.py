@@ -10,11 +10,13 @@ How a session is filled (all in list order, so the same inputs give the same rou
 
 1. Warm-up up to its minimum: required items first (the wrist warm-up for handstands,
    the gentle warm-up on a painful day), then activation of the weak muscles of the
-   posture pattern(s), then general warm-up items.
+   posture pattern(s) (groups whose block is warmup), then general warm-up items.
 2. Stretching up to its minimum: the pattern's stretch groups, more of its stretches,
    then general stretches.
-3. The main part with what is left: the base sequence, one drill per form fault, the
-   rest of the pattern's strength work, goal items and the pattern's remaining stretches.
+3. The main part with what is left, by priority: the goals' core items, one drill per form
+   fault, the early base steps (spinal control), the pattern's strength work (groups whose
+   block is main), the pattern's remaining stretches, goal items and the rest of the base
+   sequence. The main part is then shown with the base sequence first, in article 002's order.
 4. Extras while time remains: the faults' other drills, more of the pattern's exercises.
 
 An exercise appears once; when a second rule asks for it, its reason is added to the
@@ -585,7 +587,7 @@ class _Builder:
 
     def rule_cand(self, it: RoutineItemRule, prefix: str, label: str, block: str | None = None,
                   report: bool = True) -> _Cand:
-        return _Cand([it.exercise], Reason(f"{prefix}{it.why}", it.source), label, block=block, report=report,
+        return _Cand([it.exercise, *it.instead], Reason(f"{prefix}{it.why}", it.source), label, block=block, report=report,
                      weight=2 if prefix.startswith("Your goal") else 1, early=it.core)
 
     def pattern_source(self, p: Pattern, ex_ids: Sequence[str]) -> str:

@@ -641,3 +641,14 @@ def test_lordosis_stretches_start_with_the_hip_flexors(minutes):
     lower_back = exercises_for("anterior_tilt", "stretch", "lower_back")
     assert stretched[0] in hip_flexors
     assert len(set(stretched) & hip_flexors) >= len(set(stretched) & lower_back)
+
+
+def test_hinge_goal_at_10_minutes_keeps_a_hinge_with_or_without_a_dowel():
+    label = RULES.goal_by_id["hinge"].label
+    for equipment, hinge in (((), "hip_hinge_bodyweight"), (("dowel",), "hip_hinge_dowel")):
+        r = build(patterns=("anterior_tilt",), goals=("hinge",), equipment=equipment,
+                  minutes=RULES.session.minutes_min)
+        item = next(it for it in r.items if it.id == hinge)
+        assert any(f"Your goal → {label}" in reason.text for reason in item.reasons), equipment
+        assert "abdominal_brace" in ids(r)
+        assert r.total_minutes <= RULES.session.minutes_min
