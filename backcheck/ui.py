@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from . import services
+from . import auth, services
 from .content import CONTENT_DIR, ContentError, Exercise, Library, load_library
 from .storage import Profile, Store, StorageError, database_url
 from .text import BadParam, md, parse_int, shown
@@ -202,11 +202,35 @@ def sidebar(sections: dict[str, list]) -> None:
             st.session_state["active_profile_id"] = chosen
             st.rerun()
         st.query_params["profile"] = str(current.id)
-        st.caption(
-            "BackCheck is a self-assessment aid, not a diagnosis. It does not replace a doctor or "
-            "physiotherapist; if something feels wrong, get checked."
-        )
+        account_box()
+        st.caption(DISCLAIMER)
         st.page_link(SAFETY, label="Red-flag safety check", icon=":material/health_and_safety:")
+
+
+DISCLAIMER = (
+    "BackCheck is a self-assessment aid, not a diagnosis. It does not replace a doctor or "
+    "physiotherapist; if something feels wrong, get checked."
+)
+
+
+def account_box() -> None:
+    """Hosted mode: who is signed in (their name is outside text: plain text only) and a way out."""
+    if not auth.enabled():
+        return
+    st.caption("Signed in as")
+    st.text(auth.display_name())
+    st.button("Sign out", icon=":material/logout:", on_click=st.logout, key="bc_sign_out")
+
+
+def sign_in_page() -> None:
+    """Hosted mode: the only screen before sign-in."""
+    st.title("BackCheck")
+    st.write(
+        "This BackCheck is hosted for a clinic or a group, so your data is kept under your own account. "
+        "Sign in to see your profiles, routine and pain log; nobody else who signs in here can see them."
+    )
+    st.button("Sign in", type="primary", icon=":material/login:", on_click=st.login)
+    st.caption(DISCLAIMER)
 
 
 def demo_banner(profile: Profile) -> None:
