@@ -79,3 +79,12 @@ def test_nothing_shows_before_sign_in_and_sign_out_ends_it(page: Page, hosted: S
     wait_for_app(page)
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     expect(page.get_by_text("Active profile")).to_have_count(0)
+
+
+def test_the_secrets_never_reach_the_page_or_the_log(page: Page, hosted: Server):
+    sign_in(page, hosted, "carol")
+    html = page.content()
+    log = hosted.log.read_text()
+    for secret in (COOKIE_SECRET, CLIENT_SECRET):
+        assert secret not in html
+        assert secret not in log
