@@ -5,11 +5,11 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from .content import Library
-from .quiz import QuizResult
+from .palette import PAIN_LINE, SESSION_COLOUR, activity_style
+from .quiz import QuizResult, Strength
 from .text import plotly_plain
 
 STRENGTH_COLOUR = {"strong": "#1b7f5f", "moderate": "#4c9f83", "weak": "#a8b5b0", "none": "#d5dbd9"}
-STRENGTH_WORD = {"strong": "strong", "moderate": "moderate", "weak": "weak", "none": "no evidence"}
 
 
 def quiz_evidence_figure(result: QuizResult, lib: Library) -> go.Figure:
@@ -22,7 +22,7 @@ def quiz_evidence_figure(result: QuizResult, lib: Library) -> go.Figure:
             y=names,
             orientation="h",
             marker_color=[STRENGTH_COLOUR[s.strength] for s in scores],
-            text=[f"{round(s.share * 100)}% · {STRENGTH_WORD[s.strength]}" for s in scores],
+            text=[f"{round(s.share * 100)}% · {Strength.label_of(s.strength)}" for s in scores],
             textposition="outside",
             cliponaxis=False,
             hovertemplate="%{y}: %{x}% of the possible evidence<extra></extra>",
@@ -42,21 +42,9 @@ def quiz_evidence_figure(result: QuizResult, lib: Library) -> go.Figure:
 
 
 # --------------------------------------------------------------------------- pain log (pain log screen)
-# Activity colours (Okabe-Ito, colour-blind safe) and marker symbols, so each activity
-# differs in both colour and shape.
+# Colours: backcheck.palette (shared with the clinician report).
 
-ACTIVITY_STYLE: dict[str, tuple[str, str]] = {
-    "squat": ("#D55E00", "triangle-up"),
-    "hip_hinge": ("#CC79A7", "diamond"),
-    "handstand": ("#E69F00", "star"),
-    "sitting": ("#0072B2", "square"),
-    "walking": ("#009E73", "circle"),
-    "routine": ("#56B4E9", "hexagon"),
-    "other": ("#7f7f7f", "x"),
-}
-PAIN_LINE = "#1b4f72"
 BAND_FILL = "rgba(27,127,95,0.13)"
-SESSION_COLOUR = "#1b7f5f"
 
 
 def _scatter(n: int):
@@ -64,12 +52,13 @@ def _scatter(n: int):
     return go.Scattergl if n > 1000 else go.Scatter
 
 
-def pain_figure(ov, cfg, sessions=(), start=None, today=None, level_changes=()) -> go.Figure:
+def pain_figure(ov, cfg, sessions=(), start=None, today=None, level_changes=(), names=None) -> go.Figure:
     """Pain over time: entries by activity, the rolling mean, baseline with its band, sessions.
 
     ``ov`` is a backcheck.painlog.Overview, ``cfg`` the PainLogContent, ``sessions`` the
-    routine-session rows, ``level_changes`` the exercise level changes (marked at the top:
-    exercise, changed_at, level, from_level, reason, and optionally name) and ``start`` the
+    routine sessions' done-at times, ``level_changes`` the exercise level changes
+    (backcheck.progression.LevelChange, marked at the top; ``names`` maps exercise ids to the
+    names shown, else the id is shown) and ``start`` the
     first day shown (None = the whole log). Above
     ``rules.chart_max_points`` entries in the range, daily means are drawn instead.
     """
@@ -81,11 +70,11 @@ def pain_figure(ov, cfg, sessions=(), start=None, today=None, level_changes=()) 
                       last_entry=entries["recorded_at"].max() if len(entries) else None,
                       start=start, today=today, entries=entries,
                       shown=int(len(entries) if start is None else (entries["recorded_at"] >= start).sum()),
-                      session_times=[s["done_at"] for s in sessions])
-    return pain_chart(view, cfg, level_changes)
+                      session_times=list(sessions))
+    return pain_chart(view, cfg, level_changes, names)
 
 
-def pain_chart(view, cfg, level_changes=()) -> go.Figure:
+def pain_chart(view, cfg, level_changes=(), names=None) -> go.Figure:
     """Draw a backcheck.painlog.ChartView: band and baseline, entries (or averages), rolling mean, sessions,
     and the exercise level changes (see pain_figure)."""
     rules = cfg.rules
@@ -123,7 +112,7 @@ def pain_chart(view, cfg, level_changes=()) -> go.Figure:
             part = entries[entries["activity"] == act]
             if part.empty:
                 continue
-            colour, symbol = ACTIVITY_STYLE.get(act, ("#7f7f7f", "circle"))
+            colour, symbol = activity_style(act)
             fig.add_trace(_scatter(len(entries))(
                 x=part["recorded_at"], y=part["pain"], mode="markers", name=labels.get(act, act),
                 marker=dict(color=colour, symbol=symbol, size=9, opacity=0.85, line=dict(width=0.5, color="white")),
@@ -150,14 +139,15 @@ def pain_chart(view, cfg, level_changes=()) -> go.Figure:
 
     if level_changes:
         import pandas as pd  # local, like the painlog import above: keeps the quiz figure's import light
-    changes = [c for c in level_changes if x_range[0] <= pd.Timestamp(c["changed_at"]) <= x_range[1]]
+    changes = [c for c in level_changes if x_range[0] <= pd.Timestamp(c.changed_at) <= x_range[1]]
     if changes:  # exercise level changes (session player): up or down triangles along the top
-        up = [c["level"] > c["from_level"] for c in changes]
+        up = [c.level > c.from_level for c in changes]
+        names = names or {}
         fig.add_trace(go.Scatter(
-            x=[c["changed_at"] for c in changes], y=[10.2] * len(changes), mode="markers", name="Exercise level changed",
+            x=[c.changed_at for c in changes], y=[10.2] * len(changes), mode="markers", name="Exercise level changed",
             marker=dict(symbol=["triangle-up" if u else "triangle-down" for u in up], size=11,
                         color=["#2a7d4f" if u else "#b5651d" for u in up]),
-            customdata=[f"{c.get('name', c['exercise'])}: level {c['level']} ({c['reason']})" for c in changes],
+            customdata=[f"{names.get(c.exercise, c.exercise)}: level {c.level} ({c.reason})" for c in changes],
             hovertemplate="%{x|%a %d %b %Y}<br>%{customdata}<extra></extra>",
         ))
 

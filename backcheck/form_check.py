@@ -1,7 +1,7 @@
 """Form check: build a self-check from ticked faults, group the faults, compare checks.
 
-A saved check (a row from ``Store.form_check_history`` / ``latest_form_check``) is a
-dict with ``taken_at`` and ``faults``: ``{movement id: [ticked fault ids]}``. Only the
+A saved check (a :class:`FormCheckRecord` from ``store.form_checks``) has ``taken_at``
+and ``faults``: ``{movement id: [ticked fault ids]}``. Only the
 movements the person checked are keys; an empty list means "checked, nothing found",
 a missing movement means "skipped this time". ``ticked_ids`` turns any check (or None)
 into the flat list of ticked fault ids — the routine generator relies on it.
@@ -14,11 +14,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Literal
+from datetime import datetime
+from typing import Any, Iterable
 
 import pandas as pd
 
 from .content import Advice, Fault, FaultGroup, Library, Movement
+from .labels import Labelled
 
 
 
@@ -26,18 +28,45 @@ class FormCheckError(ValueError):
     """The ticked faults cannot be saved as they are; the message says what to change."""
 
 
+# --------------------------------------------------------------------------- the saved shape
+
+
+def check_faults(faults: Any) -> dict[str, list[str]]:
+    """The shape a form check is stored in, checked: {movement id: [fault ids]} with at least one
+    movement; repeated ids are dropped. ValueError (nothing is saved) otherwise."""
+    if not isinstance(faults, dict) or not all(
+        isinstance(k, str) and isinstance(v, (list, tuple)) and all(isinstance(i, str) for i in v)
+        for k, v in faults.items()
+    ):
+        raise ValueError("A form check must map each checked movement to a list of fault ids. Nothing was saved.")
+    if not faults:
+        raise ValueError("Check at least one movement before saving. Nothing was saved.")
+    return {k: list(dict.fromkeys(v)) for k, v in faults.items()}
+
+
+@dataclass(frozen=True)
+class FormCheckRecord:
+    """A saved form check. ``faults`` maps each checked movement to the fault ids ticked in it;
+    an empty list means "checked, nothing found", a missing movement "skipped this time"."""
+
+    faults: dict[str, list[str]]
+    taken_at: datetime = field(default_factory=datetime.now)
+    id: int | None = None  # set once stored
+    profile_id: int | None = None
+
+
 # --------------------------------------------------------------------------- reading a check
 
 
-def ticked_ids(check: dict | None) -> list[str]:
+def ticked_ids(check: FormCheckRecord | None) -> list[str]:
     """Every fault id ticked in a saved check, in stored order, without repeats.
 
     ``None`` (no check yet) gives ``[]``. Accepts the per-movement dict this module
     writes and, for robustness, a flat list of ids.
     """
-    if not check:
+    if check is None:
         return []
-    faults: Any = check.get("faults") if isinstance(check, dict) else None
+    faults: Any = getattr(check, "faults", None)
     if isinstance(faults, dict):
         values: Iterable[Any] = (i for ids in faults.values() if isinstance(ids, (list, tuple)) for i in ids)
     elif isinstance(faults, (list, tuple)):
@@ -47,11 +76,11 @@ def ticked_ids(check: dict | None) -> list[str]:
     return list(dict.fromkeys(i for i in values if isinstance(i, str)))
 
 
-def checked_movements(check: dict | None) -> list[str]:
+def checked_movements(check: FormCheckRecord | None) -> list[str]:
     """Movement ids that were checked (not skipped) in a saved check."""
-    if not check:
+    if check is None:
         return []
-    faults = check.get("faults")
+    faults = check.faults
     if isinstance(faults, dict):
         return [m for m in faults if isinstance(m, str)]
     return []
@@ -137,7 +166,7 @@ def advice_for(lib: Library, ids: Iterable[str]) -> list[tuple[Movement, Advice]
     return sorted(pairs, key=lambda p: 0 if p[1].kind == "professional" else 1)
 
 
-def describe(lib: Library, check: dict | None) -> str:
+def describe(lib: Library, check: FormCheckRecord | None) -> str:
     """One line for the home page: what the check found (without its date)."""
     if check is None:
         return "not done yet"
@@ -151,16 +180,25 @@ def describe(lib: Library, check: dict | None) -> str:
 
 # --------------------------------------------------------------------------- comparison
 
-State = Literal["ticked", "clear", "not_checked"]
-Status = Literal["new", "remains", "cleared", "not_rechecked"]
+class FaultState(Labelled):
+    """A fault in one saved check."""
 
-STATE_LABEL: dict[str, str] = {"ticked": "Ticked", "clear": "—", "not_checked": "Not checked"}
-STATUS_LABEL: dict[str, str] = {
-    "cleared": "Cleared",
-    "new": "New",
-    "remains": "Still there",
-    "not_rechecked": "Not checked this time",
-}
+    TICKED = "ticked", "Ticked"
+    CLEAR = "clear", "—"
+    NOT_CHECKED = "not_checked", "Not checked"
+
+
+class ChangeStatus(Labelled):
+    """How a fault changed between two checks, in the order the comparison lists them."""
+
+    CLEARED = "cleared", "Cleared"
+    REMAINS = "remains", "Still there"
+    NEW = "new", "New"
+    NOT_RECHECKED = "not_rechecked", "Not checked this time"
+
+
+State = FaultState
+Status = ChangeStatus
 
 
 @dataclass(frozen=True)
@@ -203,9 +241,9 @@ class Comparison:
             {
                 "Movement": names[c.fault.movement],
                 "Fault": c.fault.name,
-                before_label: STATE_LABEL[c.before],
-                now_label: STATE_LABEL[c.now],
-                "Change": STATUS_LABEL[c.status],
+                before_label: FaultState(c.before).label,
+                now_label: FaultState(c.now).label,
+                "Change": ChangeStatus(c.status).label,
             }
             for c in self.changes
         ]
@@ -214,11 +252,11 @@ class Comparison:
 
 def _state(fault: Fault, ids: set[str], movements: set[str]) -> State:
     if fault.movement not in movements:
-        return "not_checked"
-    return "ticked" if fault.id in ids else "clear"
+        return FaultState.NOT_CHECKED
+    return FaultState.TICKED if fault.id in ids else FaultState.CLEAR
 
 
-def compare(lib: Library, latest: dict, previous: dict) -> Comparison:
+def compare(lib: Library, latest: FormCheckRecord, previous: FormCheckRecord) -> Comparison:
     """Compare two saved checks. Only faults ticked in at least one of them appear.
 
     A fault ticked before and not now is *cleared* if its movement was checked now, and
@@ -232,22 +270,22 @@ def compare(lib: Library, latest: dict, previous: dict) -> Comparison:
             continue
         before = _state(fault, before_ids, before_moves)
         now = _state(fault, now_ids, now_moves)
-        if now == "ticked":
-            status: Status = "remains" if before == "ticked" else "new"
+        if now == FaultState.TICKED:
+            status = ChangeStatus.REMAINS if before == FaultState.TICKED else ChangeStatus.NEW
         else:
-            status = "cleared" if now == "clear" else "not_rechecked"
+            status = ChangeStatus.CLEARED if now == FaultState.CLEAR else ChangeStatus.NOT_RECHECKED
         changes.append(FaultChange(fault, before, now, status))
     return Comparison(changes)
 
 
-def history_frame(lib: Library, history: list[dict], fmt_when=str) -> pd.DataFrame:
+def history_frame(lib: Library, history: list[FormCheckRecord], fmt_when=str) -> pd.DataFrame:
     """One row per saved check, newest first: when, movements checked, faults ticked."""
     names = {m.id: m.name for m in lib.faults.movements}
     rows = []
     for check in history:
         ids = [i for i in ticked_ids(check) if i in lib.fault_by_id]
         rows.append({
-            "Checked": fmt_when(check["taken_at"]),
+            "Checked": fmt_when(check.taken_at),
             "Movements": ", ".join(names.get(m, m) for m in checked_movements(check)) or "—",
             "Faults ticked": len(ids),
             "Faults": "; ".join(lib.fault_by_id[i].name for i in ids) or "None",

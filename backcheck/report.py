@@ -16,19 +16,18 @@ from datetime import date
 import pandas as pd
 
 from .content import Library
-from .form_check import ticked_ids
+from .form_check import FormCheckRecord, ticked_ids
 from .painlog import ChartView, chart_view, rule_text
+from .palette import PAIN_LINE, SESSION_COLOUR, activity_colour, rgb
 from .pdf import BackCheckPDF, PageSize
+from .quiz import QuizRecord
+from .safety import SafetyCheck, SafetyLevel
 from .services import PainlogOverview, painlog_overview
-from .storage import Profile, Store
+from .profiles import Profile
+from .storage import Store
 
-# RGB versions of the screen chart's colours (backcheck.figures.ACTIVITY_STYLE).
-ACTIVITY_RGB: dict[str, tuple[int, int, int]] = {
-    "squat": (213, 94, 0), "hip_hinge": (204, 121, 167), "handstand": (230, 159, 0), "sitting": (0, 114, 178),
-    "walking": (0, 158, 115), "routine": (86, 180, 233), "other": (127, 127, 127),
-}
-GREEN = (27, 127, 95)
-LINE = (27, 79, 114)
+GREEN = rgb(SESSION_COLOUR)
+LINE = rgb(PAIN_LINE)
 GREY = (120, 120, 120)
 MAX_POINTS = 600  # above this, the chart plots daily means
 MAX_DAYS = 365  # above this many days, means of a few days each (the chart is 18 cm wide)
@@ -39,9 +38,9 @@ class ReportInputs:
     profile: Profile
     ov: PainlogOverview
     chart: ChartView
-    quiz: dict | None
-    form_check: dict | None
-    safety: dict | None
+    quiz: QuizRecord | None
+    form_check: FormCheckRecord | None
+    safety: SafetyCheck | None
     today: date
 
 
@@ -51,23 +50,23 @@ def gather(lib: Library, store: Store, profile: Profile, today: date | None = No
     pid = profile.id
     cfg = lib.painlog
     if ov is None or ov.profile_id != pid:
-        ov = painlog_overview(store, pid, cfg, today=today)
+        ov = painlog_overview(store, pid, cfg, today=today, sessions_goal=lib.sessions_goal)
     entries = None
     if 0 < ov.entry_count <= MAX_POINTS:
-        entries = pd.DataFrame(store.pain_entries_between(pid, columns=("id", "recorded_at", "pain", "activity", "location")),
+        entries = pd.DataFrame(store.pain.between(pid),
                                columns=["id", "recorded_at", "pain", "activity", "location"])
         entries["recorded_at"] = pd.to_datetime(entries["recorded_at"])
     chart = chart_view(ov.daily, ov.verdict, cfg.rules, first_entry=ov.first_entry, last_entry=ov.last_entry,
                        today=today or ov.today, entries=entries, shown=ov.entry_count,
                        session_times=ov.session_times, max_points=MAX_DAYS)
     return ReportInputs(
-        profile=profile, ov=ov, chart=chart, quiz=store.latest_quiz_result(pid),
-        form_check=store.latest_form_check(pid),
-        safety=store.latest_safety_check(pid), today=today or date.today(),
+        profile=profile, ov=ov, chart=chart, quiz=store.quiz.latest(pid),
+        form_check=store.form_checks.latest(pid),
+        safety=store.safety.latest(pid), today=today or date.today(),
     )
 
 
-def _fault_names(lib: Library, check: dict | None) -> list[str]:
+def _fault_names(lib: Library, check: FormCheckRecord | None) -> list[str]:
     names = []
     for fid in ticked_ids(check):
         fault = lib.fault_by_id.get(fid)
@@ -127,7 +126,7 @@ def _draw_chart(pdf: BackCheckPDF, lib: Library, inp: ReportInputs, x0: float, y
             pdf.circle(X(day + shift), Y(pain), 0.45, style="F")
     else:
         for row in entries.itertuples(index=False):
-            pdf.set_fill_color(*ACTIVITY_RGB.get(row.activity, GREY))
+            pdf.set_fill_color(*rgb(activity_colour(row.activity)))
             pdf.circle(X(row.recorded_at), Y(row.pain), 0.7, style="F")
     # rolling mean
     if len(view.rolling) > 1:
@@ -150,7 +149,7 @@ def _draw_chart(pdf: BackCheckPDF, lib: Library, inp: ReportInputs, x0: float, y
     items: list[tuple[str, str, tuple[int, int, int]]] = []
     if entries is not None:
         present = set(entries["activity"])
-        items += [("dot", c.label, ACTIVITY_RGB.get(c.id, GREY)) for c in cfg.activities if c.id in present]
+        items += [("dot", c.label, rgb(activity_colour(c.id))) for c in cfg.activities if c.id in present]
     else:
         items.append(("dot", "daily average" if view.bucket_days == 1 else
                       f"daily average (mean of each {view.bucket_days} days)", (150, 150, 150)))
@@ -159,12 +158,12 @@ def _draw_chart(pdf: BackCheckPDF, lib: Library, inp: ReportInputs, x0: float, y
         items.append(("band", f"first-week average {v.baseline:.1f} ± {v.needed:.1f} (no meaningful change)", (214, 236, 227)))
     if ov.session_times:
         items.append(("tri", "routine session", GREEN))
-    for kind, label, rgb in items:
+    for kind, label, colour in items:
         width = pdf.get_string_width(label) + 6
         if lx + width > x0 + w:
             lx, ly = px, ly + 3.5
-        pdf.set_fill_color(*rgb)
-        pdf.set_draw_color(*rgb)
+        pdf.set_fill_color(*colour)
+        pdf.set_draw_color(*colour)
         if kind == "dot":
             pdf.circle(lx + 1, ly - 0.8, 0.8, style="F")
         elif kind == "line":
@@ -252,7 +251,7 @@ def _render(lib: Library, inp: ReportInputs, page_size: PageSize, chart_h: float
     _section(pdf, "Routine adherence")
     s = ov.sessions
     if s is not None:
-        _text(pdf, s.sentence(lib.source_by_id[rules.sessions_goal_source].short))
+        _text(pdf, s.sentence(lib.source_by_id[lib.sessions_goal_source].short))
         if s.total:
             recent = s.weekly.tail(8)
             weeks = ", ".join(f"{w:%d %b} {n}" for w, n in zip(recent["week"], recent["sessions"]))
@@ -262,23 +261,21 @@ def _render(lib: Library, inp: ReportInputs, page_size: PageSize, chart_h: float
     if inp.safety is None:
         safety = "not done yet"
     else:
-        level = {"clear": "no warning signs", "soon": "warning signs: see a GP within days",
-                 "urgent": "warning signs: medical help the same day",
-                 "emergency": "warning signs: emergency care advised"}.get(inp.safety["level"], inp.safety["level"])
-        safety = f"{level} ({inp.safety['taken_at']:%d %b %Y})"
+        level = SafetyLevel.label_of(inp.safety.level)
+        safety = f"{level} ({inp.safety.taken_at:%d %b %Y})"
     _text(pdf, f"Red-flag safety check: {safety}.")
     if inp.quiz is None:
         posture = "not done yet"
     else:
-        names = [lib.pattern_by_id[p].name for p in inp.quiz["leading"] if p in lib.pattern_by_id]
-        posture = " and ".join(names) if names else {"too_few": "too few answers to tell"}.get(inp.quiz["verdict"], "no clear pattern")
-        posture += f" ({inp.quiz['taken_at']:%d %b %Y}; self-check)"
+        names = [lib.pattern_by_id[p].name for p in inp.quiz.leading if p in lib.pattern_by_id]
+        posture = " and ".join(names) if names else {"too_few": "too few answers to tell"}.get(inp.quiz.verdict, "no clear pattern")
+        posture += f" ({inp.quiz.taken_at:%d %b %Y}; self-check)"
     _text(pdf, f"Posture quiz: {posture}.")
     if inp.form_check is None:
         faults = "not done yet"
     else:
         names = _fault_names(lib, inp.form_check)
-        faults = ("; ".join(names) if names else "none ticked") + f" ({inp.form_check['taken_at']:%d %b %Y})"
+        faults = ("; ".join(names) if names else "none ticked") + f" ({inp.form_check.taken_at:%d %b %Y})"
     _text(pdf, f"Form check faults: {faults}.")
 
     pdf.ln(1.5)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime
 from typing import Iterable
 
 # --------------------------------------------------------------------------- markdown
@@ -105,6 +106,11 @@ _DIGITS = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() also accepts "²" a
 
 class BadParam(ValueError):
     """A query-parameter value that cannot be used; the message is one line for people."""
+
+
+def fmt_when(when: datetime | None) -> str:
+    """A saved time for people: '05 Mar 2025, 14:30' ('not yet' for None)."""
+    return when.strftime("%d %b %Y, %H:%M") if when else "not yet"
 
 
 def shown(raw: object, limit: int = 30) -> str:

@@ -7,15 +7,16 @@ plain Python that the unit tests use directly.
 from __future__ import annotations
 
 import os
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import streamlit as st
 
 from . import auth, services
 from .content import CONTENT_DIR, ContentError, Exercise, Library, load_library
-from .storage import Profile, Store, StorageError, database_url
-from .text import BadParam, md, parse_int, shown
+from .profiles import Profile
+from .storage import Store, StorageError, database_url
+from .text import BadParam, fmt_when, md, parse_int, shown  # fmt_when: shared with the services
 
 ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
 
@@ -30,7 +31,6 @@ PAIN = "pages/pain_log.py"
 PROFILES = "pages/profiles.py"
 SESSION = "pages/session.py"  # the session player
 
-KIND_LABEL = {"strengthen": "Strengthen", "stretch": "Stretch", "mobility": "Mobility", "control": "Control drill"}
 
 
 @st.cache_resource(show_spinner="Loading the exercise library…")
@@ -63,7 +63,8 @@ def _content_dir() -> str:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _painlog_overview(url: str, profile_id: int, version: str, today: date, content: str) -> services.PainlogOverview:
-    return services.painlog_overview(_store(url), profile_id, _library(content).painlog, today=today)
+    lib = _library(content)
+    return services.painlog_overview(_store(url), profile_id, lib.painlog, today=today, sessions_goal=lib.sessions_goal)
 
 
 # Figures are cached as objects (cache_resource, read-only): unpickling a plotly figure costs more
@@ -75,8 +76,9 @@ def _painlog_figure(url: str, profile_id: int, version: str, today: date, conten
     cfg = _library(content).painlog
     ov = _painlog_overview(url, profile_id, version, today, content)
     view = services.painlog_chart(_store(url), ov, cfg, ov.range_start(choice))
-    changes = _level_changes_named(_store(url), _library(content), profile_id)
-    return pain_chart(view, cfg, changes), view.shown, view.entries is None, view.bucket_days
+    changes = _store(url).player.level_changes(profile_id)
+    names = {e.id: e.name for e in _library(content).exercises}
+    return pain_chart(view, cfg, changes, names), view.shown, view.entries is None, view.bucket_days
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -143,7 +145,7 @@ def startup_problem() -> str | None:
 
 def active_profile() -> Profile:
     """The profile chosen in the sidebar (kept in the session and in the URL for reloads)."""
-    profiles = store().list_profiles()
+    profiles = store().profiles.list()
     by_id = {p.id: p for p in profiles}
     pid = st.session_state.get("active_profile_id")
     if pid not in by_id:
@@ -180,7 +182,7 @@ def profile_label(p: Profile) -> str:
 
 def sidebar(sections: dict[str, list]) -> None:
     """The shared sidebar: our page menu, the active profile and the disclaimer."""
-    profiles = store().list_profiles()
+    profiles = store().profiles.list()
     current = active_profile()
     ids = [p.id for p in profiles]
     labels = {p.id: profile_label(p) for p in profiles}
@@ -251,8 +253,6 @@ def show_flash(prefix: str) -> None:
         getattr(st, kind)(text, icon=":material/check_circle:" if kind == "success" else ":material/info:")
 
 
-def fmt_when(when: datetime | None) -> str:
-    return when.strftime("%d %b %Y, %H:%M") if when else "not yet"
 
 
 def cite(source_id: str) -> None:
@@ -307,13 +307,6 @@ def scroll_to_top() -> None:
     )
 
 
-def _level_changes_named(store_: Store, lib: Library, profile_id: int) -> list[dict]:
-    """The profile's exercise level changes with each exercise's name (for the pain chart)."""
-    by_id = lib.exercise_by_id
-    return [{**c, "name": by_id[c["exercise"]].name if c["exercise"] in by_id else c["exercise"]}
-            for c in store_.level_changes(profile_id)]
-
-
 def show_storage_error(exc: StorageError) -> None:
     st.error(md(exc), icon=":material/error:")
 
@@ -326,18 +319,18 @@ LEVEL_BOX = {"emergency": ("error", ":material/emergency:"), "urgent": ("error",
 
 def show_safety_result(result) -> None:
     """The headline for the most urgent level, then every warning sign under its own level."""
-    from .safety import RANK
+    from .safety import SafetyLevel
 
     safety = library().safety
     box, icon = LEVEL_BOX[result.level]
     text = safety.levels[result.level]
     getattr(st, box)(f"**{text.headline}** {text.message}", icon=icon)
-    for level in ("emergency", "urgent", "soon"):
+    for level in reversed(SafetyLevel):
         lines = [ln for ln in result.lines if ln.urgency == level]
         if not lines:
             continue
         label = "Because you answered yes to:"
-        if RANK[level] < RANK[result.level]:
+        if level.rank < SafetyLevel(result.level).rank:
             own = safety.levels[level].headline
             label = f"Also tell them about these (on their own they would mean: {own[0].lower()}{own[1:]})"
         st.markdown(f"**{label}**")
@@ -352,10 +345,10 @@ def require_safe_to_exercise(screen: str) -> None:
     screen: what is withheld, e.g. "the posture quiz". The exercise library stays open.
     """
     from . import phone_ui
-    from .safety import exercise_gate
+    from .safety import NEW_QUESTIONS, REDO_AFTER_FLAG, exercise_gate, withheld_headline
 
     back = phone_ui.safety_link_params()  # a shared routine opened on a phone comes back to itself
-    gate = exercise_gate(library().safety, store().latest_safety_check(active_profile().id))
+    gate = exercise_gate(library().safety, store().safety.latest(active_profile().id))
     if gate.allowed:
         return
     if gate.reason == "no_check":
@@ -364,16 +357,15 @@ def require_safe_to_exercise(screen: str) -> None:
                 "doctor rather than exercise.", icon=":material/health_and_safety:")
         st.page_link(SAFETY, label="Do the safety check", icon=":material/arrow_forward:", query_params=back)
     elif gate.reason == "outdated":
-        st.info(f"**The safety check has new questions.** Your check from {fmt_when(gate.taken_at)} was answered "
+        st.info(f"**{NEW_QUESTIONS}** Your check from {fmt_when(gate.taken_at)} was answered "
                 f"before they were added. Please answer it again before {screen}.",
                 icon=":material/health_and_safety:")
         st.page_link(SAFETY, label="Answer the safety check again", icon=":material/refresh:", query_params=back)
     else:
-        st.markdown(f"**{screen[0].upper()}{screen[1:]} is not available while your safety check shows warning "
-                    "signs.** It asks for movements and tests that should wait until a doctor has seen you.")
+        st.markdown(f"**{withheld_headline(screen)}** It asks for movements and tests that should wait until a "
+                    "doctor has seen you.")
         show_safety_result(gate.result)
-        st.caption(f"From your safety check on {fmt_when(gate.taken_at)}. Once a doctor has seen you and the "
-                   "signs have gone, answer the questions again.")
+        st.caption(f"From your safety check on {fmt_when(gate.taken_at)}. {REDO_AFTER_FLAG}")
         st.page_link(SAFETY, label="Open the safety check", icon=":material/health_and_safety:")
         st.page_link(LIBRARY, label="You can still read the exercise library", icon=":material/menu_book:")
     st.stop()

@@ -4,7 +4,8 @@ import streamlit as st
 
 from backcheck import ui
 from backcheck.form_check import (
-    STATUS_LABEL,
+    ChangeStatus,
+    FormCheckRecord,
     advice_for,
     build_check,
     checked_movements,
@@ -22,7 +23,6 @@ profile = ui.active_profile()
 store = ui.store()
 movement_name = {m.id: m.name for m in book.movements}
 BADGE = {"cleared": "green", "new": "orange", "remains": "blue", "not_rechecked": "gray"}
-STATUS_ORDER = ["cleared", "remains", "new", "not_rechecked"]
 
 st.title("Form check")
 ui.require_safe_to_exercise("the form check")
@@ -110,14 +110,14 @@ def current_selection() -> tuple[list[str], list[str]]:
     return ticked, skipped
 
 
-def show_summary(check: dict) -> None:
+def show_summary(check: FormCheckRecord) -> None:
     ids = [i for i in ticked_ids(check) if i in lib.fault_by_id]
     moves = checked_movements(check)
     left_out = [m.name for m in book.movements if m.id not in moves]
     note = f"Checked: {', '.join(movement_name.get(m, m) for m in moves)}."
     if left_out:
         note += f" Not checked this time: {', '.join(left_out)}."
-    st.caption(f"Saved on {ui.fmt_when(check['taken_at'])}. {note}")
+    st.caption(f"Saved on {ui.fmt_when(check.taken_at)}. {note}")
     if not ids:
         st.success(book.all_clear, icon=":material/verified:")
         return
@@ -144,15 +144,15 @@ def show_summary(check: dict) -> None:
     st.page_link(ui.ROUTINE, label="Open my routine", icon=":material/event_note:")
 
 
-def show_comparison(latest: dict, previous: dict | None) -> None:
+def show_comparison(latest: FormCheckRecord, previous: FormCheckRecord | None) -> None:
     st.subheader("Compared with your previous check", anchor=False)
     if previous is None:
         st.info("This is your first saved form check. Save another one after a few weeks of practice "
                 "and you will see here which faults have cleared.", icon=":material/compare_arrows:")
         return
     comparison = compare(lib, latest, previous)
-    before = f"Previous ({ui.fmt_when(previous['taken_at'])})"
-    now = f"Latest ({ui.fmt_when(latest['taken_at'])})"
+    before = f"Previous ({ui.fmt_when(previous.taken_at)})"
+    now = f"Latest ({ui.fmt_when(latest.taken_at)})"
     with st.container(horizontal=True, gap="medium"):  # stays one row at phone width
         st.metric("Cleared", len(comparison.cleared), border=True)
         st.metric("New", len(comparison.new), border=True)
@@ -167,8 +167,8 @@ def show_comparison(latest: dict, previous: dict | None) -> None:
         with col, st.container(border=True, key=f"form_cmp_{side}"):
             st.markdown(f"**{title}**")
             rows = [c for c in comparison.changes if getattr(c, side) == "ticked"]
-            rows.sort(key=lambda c: STATUS_ORDER.index(c.status))
-            lines = [f"- :{BADGE[c.status]}-badge[{STATUS_LABEL[c.status]}] {c.fault.name} "
+            rows.sort(key=lambda c: list(ChangeStatus).index(c.status))
+            lines = [f"- :{BADGE[c.status]}-badge[{ChangeStatus(c.status).label}] {c.fault.name} "
                      f"({movement_name[c.fault.movement]})" for c in rows]
             st.markdown("\n".join(lines) if lines else "No faults ticked.")
             skipped_then = [m.name for m in book.movements if m.id not in checked_movements(check)]
@@ -191,11 +191,11 @@ else:
     noun = "fault" if len(ticked) == 1 else "faults"
     st.caption(f"Ready to save: {len(ticked)} {noun} ticked across {checked_count} of {len(book.movements)} movements.")
 
-history = store.form_check_history(profile.id)
+history = store.form_checks.history(profile.id)
 if st.button("Save this check", type="primary", icon=":material/save:"):
     try:
         faults = build_check(lib, ticked, skipped)
-        store.save_form_check(profile.id, faults)
+        store.form_checks.add(profile.id, FormCheckRecord(faults))
     except ValueError as exc:  # FormCheckError or a shape the store refuses: nothing was saved
         st.warning(md(exc), icon=":material/edit_note:")
     except StorageError as exc:
@@ -203,7 +203,7 @@ if st.button("Save this check", type="primary", icon=":material/save:"):
     else:
         st.toast("Form check saved.", icon=":material/check:")
         st.success("Saved. Your summary and what changed since last time are below.", icon=":material/check_circle:")
-        history = store.form_check_history(profile.id)
+        history = store.form_checks.history(profile.id)
 
 if history:
     st.header("Your latest check", anchor=False)

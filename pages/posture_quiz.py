@@ -5,7 +5,7 @@ import streamlit as st
 
 from backcheck import ui
 from backcheck.figures import quiz_evidence_figure
-from backcheck.quiz import NOT_SURE, NOT_SURE_LABEL, QuizResult, score_quiz
+from backcheck.quiz import NOT_SURE, NOT_SURE_LABEL, QuizRecord, QuizResult, QuizVerdict, score_quiz
 from backcheck.storage import StorageError
 
 lib = ui.library()
@@ -22,7 +22,6 @@ SETTING_TITLE = {
 AVOID_WORD = {"strengthen": "strengthening", "stretch": "stretching", "mobility": "mobility", "control": "control"}
 STRENGTH_TEXT = {"strong": "strong evidence", "moderate": "moderate evidence"}
 
-VERDICT_WORD = {"clear": "Clear", "mixed": "Mixed", "none": "No clear pattern", "too_few": "Too few answers"}
 INTRO = (
     "Answer what you see and feel, not what you think you should. You need a full-length "
     "mirror, a bit of floor and about ten minutes. Pick **Not sure** whenever you cannot tell; "
@@ -94,7 +93,7 @@ def render_result(result: QuizResult, when: str) -> None:
     )
 
 
-history = store.quiz_history(profile.id)
+history = store.quiz.history(profile.id)
 if st.session_state.pop(f"quiz_saved_{profile.id}", False):
     ui.scroll_to_top()
     st.toast("Quiz result saved.", icon=":material/check:")
@@ -102,14 +101,14 @@ if st.session_state.pop(f"quiz_saved_{profile.id}", False):
 show_form = not history or st.session_state.get(f"quiz_retake_{profile.id}", False)
 if history:
     latest = history[0]
-    render_result(QuizResult.from_dict(latest["result"]), ui.fmt_when(latest["taken_at"]))
+    render_result(QuizResult.from_dict(latest.result), ui.fmt_when(latest.taken_at))
     if len(history) > 1:
         with st.expander(f"Earlier results ({len(history) - 1})"):
             rows = [
                 {
-                    "Taken": ui.fmt_when(h["taken_at"]),
-                    "Result": VERDICT_WORD[h["verdict"]],
-                    "Patterns": ", ".join(lib.pattern_by_id[p].short_name for p in h["leading"] if p in lib.pattern_by_id) or "—",
+                    "Taken": ui.fmt_when(h.taken_at),
+                    "Result": QuizVerdict.label_of(h.verdict),
+                    "Patterns": ", ".join(lib.pattern_by_id[p].short_name for p in h.leading if p in lib.pattern_by_id) or "—",
                 }
                 for h in history[1:]
             ]
@@ -159,7 +158,7 @@ if show_form:
         else:
             result = score_quiz(quiz, answers, [p.id for p in lib.patterns])
             try:
-                store.save_quiz_result(profile.id, answers, result.to_dict())
+                store.quiz.add(profile.id, QuizRecord.of(answers, result))
             except StorageError as exc:
                 ui.show_storage_error(exc)
             else:

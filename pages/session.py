@@ -16,7 +16,7 @@ from backcheck import player as P
 from backcheck import session as S
 from backcheck import ui
 from backcheck.text import md
-from backcheck.progression import EFFORT_LABEL, EFFORTS
+from backcheck.progression import Effort
 from backcheck.routine import RoutineInputError, RoutineInputs, build_routine
 from backcheck.storage import StorageError
 
@@ -47,7 +47,7 @@ ui.require_safe_to_exercise("the session")  # one gate for every screen that ask
 
 
 def save(session_id: int, state: P.PlayerState) -> None:
-    if not store.save_player_state(pid, session_id, state.to_dict()):
+    if not store.player.save_state(pid, session_id, state):
         st.warning("This session was finished or set aside in another window.", icon=":material/info:")
         st.stop()
 
@@ -70,12 +70,12 @@ def beep_and_flash() -> None:
 act = S.active(store, pid)
 if act is None:
     chosen = st.session_state.get("pl_routine_inputs")  # set by My routine's Start button (a plain name)
-    history = store.routine_sessions(pid)
+    history = store.sessions.list(pid)
     if isinstance(chosen, dict) and chosen.get("profile") == pid:
         base = RoutineInputs.from_dict(chosen["inputs"])
         where = "the choices you made on My routine"
     else:
-        base = S.todays_inputs(lib, store.latest_quiz_result(pid), store.latest_form_check(pid), history)
+        base = S.todays_inputs(lib, store.quiz.latest(pid), store.form_checks.latest(pid), history)
         where = "your saved results and the choices of your last session"
     st.markdown("The player takes you through today's routine one exercise at a time: what to do now, "
                 "a countdown for holds, a breath count for stretches and a tap for each set.")
@@ -116,7 +116,7 @@ if state.finished:
     with st.container(border=True, key="pl_main"):
         st.markdown("**How did it go?** Both answers are needed to record the session.")
         pain_after = st.pills("Pain now (0 = none, 10 = worst imaginable)", PAIN_OPTIONS, key=f"{K}pain_after")
-        effort = st.radio("How hard did it feel?", list(EFFORTS), index=None, format_func=EFFORT_LABEL.get,
+        effort = st.radio("How hard did it feel?", list(Effort), index=None, format_func=Effort.label_of,
                           horizontal=True, key=f"{K}effort")
         if st.button("Record the session", type="primary", icon=":material/task_alt:", key=f"{K}record",
                      width="stretch"):
@@ -134,7 +134,7 @@ if state.finished:
                 ui.flash(S.TODAY_FLASH, "success", msg)
                 st.switch_page(ui.HOME)
     st.markdown("**What you did**")
-    st.markdown("\n".join(f"- {r['name']} ({r['dose']}): {P.OUTCOME_LABEL.get(r['outcome'], 'Not done')}"
+    st.markdown("\n".join(f"- {r['name']} ({r['dose']}): {P.Outcome.label_of(r['outcome'], 'Not done')}"
                           + (f" · {md(r['note'])}" if r["note"] and r["outcome"] != "hurt" else "") for r in done))
     st.stop()
 

@@ -7,25 +7,20 @@ from pathlib import Path
 
 import pytest
 import streamlit.testing.v1.app_test as app_test_module
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
+from backcheck.safety import SafetyCheck
+
+from backcheck.serve import NavigationOnlyPagesManager
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-class _NavigationOnlyPagesManager(PagesManager):
-    """AppTest resets Streamlit's legacy pages-folder mode before every run, and with a pages/
-    folder present it would run a page file on its own. BackCheck always navigates through
-    app.py (as backcheck/serve.py arranges for the real server), so switch that mode off."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-
 @pytest.fixture(autouse=True)
 def _through_app_py(monkeypatch):
-    monkeypatch.setattr(app_test_module, "PagesManager", _NavigationOnlyPagesManager)
+    """AppTest resets Streamlit's legacy pages-folder mode before every run, and with a pages/
+    folder present it would run a page file on its own. BackCheck always navigates through
+    app.py, so switch that mode off the way backcheck/serve.py does for the real server."""
+    monkeypatch.setattr(app_test_module, "PagesManager", NavigationOnlyPagesManager)
 
 
 @pytest.fixture
@@ -55,8 +50,8 @@ def clear_safety() -> None:
     from backcheck.storage import Store, database_url
 
     store = Store(database_url())
-    store.save_safety_check(store.list_profiles()[0].id, "clear", [],
-                            {f.id: False for f in load_library().safety.flags})
+    store.safety.add(store.profiles.list()[0].id, SafetyCheck("clear", [],
+                            {f.id: False for f in load_library().safety.flags}))
 
 
 def click(at: AppTest, label: str) -> AppTest:
@@ -91,11 +86,11 @@ def store(app, tmp_path):
 
 def me(store) -> int:
     """The first profile's id."""
-    return store.list_profiles()[0].id
+    return store.profiles.list()[0].id
 
 
 def record_clear_safety(store, pid: int) -> None:
     """Set-up only: an all-"no" safety check for profile `pid` in `store`."""
     from backcheck.content import load_library
 
-    store.save_safety_check(pid, "clear", [], {f.id: False for f in load_library().safety.flags})
+    store.safety.add(pid, SafetyCheck("clear", [], {f.id: False for f in load_library().safety.flags}))
