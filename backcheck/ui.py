@@ -15,6 +15,7 @@ import streamlit as st
 from . import auth, services
 from .content import CONTENT_DIR, ContentError, Exercise, Library, load_library
 from .profiles import Profile
+from .repos import ProfileRepository
 from .storage import Store, StorageError, database_url
 from .text import BadParam, fmt_when, md, parse_int, shown  # fmt_when: shared with the services
 
@@ -143,9 +144,17 @@ def startup_problem() -> str | None:
     return None
 
 
+def profile_repo() -> ProfileRepository:
+    """The profiles this session may see: the signed-in account's in hosted mode, else the local ones.
+
+    Every screen takes its profile from here (active_profile), so no URL value, share link or
+    stale session can reach another account's profile or anything stored under it."""
+    return store().profiles_of(auth.account())
+
+
 def active_profile() -> Profile:
     """The profile chosen in the sidebar (kept in the session and in the URL for reloads)."""
-    profiles = store().profiles.list()
+    profiles = profile_repo().list_or_start()
     by_id = {p.id: p for p in profiles}
     pid = st.session_state.get("active_profile_id")
     if pid not in by_id:
@@ -182,7 +191,7 @@ def profile_label(p: Profile) -> str:
 
 def sidebar(sections: dict[str, list]) -> None:
     """The shared sidebar: our page menu, the active profile and the disclaimer."""
-    profiles = store().profiles.list()
+    profiles = profile_repo().list_or_start()
     current = active_profile()
     ids = [p.id for p in profiles]
     labels = {p.id: profile_label(p) for p in profiles}

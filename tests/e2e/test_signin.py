@@ -88,3 +88,40 @@ def test_the_secrets_never_reach_the_page_or_the_log(page: Page, hosted: Server)
     for secret in (COOKIE_SECRET, CLIENT_SECRET):
         assert secret not in html
         assert secret not in log
+
+
+def test_two_people_each_see_only_their_own_profiles(browser: Browser, hosted: Server):
+    alice_ctx, bob_ctx = browser.new_context(), browser.new_context()  # two browsers, two cookies
+    try:
+        alice, bob = alice_ctx.new_page(), bob_ctx.new_page()
+        sign_in(alice, hosted, "alice")
+        alice.goto(f"{hosted.url}/profiles")
+        wait_for_app(alice)
+        alice.get_by_label("Name", exact=True).fill("Alice private")
+        alice.get_by_role("button", name="Create and switch to it").click()
+        wait_for_app(alice)
+        expect(alice.get_by_text("Profile created; it is now the active profile.")).to_be_visible()
+        alice_pid = int(re.search(r"profile=(\d+)", alice.url).group(1))
+
+        sign_in(bob, hosted, "bob")
+        bob.goto(f"{hosted.url}/profiles")
+        wait_for_app(bob)
+        expect(bob.get_by_text("Alice private")).to_have_count(0)  # not among Bob's profiles
+        bob.get_by_role("combobox", name="Active profile").click()
+        expect(bob.get_by_role("option", name="Alice private")).to_have_count(0)
+        bob.keyboard.press("Escape")
+
+        # Alice's profile number in a link does not open it for Bob: he stays on his own profile
+        bob.goto(f"{hosted.url}/pain_log?profile={alice_pid}")
+        wait_for_app(bob)
+        expect(bob.get_by_text(f"there is no profile {alice_pid} here", exact=False)).to_be_visible()
+        expect(bob.get_by_text("Alice private")).to_have_count(0)
+        assert f"profile={alice_pid}" not in bob.url
+
+        # and Alice still has hers, untouched
+        alice.goto(f"{hosted.url}/profiles")
+        wait_for_app(alice)
+        expect(alice.get_by_text("Alice private", exact=True).first).to_be_visible()
+    finally:
+        alice_ctx.close()
+        bob_ctx.close()
