@@ -44,13 +44,27 @@ def _store(url: str) -> Store:
     return Store(url)
 
 
+# Plain dicts in front of the two cache_resource functions: a page asks for the library and the store
+# dozens of times per run, and each cache_resource call hashes its argument and records stats.
+_LIBRARIES: dict[str, Library] = {}
+_STORES: dict[str, Store] = {}
+
+
 def library() -> Library:
     """The validated content; BACKCHECK_CONTENT_DIR points at another folder (tests do)."""
-    return _library(_content_dir())
+    content = _content_dir()
+    lib = _LIBRARIES.get(content)
+    if lib is None:
+        lib = _LIBRARIES[content] = _library(content)
+    return lib
 
 
 def store() -> Store:
-    return _store(database_url())
+    url = database_url()
+    found = _STORES.get(url)
+    if found is None:
+        found = _STORES[url] = _store(url)
+    return found
 
 
 def _content_dir() -> str:
