@@ -12,7 +12,8 @@ from backcheck.content import load_library
 from .conftest import ROOT, answer_radio, clear_safety, goto, nav, new_profile, shot, wait_for_app
 
 LIB = load_library()
-NAV_TITLES = set(re.findall(r'st\.Page\(ui\.\w+, title="([^"]+)"', (ROOT / "app.py").read_text()))
+# the screens' pages (ui.HOME, ui.SAFETY...), not the hosted-mode sign-in screen that stands in for them all before sign-in
+NAV_TITLES = set(re.findall(r'st\.Page\(ui\.[A-Z_]+, title="([^"]+)"', (ROOT / "app.py").read_text()))
 
 
 def nav_links(page: Page) -> list[str]:
