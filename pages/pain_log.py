@@ -49,6 +49,15 @@ def show_problems(problems: list[str], what: str = "Not saved") -> None:
              icon=":material/edit_note:")
 
 
+PAIN_OPTIONS = list(range(11))
+PICK_PAIN = "Pick your pain right now: tap a number from 0 (no pain) to 10 (worst imaginable)."
+
+
+def pick_pain(problems: list[str]) -> list[str]:
+    """The problems of an entry saved without a pain rating, said as what to do."""
+    return [PICK_PAIN] + [p for p in problems if not p.startswith("Pain must")]
+
+
 def now_minute() -> datetime:
     return datetime.now().replace(second=0, microsecond=0)
 
@@ -96,9 +105,10 @@ def add_entry() -> None:
         c1, c2 = st.columns(2)
         day = c1.date_input("Date", value=date.today(), max_value=date.today(), format="DD/MM/YYYY", key=f"{W}add_day_{g}")
         at = c2.time_input("Time", value=now_minute().time(), step=timedelta(minutes=1), key=f"{W}add_time_{g}")
-        pain = st.slider("Pain right now (0-10)", 0, 10, value=0, key=f"{W}add_pain_{g}",
-                         help="The 0-10 numeric rating scale: 0 = no pain, 10 = the worst pain you can imagine.")
-        st.caption("0 = no pain · 5 = moderate · 10 = worst pain imaginable")
+        # No default: an untouched control must not record "no pain" (issue 14).
+        pain = st.pills("Pain right now (0 = no pain, 5 = moderate, 10 = worst imaginable)", PAIN_OPTIONS,
+                        key=f"{W}add_pain_{g}",
+                        help="The 0-10 numeric rating scale: 0 = no pain, 10 = the worst pain you can imagine.")
         activity = st.selectbox("What were you doing?", ACT_IDS, index=None, format_func=cfg.activity_label.__getitem__,
                                 placeholder="Choose an activity", key=f"{W}add_activity_{g}")
         location = st.selectbox("Where does it hurt?", LOC_IDS, index=None, format_func=cfg.location_label.__getitem__,
@@ -112,7 +122,7 @@ def add_entry() -> None:
             entry = pl.validate_entry(cfg, datetime.combine(day, at) if day and at else None, pain, activity, location, notes)
             new_id = store.add_pain_entry(pid, **entry.as_row())
         except EntryError as exc:
-            show_problems(exc.problems)
+            show_problems(pick_pain(exc.problems) if pain is None else exc.problems)
         except StorageError as exc:
             ui.show_storage_error(exc)
         else:

@@ -141,10 +141,16 @@ with st.container(border=True):
         value=min(max(defaults.minutes, s.minutes_min), s.minutes_max), step=s.minutes_step,
         key=f"rt_minutes_{widget_suffix}",
     )
-    pain = cols[1].slider(
-        "Pain right now (0 = none, 10 = worst imaginable)", 0, 10, value=defaults.pain, key=f"rt_pain_{widget_suffix}",
+    # No default of its own (issue 14): an untouched control must not mean "no pain". A shared
+    # link carries the pain it was made with.
+    pain = cols[1].pills(
+        "Pain right now (0 = none, 10 = worst imaginable)", list(range(11)),
+        default=defaults.pain if shared else None, key=f"rt_pain_{widget_suffix}",
         help=f"From {rules.painful_day.threshold} the session switches to a gentle version. {rules.painful_day.threshold_text}",
     )
+    if pain is None:
+        cols[1].caption(f"Tap your pain: from {rules.painful_day.threshold} today's session turns gentle. "
+                        "Until then you see the usual session.")
     equipment = st.pills(
         "Equipment at hand", [t.id for t in lib.vocabulary.equipment], selection_mode="multi",
         default=list(defaults.equipment), format_func=lambda e: lib.equipment_label[e],
@@ -154,7 +160,8 @@ with st.container(border=True):
     if not equipment:
         st.caption("No equipment picked: only exercises that need nothing.")
 
-inputs = RoutineInputs(goals=tuple(goals or ()), minutes=int(minutes), equipment=tuple(equipment or ()), pain=int(pain),
+inputs = RoutineInputs(goals=tuple(goals or ()), minutes=int(minutes), equipment=tuple(equipment or ()),
+                       pain=int(pain) if pain is not None else 0,
                        patterns=patterns, faults=faults, weekdays=defaults.weekdays)
 try:
     routine = build_routine(lib, inputs)
@@ -274,17 +281,21 @@ this_week = sessions_this_week([x["done_at"] for x in sessions], today)
 target = s.sessions_per_week_min
 done_today = [x for x in sessions if x["done_at"].date() == today]
 if st.button("Mark today's session done", type="primary", icon=":material/task_alt:", key=f"rt_mark_done_{profile.id}"):
-    try:
-        store.save_routine_session(profile.id, max(1, math.ceil(routine.total_minutes)),
-                                   {**routine.inputs.to_dict(), "shared_link": shared})
-    except StorageError as exc:
-        ui.show_storage_error(exc)
+    if pain is None:
+        st.warning("**Not saved yet.** Tap your pain right now under *Today's session* (0 = none, 10 = worst "
+                   "imaginable), then mark the session done again.", icon=":material/touch_app:")
     else:
-        st.toast("Session saved.", icon=":material/check:")
-        this_week += 1
-        done_today.append({"done_at": datetime.now()})
-        st.success(f"Saved: today's session ({math.ceil(routine.total_minutes)} min).",
-                   icon=":material/task_alt:")
+        try:
+            store.save_routine_session(profile.id, max(1, math.ceil(routine.total_minutes)),
+                                       {**routine.inputs.to_dict(), "shared_link": shared})
+        except StorageError as exc:
+            ui.show_storage_error(exc)
+        else:
+            st.toast("Session saved.", icon=":material/check:")
+            this_week += 1
+            done_today.append({"done_at": datetime.now()})
+            st.success(f"Saved: today's session ({math.ceil(routine.total_minutes)} min).",
+                       icon=":material/task_alt:")
 st.markdown(f"**Sessions this week: {this_week} of at least {target}.** "
             f"Article 003 suggests at least {target} a week; imbalances come back if the work stops.")
 st.progress(min(1.0, this_week / target))

@@ -27,6 +27,12 @@ def slide(page: Page, label: str, steps: int) -> None:
     page.wait_for_timeout(400)  # the slider hands its value over after a short pause
 
 
+def pick_pain(page: Page, pain: int, label: str = "Pain right now") -> None:
+    """Tap a pain number (the control starts with none picked: no silent "no pain")."""
+    page.get_by_test_id("stButtonGroup").filter(has_text=label).first.get_by_role(
+        "radio", name=str(pain), exact=True).click()
+
+
 def legend(page: Page) -> list[str]:
     chart = page.locator(".js-plotly-plot").first
     expect(chart).to_be_visible()
@@ -34,7 +40,7 @@ def legend(page: Page) -> list[str]:
 
 
 def add_entry(page: Page, pain: int, activity: str, location: str, notes: str = "") -> None:
-    slide(page, "Pain right now (0-10)", pain)
+    pick_pain(page, pain)
     choose(page, "What were you doing?", activity)
     choose(page, "Where does it hurt?", location)
     if notes:
@@ -50,6 +56,14 @@ def test_add_edit_and_delete_entries_and_the_chart_follows(page: Page, server):
     nav(page, "Pain log")
     expect(page.get_by_text("Your log is empty.")).to_be_visible()
     expect(page.locator(".js-plotly-plot")).to_have_count(0)
+
+    # saving without a pain number says what to do and saves nothing
+    choose(page, "What were you doing?", "Squat")
+    choose(page, "Where does it hurt?", "Lower back")
+    page.get_by_role("button", name="Save entry").click()
+    wait_for_app(page)
+    expect(page.get_by_text("Pick your pain right now")).to_be_visible()
+    expect(page.get_by_text("Your log is empty.")).to_be_visible()
 
     add_entry(page, 6, "Squat", "Lower back", notes="<b>stiff</b> after **squats**")
     expect(page.get_by_text("Your log covers 1 day so far.")).to_be_visible()

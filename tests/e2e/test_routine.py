@@ -122,6 +122,12 @@ def test_build_a_routine_take_it_away_and_share_it(page: Page, server, tmp_path)
     expect(page.get_by_text("Sessions this week: 0 of at least 3.")).to_be_visible()
     page.get_by_role("button", name="Mark today's session done").click()
     wait_for_app(page)
+    expect(page.get_by_text("Tap your pain right now")).to_be_visible()  # no silent "no pain"
+    expect(page.get_by_text("Sessions this week: 0 of at least 3.")).to_be_visible()
+    page.get_by_test_id("stButtonGroup").filter(has_text="Pain right now").get_by_role("radio", name="3", exact=True).click()
+    wait_for_app(page)
+    page.get_by_role("button", name="Mark today's session done").click()
+    wait_for_app(page)
     expect(page.get_by_text("Sessions this week: 1 of at least 3.")).to_be_visible()
 
 
