@@ -43,7 +43,7 @@ pages = {
 # the raw files of pages/ while the first run is still loading. The sidebar draws this menu.
 page = st.navigation(pages, position="hidden")
 try:
-    ui.sidebar(pages)
+    ui.sidebar(pages, current_page=page.url_path)
     ui.demo_banner(ui.active_profile())  # on every screen while the demo patient is active
     ui.show_link_notes()  # URL values that were ignored (a bad ?profile=...), one line each
     page.run()

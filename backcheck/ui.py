@@ -178,7 +178,7 @@ def profile_label(p: Profile) -> str:
     return f"{p.name} (demo)" if p.is_demo else p.name
 
 
-def sidebar(sections: dict[str, list]) -> None:
+def sidebar(sections: dict[str, list], current_page: str | None = None) -> None:
     """The shared sidebar: our page menu, the active profile and the disclaimer."""
     profiles = store().list_profiles()
     current = active_profile()
@@ -207,6 +207,32 @@ def sidebar(sections: dict[str, list]) -> None:
             "physiotherapist; if something feels wrong, get checked."
         )
         st.page_link(SAFETY, label="Red-flag safety check", icon=":material/health_and_safety:")
+        if current_page is not None:
+            close_sidebar_after_page_change(current_page)
+
+
+# Streamlit's own sidebar menu folds away after a tap on a phone; ours is st.page_link in the
+# sidebar, which does not (issue 14). After a page change at phone width (where the sidebar lies
+# over the page) this static, app-owned script presses the sidebar's own collapse button. It
+# fetches nothing; the counter makes each page change a new script run.
+_CLOSE_SIDEBAR = (
+    "<script>/* {n} */ const d = window.parent.document;"
+    " if (window.parent.innerWidth < 768) {{"
+    " const bar = d.querySelector('[data-testid=stSidebar]');"
+    " const close = d.querySelector('[data-testid=stSidebarCollapseButton] button');"
+    " if (bar && close && bar.getAttribute('data-collapsed') !== 'true') close.click(); }}</script>"
+)
+
+
+def close_sidebar_after_page_change(page_key: str) -> None:
+    """On a page change, fold the sidebar away at phone width (call inside the sidebar)."""
+    import streamlit.components.v1 as components
+
+    last = st.session_state.get("bc_last_page")
+    st.session_state["bc_last_page"] = page_key
+    if last is not None and last != page_key:
+        n = st.session_state["bc_page_changes"] = st.session_state.get("bc_page_changes", 0) + 1
+        components.html(_CLOSE_SIDEBAR.format(n=n), height=0)
 
 
 def demo_banner(profile: Profile) -> None:

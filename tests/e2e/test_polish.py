@@ -1,0 +1,56 @@
+"""Real Chromium, issue 14: the phone menu folds away after a tap; dark mode and its switch."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Browser, expect
+
+from .conftest import new_profile, shot, wait_for_app
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+def test_phone_menu_closes_after_a_tap_and_the_page_is_usable(browser: Browser, server):
+    pid = new_profile(server, "Phone menu")
+    ctx = browser.new_context(**PHONE)
+    page = ctx.new_page()
+    try:
+        page.goto(f"{server.url}/?profile={pid}")
+        wait_for_app(page)
+        sidebar = page.get_by_test_id("stSidebar")
+        expect(sidebar).to_have_attribute("data-collapsed", "true")  # a phone starts with the menu folded
+        page.get_by_test_id("stExpandSidebarButton").tap()
+        expect(sidebar).to_have_attribute("data-collapsed", "false")
+        page.locator(".st-key-bc_nav").get_by_role("link", name="Profiles").tap()
+        wait_for_app(page)
+        expect(page.get_by_role("heading", name="Profiles", level=1)).to_be_visible()
+        expect(sidebar).to_have_attribute("data-collapsed", "true")  # folded itself away
+        # the main area takes taps again: the demo patient loads
+        page.get_by_role("button", name="Load the demo patient").tap(timeout=10_000)
+        wait_for_app(page)
+        expect(page.get_by_text("Demo patient.").first).to_be_visible()
+        shot(page, "profiles_phone")
+        # opening the menu and tapping the page already open changes nothing and keeps working
+        page.get_by_test_id("stExpandSidebarButton").tap()
+        expect(sidebar).to_have_attribute("data-collapsed", "false")
+        page.locator(".st-key-bc_nav").get_by_role("link", name="Pain log").tap()
+        wait_for_app(page)
+        expect(page.get_by_role("heading", name="Pain log", level=1)).to_be_visible()
+        expect(sidebar).to_have_attribute("data-collapsed", "true")
+    finally:
+        ctx.close()
+
+
+def test_desktop_menu_stays_open_after_a_click(browser: Browser, server):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    try:
+        page.goto(server.url)
+        wait_for_app(page)
+        sidebar = page.get_by_test_id("stSidebar")
+        expect(sidebar).to_have_attribute("data-collapsed", "false")
+        page.locator(".st-key-bc_nav").get_by_role("link", name="Exercise library").click()
+        wait_for_app(page)
+        expect(page.get_by_role("heading", name="Exercise library", level=1)).to_be_visible()
+        expect(sidebar).to_have_attribute("data-collapsed", "false")
+    finally:
+        ctx.close()
