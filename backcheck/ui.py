@@ -261,8 +261,30 @@ def cite(source_id: str) -> None:
     st.caption(f"Source: {library().cite(source_id)}")
 
 
+PAIN_SCALE = list(range(11))
+
+
+def pain_picker(label: str, key: str, *, default: int | None = None, help: str | None = None, where=None):
+    """A 0-10 pain rating with nothing picked until the person taps a number (issue 14: an
+    untouched control must not record "no pain"). One row that fits a phone's width."""
+    return (where or st).segmented_control(label, PAIN_SCALE, default=default, key=key, help=help, width="stretch")
+
+
+# One icon per kind of exercise, so a list of links says at a glance what each one is (issue 14).
+KIND_ICON = {
+    "strengthen": ":material/fitness_center:",
+    "stretch": ":material/self_improvement:",
+    "mobility": ":material/autorenew:",
+    "control": ":material/center_focus_strong:",
+}
+
+
+def kind_icon(kind: str) -> str:
+    return KIND_ICON.get(kind, ":material/fitness_center:")
+
+
 def exercise_link(ex: Exercise) -> None:
-    st.page_link(LIBRARY, label=ex.name, icon=":material/fitness_center:", query_params={"exercise": ex.id})
+    st.page_link(LIBRARY, label=ex.name, icon=kind_icon(ex.kind), query_params={"exercise": ex.id})
 
 
 def figure_label(item_id: str, kind: str | None = None) -> str:

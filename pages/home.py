@@ -58,8 +58,8 @@ if returning:
     with st.container(border=True):
         st.subheader("Pain today")
         entries = store.pain_entries(pid)
-        tap_pain = st.pills("Pain today (0 = none, 10 = worst imaginable): one tap saves it", list(range(11)),
-                            key=f"today_pain_{pid}_{len(entries)}")
+        tap_pain = ui.pain_picker("Pain today (0 = none, 10 = worst imaginable): one tap saves it",
+                                  key=f"today_pain_{pid}_{len(entries)}")
         if tap_pain is not None:
             store.add_pain_entry(pid, datetime.now().replace(microsecond=0), int(tap_pain), "other", "lower_back")
             ui.flash(S.TODAY_FLASH, "success", f"Saved: pain {int(tap_pain)}/10 at {datetime.now():%H:%M}. "

@@ -49,7 +49,6 @@ def show_problems(problems: list[str], what: str = "Not saved") -> None:
              icon=":material/edit_note:")
 
 
-PAIN_OPTIONS = list(range(11))
 PICK_PAIN = "Pick your pain right now: tap a number from 0 (no pain) to 10 (worst imaginable)."
 
 
@@ -106,9 +105,9 @@ def add_entry() -> None:
         day = c1.date_input("Date", value=date.today(), max_value=date.today(), format="DD/MM/YYYY", key=f"{W}add_day_{g}")
         at = c2.time_input("Time", value=now_minute().time(), step=timedelta(minutes=1), key=f"{W}add_time_{g}")
         # No default: an untouched control must not record "no pain" (issue 14).
-        pain = st.pills("Pain right now (0 = no pain, 5 = moderate, 10 = worst imaginable)", PAIN_OPTIONS,
-                        key=f"{W}add_pain_{g}",
-                        help="The 0-10 numeric rating scale: 0 = no pain, 10 = the worst pain you can imagine.")
+        pain = ui.pain_picker("Pain right now (0 = no pain, 5 = moderate, 10 = worst imaginable)",
+                              key=f"{W}add_pain_{g}",
+                              help="The 0-10 numeric rating scale: 0 = no pain, 10 = the worst pain you can imagine.")
         activity = st.selectbox("What were you doing?", ACT_IDS, index=None, format_func=cfg.activity_label.__getitem__,
                                 placeholder="Choose an activity", key=f"{W}add_activity_{g}")
         location = st.selectbox("Where does it hurt?", LOC_IDS, index=None, format_func=cfg.location_label.__getitem__,

@@ -50,9 +50,9 @@ def open_routine(query: dict[str, str] | None = None) -> AppTest:
 
 
 def exercise_links(at: AppTest) -> list[str]:
-    """The exercise names in the session, in order (each item links to the library)."""
+    """The exercise names in the session, in order (each item is a folding card named after it)."""
     names = {e.name for e in LIB.exercises}
-    labels = [link.proto.label.strip("*") for link in at.page_link]
+    labels = [e.label.split(" · ")[0].strip("*") for e in at.expander]
     return [label for label in labels if label in names]
 
 
@@ -227,7 +227,7 @@ def test_what_does_not_fit_is_said_at_the_top_with_a_one_click_length_that_fits(
     # the line comes before the first exercise of the session
     first_item = exercise_links(at)[0]
     order = [m.value for m in at.markdown]
-    assert order.index(line) < next(i for i, v in enumerate(order) if v.startswith("**Dose:**"))
+    assert order.index(line) < next(i for i, v in enumerate(order) if v.startswith("**Why:**"))  # a card
     assert first_item
     at = button.click().run()
     assert not at.exception, [e.message for e in at.exception]

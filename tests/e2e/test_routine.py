@@ -36,10 +36,23 @@ def seed_earlier_steps(server) -> None:
 
 
 def session_items(page: Page) -> list[str]:
-    """Exercise names in the session, in order (each item links to the library)."""
-    texts = page.get_by_test_id("stPageLink").all_inner_texts()
-    names = [t.strip().splitlines()[-1].strip() for t in texts]  # drop the icon's ligature name
+    """Exercise names in the session, in order (each item is a folding card named after it)."""
+    texts = page.get_by_test_id("stExpander").locator("summary").all_inner_texts()
+    names = [t.strip().splitlines()[-1].split(" · ")[0].strip() for t in texts]  # drop the icon's ligature name
     return [n for n in names if n in EXERCISE_NAMES]
+
+
+def open_cards(page: Page) -> None:
+    """Unfold every exercise card, as a person reading the session would."""
+    for details in page.get_by_test_id("stExpander").locator("details").all():
+        if details.get_attribute("open") is None:
+            details.locator("summary").click()
+    wait_for_app(page)
+
+
+def card(page: Page, name: str):
+    """The folding card of an exercise in the session (its header names it)."""
+    return page.get_by_test_id("stExpander").filter(has=page.locator("summary", has_text=f"{name} · "))
 
 
 def pill(page: Page, group: str, name: str):
@@ -76,6 +89,16 @@ def test_build_a_routine_take_it_away_and_share_it(page: Page, server, tmp_path)
     expect(page.get_by_test_id("stMetricValue").first).to_have_text(f"{expected.total_minutes:g} min")
     items = session_items(page)
     assert items == [it.name for it in expected.items]
+    # issue 14: the summary and the actions come before the cards, and the cards fold
+    first_card = page.get_by_test_id("stExpander").first.bounding_box()
+    for action in (page.get_by_role("button", name="Start session"),
+                   page.get_by_role("button", name="Mark today's session done"),
+                   page.get_by_role("tab", name="Printable handout"),
+                   page.get_by_role("tab", name="Calendar reminders"),
+                   page.get_by_role("tab", name="Share link")):
+        assert action.bounding_box()["y"] < first_card["y"]
+    assert page.get_by_test_id("stExpander").locator("details[open]").count() == 1  # only the first is open
+    open_cards(page)
     # issue 8: the posture plan's single-leg deadlift now covers the base sequence's hinge step, so the
     # dowel hinge is no longer needed in this session; the hinge step is still there, and the dowel
     # choice travels with the share link (checked below)
@@ -95,6 +118,8 @@ def test_build_a_routine_take_it_away_and_share_it(page: Page, server, tmp_path)
     assert "Why:" in text
 
     # the calendar: swap Monday for Saturday; two days are not enough on the way
+    page.get_by_role("tab", name="Calendar reminders").click()
+    wait_for_app(page)
     pill(page, "Session days", "Mon").click()
     wait_for_app(page)
     expect(page.get_by_text("Pick at least 3 days")).to_be_visible()
@@ -106,6 +131,8 @@ def test_build_a_routine_take_it_away_and_share_it(page: Page, server, tmp_path)
     assert len(starts) == 4 * 3  # four weeks ahead by default
 
     # the share link opens the same routine in another tab
+    page.get_by_role("tab", name="Share link").click()
+    wait_for_app(page)
     link = page.get_by_test_id("stCode").inner_text().strip()
     params = dict(parse_qsl(urlparse(link).query, keep_blank_values=True))
     assert params["pat"] == "anterior_tilt" and params["days"] == "wed,fri,sat" and "profile" not in params
@@ -114,7 +141,7 @@ def test_build_a_routine_take_it_away_and_share_it(page: Page, server, tmp_path)
     other.goto(link)
     wait_for_app(other)
     expect(other.get_by_text("Opened from a shared link.")).to_be_visible()
-    expect(other.get_by_test_id("stPageLink").filter(has_text=items[-1])).to_be_visible()
+    expect(card(other, items[-1])).to_be_visible()
     assert session_items(other) == items
     other.close()
 
@@ -148,7 +175,7 @@ def test_share_link_as_the_first_request_to_a_fresh_server(page: Page, tmp_path)
         expect(sidebar.get_by_role("link", name="routine", exact=True)).to_have_count(0)  # no folder listing
         expect(sidebar.get_by_text("Active profile")).to_be_visible()
         expected = [it.name for it in build_routine(LIB, inputs).items]
-        expect(page.get_by_test_id("stPageLink").filter(has_text=expected[-1])).to_be_visible()
+        expect(card(page, expected[-1])).to_be_visible()
         assert session_items(page) == expected
     finally:
         srv.stop()
