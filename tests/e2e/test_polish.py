@@ -54,3 +54,36 @@ def test_desktop_menu_stays_open_after_a_click(browser: Browser, server):
         expect(sidebar).to_have_attribute("data-collapsed", "false")
     finally:
         ctx.close()
+
+
+def _background(page) -> tuple[int, int, int]:
+    rgb = page.evaluate("getComputedStyle(document.querySelector('[data-testid=stApp]')).backgroundColor")
+    return tuple(int(x) for x in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3])
+
+
+def _dark(page) -> bool:
+    return sum(_background(page)) < 3 * 100
+
+
+def test_the_app_follows_a_dark_system_and_the_menu_switches_the_theme(browser: Browser, server):
+    ctx = browser.new_context(color_scheme="dark", viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    try:
+        page.goto(f"{server.url}/library")
+        wait_for_app(page)
+        assert _dark(page), _background(page)  # the system says dark: so does BackCheck
+        shot(page, "library_dark")
+        page.get_by_test_id("stMainMenu").click()
+        expect(page.get_by_test_id("stMainMenuItem-theme-System")).to_have_attribute("aria-checked", "true")
+        page.get_by_test_id("stMainMenuItem-theme-Light").click()
+        expect(page.get_by_test_id("stApp")).to_have_css("background-color", "rgb(255, 255, 255)")
+        assert not _dark(page)
+        page.keyboard.press("Escape")  # the menu may stay open after a theme choice: close it first
+        expect(page.get_by_test_id("stMainMenuItem-theme-Dark")).to_have_count(0)
+        page.get_by_test_id("stMainMenu").click()
+        page.get_by_test_id("stMainMenuItem-theme-Dark").click()
+        page.wait_for_function("() => getComputedStyle(document.querySelector('[data-testid=stApp]')).backgroundColor"
+                               " !== 'rgb(255, 255, 255)'")
+        assert _dark(page), _background(page)
+    finally:
+        ctx.close()
