@@ -10,6 +10,8 @@ as plain text.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from datetime import date
 
@@ -185,6 +187,26 @@ def _draw_chart(pdf: BackCheckPDF, lib: Library, inp: ReportInputs, x0: float, y
 # --------------------------------------------------------------------------- report
 
 
+# The pain log speaks to the person ("your average pain"); the report is read by their
+# physiotherapist or doctor, so its sentences name the patient instead (issue 14).
+_CLINICIAN_WORDS = (
+    (re.compile(r"\bIf you remember\b"), "If the patient remembers"),
+    (re.compile(r"\byou will see\b"), "the patient will see"),
+    (re.compile(r"\btells you\b"), "tells the patient"),
+    (re.compile(r"\bYour\b"), "The patient's"),
+    (re.compile(r"\byour\b"), "the patient's"),
+    (re.compile(r"\bYou\b"), "The patient"),
+    (re.compile(r"\byou\b"), "the patient"),
+)
+
+
+def for_clinician(text: str) -> str:
+    """A pain-log sentence written to the person, rewritten for their clinician."""
+    for pattern, words in _CLINICIAN_WORDS:
+        text = pattern.sub(words, text)
+    return text
+
+
 def _section(pdf: BackCheckPDF, title: str) -> None:
     pdf.ln(1.2)
     pdf.set_font("DejaVu", "B", 9.5)
@@ -230,29 +252,30 @@ def _render(lib: Library, inp: ReportInputs, page_size: PageSize, chart_h: float
     else:
         _text(pdf, "No entries yet.")
 
-    _section(pdf, f"Verdict: {v.headline}")
+    _section(pdf, f"Verdict: {for_clinician(v.headline)}")
     if v.detail:
-        _text(pdf, v.detail)
-    _text(pdf, "Rule: " + rule_text(rules) + f" Source: {lib.cite(rules.mcid_source)}.", size=6.8, style="I")
+        _text(pdf, for_clinician(v.detail))
+    _text(pdf, "Rule: " + for_clinician(rule_text(rules)) + f" Source: {lib.cite(rules.mcid_source)}.", size=6.8,
+          style="I")
 
     shown = [c for c in ov.comparisons if c.enough]
     if shown:
         _section(pdf, "Pain on days with and without an activity (a pattern in the log, not cause and effect)")
         shown.sort(key=lambda c: -abs(c.difference or 0))
         for c in shown[:max_rows]:
-            _text(pdf, "• " + c.sentence())
+            _text(pdf, "• " + for_clinician(c.sentence()))
 
     _section(pdf, "Function scores (0 = cannot do it, 10 = as before the pain)")
     if ov.functions:
         for f in ov.functions:
-            _text(pdf, "• " + f.sentence())
+            _text(pdf, "• " + for_clinician(f.sentence()))
     else:
         _text(pdf, "Not rated yet.")
 
     _section(pdf, "Routine adherence")
     s = ov.sessions
     if s is not None:
-        _text(pdf, s.sentence(lib.source_by_id[rules.sessions_goal_source].short))
+        _text(pdf, for_clinician(s.sentence(lib.source_by_id[rules.sessions_goal_source].short)))
         if s.total:
             recent = s.weekly.tail(8)
             weeks = ", ".join(f"{w:%d %b} {n}" for w, n in zip(recent["week"], recent["sessions"]))

@@ -135,6 +135,31 @@ def add_entry() -> None:
 with left:
     add_entry()
 
+@st.fragment
+def clinician_report() -> None:
+    """The one-page PDF for the physio or doctor, near the top (issue 14), in its own box."""
+    with st.container(border=True, key="pain_report"):
+        st.markdown("**Clinician report** · one page for the physiotherapist or doctor")
+        st.caption("The pain chart, the verdict and the rule behind it, pain with and without activities, function "
+                   "scores, routine sessions per week, and the latest safety check, posture quiz and form check, "
+                   "written for the clinician. Notes are not included.")
+        cols = st.columns([1, 2], vertical_alignment="bottom")
+        size = cols[0].segmented_control("Paper", ["A4", "Letter"], default="A4", required=True, key=f"{W}paper")
+
+        def make_report(profile_id: int = pid, paper: str = size or "A4") -> bytes:
+            try:
+                target = store.get_profile(profile_id) or profile
+                return report.clinician_report(lib, store, target, page_size=paper,  # type: ignore[arg-type]
+                                               ov=ui.painlog_overview(profile_id))
+            except StorageError as exc:
+                return report.failure_pdf(str(exc))
+
+        cols[1].download_button("Download clinician report (PDF)", data=make_report,
+                                file_name=report.report_filename(profile.name), mime="application/pdf",
+                                on_click="ignore", icon=":material/picture_as_pdf:", type="primary",
+                                key=f"{W}report")
+
+
 # --------------------------------------------------------------------------- how it is going
 
 v = ov.verdict
@@ -164,6 +189,7 @@ with right:
         with st.expander("How BackCheck decides"):
             st.markdown(pl.rule_text(rules))
             ui.cite(rules.mcid_source)
+    clinician_report()
 
 
 
@@ -217,18 +243,16 @@ ui.cite(rules.sessions_goal_source)
 
 @st.fragment
 def tabs() -> None:
-    """The four tabs: a click inside them reruns only this part (a save reruns the page)."""
+    """The three tabs: a click inside them reruns only this part (a save reruns the page)."""
     # keyed, so the open tab survives the reruns that uploads and buttons cause
-    tab_entries, tab_function, tab_files, tab_report = st.tabs(
-        ["Entries", "Function scores", "Import / export", "Clinician report"], key=f"{W}tabs", on_change="rerun")
+    tab_entries, tab_function, tab_files = st.tabs(
+        ["Entries", "Function scores", "Import / export"], key=f"{W}tabs", on_change="rerun")
     with tab_entries:
         entries_tab()
     with tab_function:
         function_tab()
     with tab_files:
         files_tab()
-    with tab_report:
-        report_tab()
 
 
 def entries_tab() -> None:
@@ -449,27 +473,6 @@ def files_tab() -> None:
             else:
                 st.caption("There is nothing new to import from this file.")
 
-
-
-def report_tab() -> None:
-    st.markdown(
-        "A one-page PDF for your physiotherapist or doctor: the pain chart, the verdict and the rule behind it, "
-        "pain with and without activities, function scores, routine sessions per week, and your latest safety "
-        "check, posture quiz and form check. Your notes are not included."
-    )
-    size = st.segmented_control("Paper", ["A4", "Letter"], default="A4", required=True, key=f"{W}paper")
-
-    def make_report(profile_id: int = pid, paper: str = size or "A4") -> bytes:
-        try:
-            target = store.get_profile(profile_id) or profile
-            return report.clinician_report(lib, store, target, page_size=paper,  # type: ignore[arg-type]
-                                           ov=ui.painlog_overview(profile_id))
-        except StorageError as exc:
-            return report.failure_pdf(str(exc))
-
-    st.download_button("Download clinician report (PDF)", data=make_report, file_name=report.report_filename(profile.name),
-                       mime="application/pdf", on_click="ignore", icon=":material/picture_as_pdf:", type="primary",
-                       key=f"{W}report")
 
 
 tabs()

@@ -154,8 +154,11 @@ def test_demo_patient_chart_screenshot_and_clinician_report(page: Page, server):
     expect(page.get_by_text("Demo patient.", exact=False).first).to_be_visible()
     expect(page.get_by_text("Meaningful improvement.")).to_be_visible()
     assert "7-day average" in legend(page) and "Routine session done" in legend(page)
-    page.get_by_role("tab", name="Clinician report").click()
+    # issue 14: the clinician report has its own box near the top, above the chart (no tab to find)
     expect(page.get_by_role("button", name="Download clinician report (PDF)")).to_be_visible()
+    report_y = page.locator(".st-key-pain_report").bounding_box()["y"]
+    assert report_y < page.locator(".js-plotly-plot").first.bounding_box()["y"]
+    expect(page.get_by_role("tab", name="Clinician report")).to_have_count(0)
     shot(page, "pain_log")
 
     with page.expect_download() as download:
@@ -167,6 +170,7 @@ def test_demo_patient_chart_screenshot_and_clinician_report(page: Page, server):
     assert "Pain log report: Demo patient (Alex) (demo data)" in text
     assert "Verdict: Meaningful improvement" in text and "Anterior pelvic tilt (lordosis)" in text
     assert "Routine adherence" in text and "Squatting to full depth" in text
+    assert "The patient's average pain" in text  # written for the clinician
 
     # phone width: the chart and the form fit without sideways scrolling
     page.set_viewport_size({"width": 390, "height": 844})
