@@ -6,8 +6,9 @@ The default store is an SQLite file (``data/backcheck.db``), created on first us
 
 Each write runs in one transaction, so a failure leaves nothing half-written; database
 errors surface as :class:`StorageError` with a message meant for people.
-Schema changes are forward migrations keyed by version number; the SQLite file is
-copied aside before a migration changes it.
+Schema changes are Alembic migrations (backcheck/migrations), run when the store opens, under a
+migration lock so that two servers never run them twice; the SQLite file is copied aside before
+a migration changes it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 from sqlalchemy import (
     JSON,
@@ -46,7 +47,13 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, SQLAlchemyError
 
+from . import migrations as _mig
 from .text import NameProblem, clean_name, same_name
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; the migration transaction's own re-check still guards it
+    fcntl = None  # type: ignore[assignment]
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = PROJECT_DIR / "data" / "backcheck.db"
@@ -63,7 +70,17 @@ class ProfileError(ValueError):
     """A profile request that cannot be honoured (bad name, duplicate, last profile)."""
 
 
-metadata = MetaData()
+# Constraint names on every engine: PostgreSQL's own defaults, so the PostgreSQL databases that
+# BackCheck made before it had a naming convention already match, and SQLite tables made by the
+# migrations get the same names (batch migrations can then drop a constraint by name).
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "%(table_name)s_%(column_0_name)s_key",
+    "ck": "%(table_name)s_%(constraint_name)s_check",
+    "fk": "%(table_name)s_%(column_0_name)s_fkey",
+    "pk": "%(table_name)s_pkey",
+}
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 profiles = Table(
     "profiles",
@@ -170,28 +187,16 @@ ix_pain_entries_when = Index("ix_pain_entries_profile_recorded", pain_entries.c.
 ix_routine_sessions_when = Index("ix_routine_sessions_profile_done", routine_sessions.c.profile_id, routine_sessions.c.done_at)
 ix_function_ratings_activity = Index("ix_function_ratings_activity", function_ratings.c.activity_id)
 
-
-def _v2_time_indexes(conn: Connection) -> None:
-    """Schema 2: indexes so long pain logs (tens of thousands of entries) read fast."""
-    for index in (ix_pain_entries_when, ix_routine_sessions_when, ix_function_ratings_activity):
-        index.create(conn, checkfirst=True)
-
-
-def _v3_player(conn: Connection) -> None:
-    """Schema 3: the session player's tables (sessions in progress and records, level changes)."""
-    for table in (player_sessions, level_changes):
-        table.create(conn, checkfirst=True)
-
-
-# Forward migrations: MIGRATIONS[n] takes a store at version n-1 to version n.
-# A new store is created at SCHEMA_VERSION directly from the table definitions above.
-# Each migration runs in its own transaction together with the version bump, so a
-# failing migration leaves the database at the last good version (and a .bak copy).
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {
-    2: _v2_time_indexes,
-    3: _v3_player,
-}
+# Schema changes are Alembic revisions in backcheck/migrations/versions/, numbered: revision "0003"
+# is schema 3. SCHEMA_VERSION is the head's number (tests check they agree); adding a migration
+# means a new revision file, the tables above changed to match, and SCHEMA_VERSION + 1.
 SCHEMA_VERSION = 3
+HEAD_REVISION = f"{SCHEMA_VERSION:04d}"
+# Databases made before Alembic keep their schema version in meta ("schema_version"); such a
+# database is stamped at the matching revision, then upgraded like any other.
+LEGACY_REVISIONS = {1: "0001", 2: "0002", 3: "0003"}
+SCHEMA_VERSION_KEY = "schema_version"
+MIGRATION_LOCK_KEY = 0x4241434B434B  # pg_advisory_lock key ("BACKCK"): one migrator per database
 
 
 def database_url() -> str:
@@ -280,6 +285,95 @@ def _url_problem(url: str, exc: Exception) -> StorageError:
         "is installed. Nothing was changed.")
 
 
+class _Refused(StorageError):
+    """The database is one this BackCheck must not upgrade (newer, or of unknown version)."""
+
+
+@dataclass(frozen=True)
+class _SchemaState:
+    revision: str | None  # the Alembic revision (None: no alembic_version yet)
+    legacy: int  # the schema version in meta, for databases made before Alembic (0: none)
+    has_tables: bool  # BackCheck's tables are there (profiles)
+
+    @property
+    def fresh(self) -> bool:
+        return self.revision is None and not self.legacy and not self.has_tables
+
+    @property
+    def version(self) -> int:
+        if self.revision is not None:
+            return int(self.revision) if self.revision.isdigit() else -1
+        return self.legacy
+
+    @property
+    def start(self) -> str:
+        """The revision an upgrade starts from ("none": an empty database)."""
+        return self.revision or LEGACY_REVISIONS.get(self.legacy) or "none"
+
+    def check(self) -> None:
+        """Refuse what this BackCheck cannot upgrade, before anything is changed."""
+        if self.revision is not None and not _mig.known(self.revision):
+            shown = int(self.revision) if self.revision.isdigit() else self.revision
+            raise _Refused(
+                f"The database was written by a newer BackCheck (schema {shown}, this one knows {SCHEMA_VERSION}). "
+                "Update BackCheck or point it at another database. Nothing was changed.")
+        if self.revision is None and self.legacy > SCHEMA_VERSION:
+            raise _Refused(
+                f"The database was written by a newer BackCheck (schema {self.legacy}, this one knows {SCHEMA_VERSION}). "
+                "Update BackCheck or point it at another database. Nothing was changed.")
+        if self.revision is None and self.legacy and self.legacy not in LEGACY_REVISIONS:
+            raise _Refused(f"The database says it has schema {self.legacy}, which BackCheck does not know how to "
+                               "upgrade. Point BackCheck at another database. Nothing was changed.")
+        if self.revision is None and not self.legacy and self.has_tables:
+            raise _Refused(
+                "The database has BackCheck's tables but no record of their schema version, so BackCheck cannot tell "
+                "how to upgrade it. Point BackCheck at another database. Nothing was changed.")
+
+
+def _next_revision(revision: str | None) -> str | None:
+    """The revision after ``revision`` (None = the first one) on the way to head."""
+    script = _mig.script_directory()
+    for rev in script.walk_revisions("base", "heads"):  # newest first
+        if rev.down_revision == revision:
+            return rev.revision
+    return None
+
+
+@contextmanager
+def _migration_lock(engine: Engine, sqlite_path: Path | None) -> Iterator[None]:
+    """Only one process checks and migrates a database at a time; the others wait, then find it done.
+
+    PostgreSQL: a session advisory lock (pg_advisory_lock) on a connection of its own, released at
+    the end (or when that connection dies). SQLite: an exclusive flock on ``<db file>.lock`` beside
+    the database (the migration's BEGIN IMMEDIATE also re-checks the version; the lock adds that the
+    backup copy is taken once). Other databases: no lock beyond the migration's own transaction.
+    """
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.execute(select(func.pg_advisory_lock(MIGRATION_LOCK_KEY)))
+            conn.commit()
+            try:
+                yield
+            finally:
+                try:
+                    conn.rollback()
+                    conn.execute(select(func.pg_advisory_unlock(MIGRATION_LOCK_KEY)))
+                    conn.commit()
+                except SQLAlchemyError:
+                    conn.invalidate()  # closing the session releases the lock
+        return
+    if sqlite_path is None or fcntl is None:
+        yield
+        return
+    sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(sqlite_path.with_name(sqlite_path.name + ".lock"), "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)  # blocks until the other process is done
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
 class Store:
     """The app's storage. One instance per process (pages get it from a cached factory)."""
 
@@ -343,15 +437,19 @@ class Store:
         return None
 
     @staticmethod
-    def _version(conn: Connection) -> int:
-        if not inspect(conn).has_table("meta"):
-            return 0
-        row = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).first()
-        return int(row[0]) if row else 0
+    def _state(conn: Connection) -> _SchemaState:
+        """Where the database stands: its Alembic revision, else the pre-Alembic version in meta."""
+        tables = set(inspect(conn).get_table_names())
+        revision = _mig.current_revision(conn) if _mig.VERSION_TABLE in tables else None
+        legacy = 0
+        if revision is None and "meta" in tables:
+            row = conn.execute(select(meta.c.value).where(meta.c.key == SCHEMA_VERSION_KEY)).first()
+            legacy = int(row[0]) if row else 0
+        return _SchemaState(revision, legacy, "profiles" in tables)
 
     def schema_version(self) -> int:
         with self.engine.connect() as conn:
-            return self._version(conn)
+            return self._state(conn).version
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
@@ -362,29 +460,98 @@ class Store:
                 yield conn
 
     def _migrate(self) -> None:
-        version = self.schema_version()
-        if version == 0:
+        """Bring the database to the head revision, then make sure a profile exists.
+
+        All of it runs under the migration lock (a PostgreSQL advisory lock, or a lock file next to
+        the SQLite file), so of two servers starting on one database only the first migrates and the
+        second finds it done. An old database is copied aside (SQLite) before the first change.
+        """
+        self.migrated_from: str | None = None  # what this Store upgraded from ("new" = created), for tests
+        with _migration_lock(self.engine, self.sqlite_path):
+            with self.engine.connect() as conn:
+                state = self._state(conn)
+            state.check()
+            if state.revision != HEAD_REVISION:
+                if not state.fresh:
+                    self.backup(f"before-v{SCHEMA_VERSION}")
+                self._upgrade(state)
             with self._write() as conn:
-                if self._version(conn) == 0:  # another process may have created it meanwhile
-                    metadata.create_all(conn)
-                    conn.execute(insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
-            version = self.schema_version()
-        if version > SCHEMA_VERSION:
-            raise StorageError(
-                f"The database was written by a newer BackCheck (schema {version}, this one knows {SCHEMA_VERSION}). "
-                "Update BackCheck or point it at another database. Nothing was changed."
-            )
-        if version < SCHEMA_VERSION:
-            self.backup(f"before-v{SCHEMA_VERSION}")
-            for target in range(version + 1, SCHEMA_VERSION + 1):
-                with self._write() as conn:
-                    if self._version(conn) >= target:  # another process got there first
-                        continue
-                    MIGRATIONS[target](conn)
-                    conn.execute(update(meta).where(meta.c.key == "schema_version").values(value=str(target)))
-        with self._write() as conn:
-            if conn.execute(select(func.count()).select_from(profiles)).scalar_one() == 0:
-                conn.execute(insert(profiles).values(name=DEFAULT_PROFILE, is_demo=False, created_at=datetime.now()))
+                if conn.execute(select(func.count()).select_from(profiles)).scalar_one() == 0:
+                    conn.execute(insert(profiles).values(name=DEFAULT_PROFILE, is_demo=False, created_at=datetime.now()))
+
+    def _upgrade(self, seen: _SchemaState) -> None:
+        """Stamp a pre-Alembic database and run the revisions to head, all in one transaction.
+
+        A failing revision rolls everything back (stamp included; SQLite and PostgreSQL both undo
+        DDL), so the database stays as it was. On SQLite, foreign keys are off while the revisions
+        run (batch mode copies tables; a copied parent must not cascade-delete its children) and are
+        checked before the commit.
+        """
+        applied: list[str] = []  # revisions done; "stamped" once a pre-Alembic database is stamped
+        start = seen.start
+        with self.engine.connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:  # only outside a transaction does this PRAGMA take effect
+                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+            try:
+                conn.execution_options(**{_WRITE: True})
+                with conn.begin():
+                    state = self._state(conn)  # again, inside the write transaction
+                    state.check()
+                    if state.revision == HEAD_REVISION:  # done meanwhile (by a process without the lock)
+                        return
+                    start = state.start
+                    if state.revision is None and state.legacy:
+                        _mig.adopt_legacy(conn)  # SQLite: name its unnamed constraints first
+                        _mig.stamp(conn, LEGACY_REVISIONS[state.legacy])
+                        applied.append("stamped")
+                    _mig.upgrade(conn, HEAD_REVISION,
+                                 on_version_apply=lambda step, **_kw: applied.append(step.up_revision_id))
+                    if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                        raise StorageError("a table copy left rows whose profile or activity is missing.")
+                    if conn.execute(update(meta).where(meta.c.key == SCHEMA_VERSION_KEY)
+                                    .values(value=str(SCHEMA_VERSION))).rowcount == 0:
+                        conn.execute(insert(meta).values(key=SCHEMA_VERSION_KEY, value=str(SCHEMA_VERSION)))
+            except Exception as exc:
+                raise self._upgrade_failed(exc, start, applied) from exc
+            finally:
+                if sqlite:
+                    try:
+                        conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
+                    except Exception:  # never hand a connection without foreign keys back to the pool
+                        conn.invalidate()
+        self.migrated_from = "new" if start == "none" else start
+
+    def _upgrade_failed(self, exc: Exception, start: str, applied: list[str]) -> StorageError:
+        if isinstance(exc, _Refused):
+            return exc
+        before = "an empty database" if start == "none" else f"schema {int(start)}"
+        done = [r for r in applied if r != "stamped"]
+        failed = _next_revision(done[-1] if done else (None if start == "none" else start))
+        if start != "none" and not done and "stamped" not in applied:
+            failed = "preparing"  # naming the old SQLite tables' constraints, before any revision
+        if isinstance(exc, StorageError):
+            detail = str(exc).rstrip(".")
+        elif isinstance(exc, (SQLAlchemyError, sqlite3.DatabaseError)):
+            general = str(_friendly(exc, "x", self.sqlite_path))
+            if "reported a problem" in general:  # not busy, read-only, full or damaged: say what failed
+                said = (str(getattr(exc, "orig", exc)).strip().splitlines() or ["?"])[0][:200]
+                detail = f"the database said: {said}"
+            else:
+                detail = general.removeprefix("Could not x: ").removesuffix(" Nothing was changed.").rstrip(".")
+        else:
+            detail = f"{type(exc).__name__} in the migration"
+        what = (f"the step to schema {int(failed)} failed ({detail})" if failed and failed.isdigit() else
+                f"preparing the old database for its first migration failed ({detail})" if failed == "preparing"
+                else detail)
+        copy = ""
+        if self.sqlite_path is not None and start != "none":
+            copies = sorted(self.sqlite_path.parent.glob(f"{self.sqlite_path.stem}.before-v{SCHEMA_VERSION}.*.bak"))
+            if copies:
+                copy = f" A copy made before the upgrade is {copies[-1]}."
+        return StorageError(
+            f"Could not upgrade the BackCheck database from {before} to schema {SCHEMA_VERSION}: {what}. "
+            f"The upgrade was undone as a whole and the database is as it was.{copy} Nothing was changed.")
 
     def backup(self, label: str) -> Path | None:
         """Copy the SQLite file aside (no-op for other databases). Returns the copy's path."""

@@ -178,7 +178,7 @@ def test_a_new_session_sets_the_unfinished_one_aside(store):
 
 
 def test_v2_database_is_migrated_to_v3_with_the_player_tables(tmp_path):
-    from backcheck import storage
+    from backcheck import migrations, storage
 
     db = tmp_path / "v2.db"
     old = Store(f"sqlite:///{db}")
@@ -188,6 +188,7 @@ def test_v2_database_is_migrated_to_v3_with_the_player_tables(tmp_path):
         conn.exec_driver_sql("DROP TABLE player_sessions")
         conn.exec_driver_sql("DROP TABLE level_changes")
         conn.exec_driver_sql("UPDATE meta SET value='2' WHERE key='schema_version'")
+        conn.exec_driver_sql("DROP TABLE alembic_version")  # BackCheck 2 kept its version in meta only
     old.engine.dispose()
     s = Store(f"sqlite:///{db}")
     assert s.schema_version() == SCHEMA_VERSION == 3
@@ -198,7 +199,10 @@ def test_v2_database_is_migrated_to_v3_with_the_player_tables(tmp_path):
     con = sqlite3.connect(next(tmp_path.glob("v2.before-v3.*.bak")))
     assert "player_sessions" not in {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
     con.close()
-    assert storage.MIGRATIONS[3] is storage._v3_player
+    # it was stamped at revision 0002 and upgraded by revision 0003, the player's tables
+    assert s.migrated_from == storage.LEGACY_REVISIONS[2] == "0002"
+    assert migrations.script_directory().get_revision("0003").down_revision == "0002"
+    assert Store(f"sqlite:///{db}").migrated_from is None  # the second start finds nothing to do
 
 
 def test_today_helpers():

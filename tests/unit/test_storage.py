@@ -8,7 +8,9 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import create_engine, inspect
 
-from backcheck import storage
+from alembic import op
+
+from backcheck import migrations, storage
 from backcheck.content import load_library
 from backcheck.demo import DEMO_NAME, demo_data
 from backcheck.storage import DEFAULT_PROFILE, SCHEMA_VERSION, Store, StorageError
@@ -100,6 +102,16 @@ def v1_url(db_url) -> str:
     return db_url
 
 
+def break_revision(monkeypatch, revision: str) -> None:
+    """Make one migration fail half-way (after it created a table), as a broken release would."""
+
+    def broken() -> None:
+        op.execute("CREATE TABLE half_done (x INTEGER)")
+        op.execute("SELECT * FROM no_such_table")
+
+    monkeypatch.setattr(migrations.script_directory().get_revision(revision).module, "upgrade", broken)
+
+
 def meta_version(url: str) -> str:
     engine = create_engine(url)
     with engine.connect() as conn:
@@ -157,11 +169,7 @@ def test_failed_migration_leaves_version_and_data_alone(tmp_path, monkeypatch):
     db = tmp_path / "old.db"
     make_v1(db)
 
-    def broken(conn):
-        conn.exec_driver_sql("CREATE TABLE half_done (x INTEGER)")
-        conn.exec_driver_sql("SELECT * FROM no_such_table")
-
-    monkeypatch.setitem(storage.MIGRATIONS, 2, broken)
+    break_revision(monkeypatch, "0002")
     with pytest.raises(StorageError, match="Nothing was changed"):
         Store(f"sqlite:///{db}")
     con = sqlite3.connect(db)
@@ -204,11 +212,7 @@ def test_v1_database_is_migrated_on_every_engine(v1_url):
 
 
 def test_failed_migration_rolls_back_on_every_engine(v1_url, monkeypatch):
-    def broken(conn):
-        conn.exec_driver_sql("CREATE TABLE half_done (x INTEGER)")
-        conn.exec_driver_sql("SELECT * FROM no_such_table")
-
-    monkeypatch.setitem(storage.MIGRATIONS, 2, broken)
+    break_revision(monkeypatch, "0002")
     with pytest.raises(StorageError, match="Nothing was changed"):
         Store(v1_url)
     assert meta_version(v1_url) == "1"
