@@ -23,6 +23,7 @@ from .painlog import ChartView, chart_view, rule_text
 from .pdf import BackCheckPDF, PageSize
 from .services import PainlogOverview, painlog_overview
 from .storage import Profile, Store
+from .text import fmt_day, fmt_day_month
 
 # RGB versions of the screen chart's colours (backcheck.figures.ACTIVITY_STYLE).
 ACTIVITY_RGB: dict[str, tuple[int, int, int]] = {
@@ -119,7 +120,7 @@ def _draw_chart(pdf: BackCheckPDF, lib: Library, inp: ReportInputs, x0: float, y
     pdf.line(px, py + ph, px + pw, py + ph)
     ticks = pd.date_range(first, last, periods=min(6, span_days)).normalize()
     for t in ticks:
-        pdf.text(X(t) - 5, py + ph + 4, f"{t:%d %b}")
+        pdf.text(X(t) - 5, py + ph + 4, f"{fmt_day_month(t)}")
     # entries (or daily means for long logs)
     entries = view.entries
     if entries is None:
@@ -237,12 +238,12 @@ def _render(lib: Library, inp: ReportInputs, page_size: PageSize, chart_h: float
     demo = " (demo data)" if inp.profile.is_demo else ""
     pdf.multi_cell(0, 6.5, f"Pain log report: {inp.profile.name}{demo}", new_x="LMARGIN", new_y="NEXT")
     if ov.entry_count:
-        period = (f"{ov.first_entry:%d %b %Y} to {ov.last_entry:%d %b %Y} · "
+        period = (f"{fmt_day(ov.first_entry)} to {fmt_day(ov.last_entry)} · "
                   f"{ov.entry_count} entries on {len(ov.daily)} days")
     else:
         period = "no pain entries yet"
     _text(pdf, f"Pain on the 0-10 numeric rating scale (0 = no pain, 10 = worst imaginable), self-reported · {period} · "
-               f"made {inp.today:%d %b %Y}", size=7.5)
+               f"made {fmt_day(inp.today)}", size=7.5)
     pdf.set_text_color(0, 0, 0)
 
     _section(pdf, "Pain over time")
@@ -278,7 +279,7 @@ def _render(lib: Library, inp: ReportInputs, page_size: PageSize, chart_h: float
         _text(pdf, for_clinician(s.sentence(lib.source_by_id[rules.sessions_goal_source].short)))
         if s.total:
             recent = s.weekly.tail(8)
-            weeks = ", ".join(f"{w:%d %b} {n}" for w, n in zip(recent["week"], recent["sessions"]))
+            weeks = ", ".join(f"{fmt_day_month(w)} {n}" for w, n in zip(recent["week"], recent["sessions"]))
             _text(pdf, f"Sessions per week (week starting): {weeks}.", size=7.5)
 
     _section(pdf, "Assessments")
@@ -288,20 +289,20 @@ def _render(lib: Library, inp: ReportInputs, page_size: PageSize, chart_h: float
         level = {"clear": "no warning signs", "soon": "warning signs: see a GP within days",
                  "urgent": "warning signs: medical help the same day",
                  "emergency": "warning signs: emergency care advised"}.get(inp.safety["level"], inp.safety["level"])
-        safety = f"{level} ({inp.safety['taken_at']:%d %b %Y})"
+        safety = f"{level} ({fmt_day(inp.safety['taken_at'])})"
     _text(pdf, f"Red-flag safety check: {safety}.")
     if inp.quiz is None:
         posture = "not done yet"
     else:
         names = [lib.pattern_by_id[p].name for p in inp.quiz["leading"] if p in lib.pattern_by_id]
         posture = " and ".join(names) if names else {"too_few": "too few answers to tell"}.get(inp.quiz["verdict"], "no clear pattern")
-        posture += f" ({inp.quiz['taken_at']:%d %b %Y}; self-check)"
+        posture += f" ({fmt_day(inp.quiz['taken_at'])}; self-check)"
     _text(pdf, f"Posture quiz: {posture}.")
     if inp.form_check is None:
         faults = "not done yet"
     else:
         names = _fault_names(lib, inp.form_check)
-        faults = ("; ".join(names) if names else "none ticked") + f" ({inp.form_check['taken_at']:%d %b %Y})"
+        faults = ("; ".join(names) if names else "none ticked") + f" ({fmt_day(inp.form_check['taken_at'])})"
     _text(pdf, f"Form check faults: {faults}.")
 
     pdf.ln(1.5)

@@ -25,6 +25,7 @@ from .progression import (
 from .form_check import ticked_ids
 from .routine import Routine, RoutineInputError, RoutineInputs, normalise_inputs
 from .storage import Store
+from .text import fmt_day
 
 
 def player_speed() -> float:
@@ -176,7 +177,7 @@ def next_assessment_step(progress: Mapping[str, datetime | None], safety_level: 
     if safety_level != "clear":
         return ("safety", "Redo the safety check once a doctor has seen you and the warning signs are gone.")
     if (today - safety.date()).days > SAFETY_STALE_DAYS:
-        return ("safety", f"Your safety check is from {safety:%d %b %Y}, more than 4 weeks ago. "
+        return ("safety", f"Your safety check is from {fmt_day(safety)}, more than 4 weeks ago. "
                           "A minute to check the warning signs again.")
     if progress.get("quiz") is None:
         return ("quiz", "Your routine can aim at your posture pattern once you have taken the posture quiz.")

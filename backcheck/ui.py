@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from . import services
+from . import services, text
 from .content import CONTENT_DIR, ContentError, Exercise, Library, load_library
 from .storage import Profile, Store, StorageError, database_url
 from .text import BadParam, md, parse_int, shown
@@ -175,7 +175,8 @@ def show_link_notes() -> None:
 
 
 def profile_label(p: Profile) -> str:
-    return f"{p.name} (demo)" if p.is_demo else p.name
+    """The name, marked "(demo)" unless the name already says so ("Demo patient (Alex)")."""
+    return f"{p.name} (demo)" if p.is_demo and "demo" not in p.name.lower() else p.name
 
 
 def sidebar(sections: dict[str, list], current_page: str | None = None) -> None:
@@ -254,7 +255,7 @@ def show_flash(prefix: str) -> None:
 
 
 def fmt_when(when: datetime | None) -> str:
-    return when.strftime("%d %b %Y, %H:%M") if when else "not yet"
+    return text.fmt_when(when) if when else "not yet"
 
 
 def cite(source_id: str) -> None:

@@ -16,7 +16,7 @@ import streamlit as st
 from backcheck import csvio, painlog as pl, report, services, ui
 from backcheck.painlog import EntryError
 from backcheck.storage import Store, StorageError
-from backcheck.text import md, name_key
+from backcheck.text import fmt_day, md, name_key
 
 lib = ui.library()
 cfg = lib.painlog
@@ -374,7 +374,7 @@ def function_tab() -> None:
                 flash("success", "Function scores saved.")
                 st.rerun()
         table = [{"Activity": t.name, "First": t.first, "Latest": t.latest, "Change": t.change,
-                  "Last rated": t.latest_at.strftime("%d %b %Y") if t.latest_at else "not yet", "Ratings": t.ratings}
+                  "Last rated": fmt_day(t.latest_at) if t.latest_at else "not yet", "Ratings": t.ratings}
                  for t in trends]
         st.dataframe(table, hide_index=True)
         if function_fig is not None:

@@ -97,7 +97,6 @@ def render_result(result: QuizResult, when: str) -> None:
 history = store.quiz_history(profile.id)
 if st.session_state.pop(f"quiz_saved_{profile.id}", False):
     ui.scroll_to_top()
-    st.toast("Quiz result saved.", icon=":material/check:")
 
 show_form = not history or st.session_state.get(f"quiz_retake_{profile.id}", False)
 if history:

@@ -7,7 +7,7 @@ import streamlit as st
 from backcheck import ui
 from backcheck.demo import DEMO_NAME, demo_data
 from backcheck.storage import PROFILE_NAME_MAX, ProfileError, StorageError
-from backcheck.text import md
+from backcheck.text import fmt_day, md
 
 store = ui.store()
 current = ui.active_profile()
@@ -118,7 +118,7 @@ for p in profiles:
                     st.badge("Active", color="green", icon=":material/check:")
                 if p.is_demo:
                     st.badge("Demo data", color="violet", icon=":material/science:")
-            st.caption(f"Created {p.created_at:%d %b %Y} · {c['entries']} pain entr{'ies' if c['entries'] != 1 else 'y'} · "
+            st.caption(f"Created {fmt_day(p.created_at)} · {c['entries']} pain entr{'ies' if c['entries'] != 1 else 'y'} · "
                        f"{c['sessions']} routine session{'s' if c['sessions'] != 1 else ''}")
         with top[1]:
             if p.id != current.id and st.button("Switch to this profile", key=f"{W}switch_{p.id}",

@@ -22,7 +22,7 @@ from backcheck.routine import (
     sessions_this_week,
 )
 from backcheck.storage import StorageError
-from backcheck.text import md, md_list
+from backcheck.text import fmt_day_month, fmt_minutes, md, md_list
 
 from backcheck.form_check import ticked_ids
 from backcheck.progression import level_text
@@ -190,10 +190,10 @@ if no_time or short_note:
         if fit_minutes:
             cols[1].button(f"Make it {fit_minutes} minutes", key="rt_fit", type="primary",
                            on_click=st.session_state.__setitem__, args=(minutes_key, fit_minutes))
-m = st.columns(4)
-m[0].metric("Total", f"{routine.total_minutes:g} min", help=f"Fits your {routine.budget} minutes.")
-for col, block in zip(m[1:], BLOCKS):
-    col.metric(rules.blocks[block].title, f"{routine.block_minutes(block):g} min")
+with st.container(horizontal=True, key="rt_summary"):  # one row, on a phone too
+    st.metric("Total", fmt_minutes(routine.total_minutes), help=f"Fits your {routine.budget} minutes.")
+    for block in BLOCKS:
+        st.metric(rules.blocks[block].title, fmt_minutes(routine.block_minutes(block)))
 
 for note in routine.notes:
     if note.kind == "gentle":
@@ -211,7 +211,7 @@ for note in routine.notes:
         st.caption(note.text)
 
 if not no_time and routine.spare_minutes >= 1:
-    st.caption(f"About {routine.spare_minutes:g} minutes to spare: repeat a stretch you like or take an easy walk.")
+    st.caption(f"About {fmt_minutes(routine.spare_minutes)} to spare: repeat a stretch you like or take an easy walk.")
 
 # ------------------------------------------------------------------ start it, mark it done
 
@@ -301,7 +301,7 @@ with tab_cal:
             file_name="backcheck-sessions.ics", mime="text/calendar", on_click="ignore",
             icon=":material/event:", key=f"rt_ics_{profile.id}",
         )
-        st.caption(f"{int(weeks)} weeks from {first:%a %d %b}: " + ", ".join(WEEKDAY_LABEL[d] for d in days)
+        st.caption(f"{int(weeks)} weeks from {first:%a} {fmt_day_month(first)}: " + ", ".join(WEEKDAY_LABEL[d] for d in days)
                    + f" at {at:%H:%M}.")
 with tab_share:
     shared_inputs = RoutineInputs.from_dict({**routine.inputs.to_dict(), "weekdays": days})
@@ -315,7 +315,7 @@ with tab_share:
 
 
 def show_item(item, open_: bool) -> None:
-    with st.expander(f"**{item.name}** · {item.minutes:g} min · {item.dose}", expanded=open_,
+    with st.expander(f"**{item.name}** · {fmt_minutes(item.minutes)} · {item.dose}", expanded=open_,
                      icon=ui.kind_icon(item.exercise.kind)):
         if (lvl := level_line(item.id)):
             st.markdown(f"**Your level:** {lvl}")
@@ -339,7 +339,7 @@ st.caption("Tap an exercise to open its card: the steps, why it is in your sessi
 first_item = True
 for block in BLOCKS:
     meta = rules.blocks[block]
-    st.subheader(f"{meta.title} · {routine.block_minutes(block):g} min")
+    st.subheader(f"{meta.title} · {fmt_minutes(routine.block_minutes(block))}")
     st.caption(f"{block_intro(rules, routine, block)} ({lib.source_by_id[meta.source].short})")
     if not routine.blocks[block]:
         st.caption("Nothing fitted here at this length; choose more minutes.")

@@ -14,6 +14,7 @@ from backcheck.quiz import score_quiz
 from backcheck.exports import share_url
 from backcheck.routine import RoutineInputs, build_routine
 from backcheck.storage import Store
+from backcheck.text import fmt_minutes
 
 from .conftest import Server, goto, nav, shot, wait_for_app
 
@@ -86,7 +87,7 @@ def test_build_a_routine_take_it_away_and_share_it(page: Page, server, tmp_path)
     expect(minutes).to_have_value("30")
     expected = build_routine(LIB, RoutineInputs(goals=("general", "squat"), minutes=30, equipment=("dowel",),
                                                 patterns=("anterior_tilt",)))
-    expect(page.get_by_test_id("stMetricValue").first).to_have_text(f"{expected.total_minutes:g} min")
+    expect(page.get_by_test_id("stMetricValue").first).to_have_text(fmt_minutes(expected.total_minutes))
     items = session_items(page)
     assert items == [it.name for it in expected.items]
     # issue 14: the summary and the actions come before the cards, and the cards fold
@@ -116,6 +117,8 @@ def test_build_a_routine_take_it_away_and_share_it(page: Page, server, tmp_path)
     for name in items:
         assert name in text, name
     assert "Why:" in text
+    first_page = " ".join(pdf.pages[0].extract_text().split())
+    assert "Before you start" in first_page  # the safety text on the first page (issue 14)
 
     # the calendar: swap Monday for Saturday; two days are not enough on the way
     page.get_by_role("tab", name="Calendar reminders").click()
