@@ -143,8 +143,7 @@ def clinician_report() -> None:
         st.caption("The pain chart, the verdict and the rule behind it, pain with and without activities, function "
                    "scores, routine sessions per week, and the latest safety check, posture quiz and form check, "
                    "written for the clinician. Notes are not included.")
-        cols = st.columns([1, 2], vertical_alignment="bottom")
-        size = cols[0].segmented_control("Paper", ["A4", "Letter"], default="A4", required=True, key=f"{W}paper")
+        size = st.segmented_control("Paper", ["A4", "Letter"], default="A4", required=True, key=f"{W}paper")
 
         def make_report(profile_id: int = pid, paper: str = size or "A4") -> bytes:
             try:
@@ -154,10 +153,9 @@ def clinician_report() -> None:
             except StorageError as exc:
                 return report.failure_pdf(str(exc))
 
-        cols[1].download_button("Download clinician report (PDF)", data=make_report,
-                                file_name=report.report_filename(profile.name), mime="application/pdf",
-                                on_click="ignore", icon=":material/picture_as_pdf:", type="primary",
-                                key=f"{W}report")
+        st.download_button("Download clinician report (PDF)", data=make_report,
+                           file_name=report.report_filename(profile.name), mime="application/pdf",
+                           on_click="ignore", icon=":material/picture_as_pdf:", type="primary", key=f"{W}report")
 
 
 # --------------------------------------------------------------------------- how it is going

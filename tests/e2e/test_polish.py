@@ -87,3 +87,38 @@ def test_the_app_follows_a_dark_system_and_the_menu_switches_the_theme(browser: 
         assert _dark(page), _background(page)
     finally:
         ctx.close()
+
+
+def test_dark_pain_log_and_phone_routine_screens(browser: Browser, server):
+    """The demo patient's pain log in dark mode and the routine on a phone: charts and cards drawn,
+    nothing wider than the screen (and the README's screenshots)."""
+    from backcheck.content import load_library
+    from backcheck.demo import DEMO_NAME, demo_data
+    from backcheck.storage import Store
+
+    store = Store(f"sqlite:///{server.db}")
+    demo = next((p for p in store.list_profiles() if p.is_demo), None) or store.create_demo_profile(
+        DEMO_NAME, demo_data(load_library()))
+    store.engine.dispose()
+    ctx = browser.new_context(color_scheme="dark", viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    try:
+        page.goto(f"{server.url}/pain_log?profile={demo.id}")
+        wait_for_app(page)
+        assert _dark(page)
+        expect(page.locator(".js-plotly-plot")).to_have_count(3)  # pain over time, sessions, function scores (tab)
+        expect(page.locator(".st-key-pain_report")).to_be_visible()
+        shot(page, "pain_log_dark")
+    finally:
+        ctx.close()
+    ctx = browser.new_context(**PHONE)
+    page = ctx.new_page()
+    try:
+        page.goto(f"{server.url}/routine?profile={demo.id}")
+        wait_for_app(page)
+        expect(page.get_by_role("button", name="Start session")).to_be_visible()
+        expect(page.get_by_test_id("stExpander").first).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+        shot(page, "routine_phone")
+    finally:
+        ctx.close()
