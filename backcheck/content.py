@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
+from .labels import Labelled
 from .poses import PoseBook, PoseError, coverage_problems, load_pose_book
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
@@ -78,7 +79,16 @@ class Dose(Strict):
         return self
 
 
-Kind = Literal["strengthen", "stretch", "mobility", "control"]
+class ExerciseKind(Labelled):
+    """What an exercise mainly does (exercises.yaml ``kind``), with the library's label for it."""
+
+    STRENGTHEN = "strengthen", "Strengthen"
+    STRETCH = "stretch", "Stretch"
+    MOBILITY = "mobility", "Mobility"
+    CONTROL = "control", "Control drill"
+
+
+Kind = Literal["strengthen", "stretch", "mobility", "control"]  # the values of ExerciseKind
 
 
 class Progression(Strict):
@@ -355,8 +365,6 @@ class PainRules(Strict):
     mcid_percent: float = Field(gt=0, lt=100)
     mcid_source: Text
     min_days_each: int = Field(ge=1, le=60)
-    sessions_goal: int = Field(ge=1, le=14)
-    sessions_goal_source: Text
     chart_max_points: int = Field(ge=100, le=100_000)
 
     @model_validator(mode="after")
@@ -424,7 +432,7 @@ class RoutineTiming(Strict):
     @field_validator("seconds_per_rep")
     @classmethod
     def _every_kind(cls, v: dict[str, float]) -> dict[str, float]:
-        missing = {"strengthen", "stretch", "mobility", "control"} - set(v)
+        missing = set(ExerciseKind.values()) - set(v)
         if missing:
             raise ValueError(f"seconds_per_rep needs a value for every kind; missing: {', '.join(sorted(missing))}")
         if any(not 0 < x <= 30 for x in v.values()):
@@ -644,6 +652,17 @@ class Library(Strict):
     def fault_by_id(self) -> dict[str, Fault]:
         return {f.id: f for f in self.faults.faults}
 
+    @property
+    def sessions_goal(self) -> int:
+        """At least this many routine sessions a week: the one home of the rule (routine_rules.yaml,
+        session.sessions_per_week_min). Count sessions against it with painlog.sessions_per_week."""
+        return self.routine.session.sessions_per_week_min
+
+    @property
+    def sessions_goal_source(self) -> str:
+        """The article the weekly goal comes from."""
+        return self.routine.session.source
+
     @cached_property
     def muscle_label(self) -> dict[str, str]:
         return {t.id: t.label for t in self.vocabulary.muscles}
@@ -740,73 +759,108 @@ def _check_unique(name: str, ids: list[str]) -> None:
         seen.add(ident)
 
 
+def _need(ok: bool, msg: str) -> None:
+    if not ok:
+        raise ContentError(msg)
+
+
 def _cross_check(lib: Library) -> None:
-    sources = set(lib.source_by_id)
-    muscles = set(lib.muscle_label)
-    equipment = set(lib.equipment_label)
-    exercises = set(lib.exercise_by_id)
-    patterns = set(lib.pattern_by_id)
+    """Every id, source and rule one content file names must exist in another; one check per subject."""
+    _check_vocabulary(lib)
+    _check_exercises(lib)
+    _check_patterns(lib)
+    _check_quiz(lib)
+    _check_safety_flags(lib)
+    _check_faults(lib)
+    _check_painlog(lib)
+    _check_routine_sources(lib)
+    _check_routine_items(lib)
+    _check_routine_decisions(lib)
+    _check_gentle_versions_and_muscle_groups(lib)
+
+
+def _check_vocabulary(lib: Library) -> None:
+    """vocabulary.yaml: muscle and equipment ids are unique."""
     _check_unique("vocabulary.yaml", [t.id for t in lib.vocabulary.muscles])
     _check_unique("vocabulary.yaml", [t.id for t in lib.vocabulary.equipment])
 
-    def need(ok: bool, msg: str) -> None:
-        if not ok:
-            raise ContentError(msg)
 
+def _check_exercises(lib: Library) -> None:
+    """exercises.yaml: sources, muscles trained and loaded, equipment; strengthening says what it loads."""
+    sources, muscles, equipment = set(lib.source_by_id), set(lib.muscle_label), set(lib.equipment_label)
     for ex in lib.exercises:
         where = f"exercises.yaml: item '{ex.id}'"
-        need(ex.source in sources, f"{where}, field 'source': unknown source '{ex.source}' (not in sources.yaml).")
+        _need(ex.source in sources, f"{where}, field 'source': unknown source '{ex.source}' (not in sources.yaml).")
         for m in ex.trains:
-            need(m in muscles, f"{where}, field 'trains': unknown muscle '{m}' (not in vocabulary.yaml).")
+            _need(m in muscles, f"{where}, field 'trains': unknown muscle '{m}' (not in vocabulary.yaml).")
         for m in ex.loads:
-            need(m in muscles, f"{where}, field 'loads': unknown muscle '{m}' (not in vocabulary.yaml).")
-        need(ex.kind != "strengthen" or bool(ex.loads),
-             f"{where}, field 'loads': a strengthening exercise must say what it loads.")
+            _need(m in muscles, f"{where}, field 'loads': unknown muscle '{m}' (not in vocabulary.yaml).")
+        _need(ex.kind != "strengthen" or bool(ex.loads),
+              f"{where}, field 'loads': a strengthening exercise must say what it loads.")
         if ex.progression is not None:
-            need(ex.progression.source in sources,
-                 f"{where}, field 'progression.source': unknown source '{ex.progression.source}'.")
+            _need(ex.progression.source in sources,
+                  f"{where}, field 'progression.source': unknown source '{ex.progression.source}'.")
         for e in [*ex.equipment, *ex.optional_equipment]:
-            need(e in equipment, f"{where}, field 'equipment': unknown equipment '{e}' (not in vocabulary.yaml).")
+            _need(e in equipment, f"{where}, field 'equipment': unknown equipment '{e}' (not in vocabulary.yaml).")
+
+
+def _check_patterns(lib: Library) -> None:
+    """patterns.yaml: sources, muscles and exercises named, and no recommended exercise breaks an avoid rule."""
+    sources, muscles, exercises = set(lib.source_by_id), set(lib.muscle_label), set(lib.exercise_by_id)
     for p in lib.patterns:
         where = f"patterns.yaml: item '{p.id}'"
         for s in p.sources:
-            need(s in sources, f"{where}, field 'sources': unknown source '{s}' (not in sources.yaml).")
+            _need(s in sources, f"{where}, field 'sources': unknown source '{s}' (not in sources.yaml).")
         for sign in p.signs:
-            need(sign.source in sources, f"{where}, field 'signs': unknown source '{sign.source}'.")
+            _need(sign.source in sources, f"{where}, field 'signs': unknown source '{sign.source}'.")
         for block in ("strengthen", "stretch", "practise"):
             for group in getattr(p, block):
-                need(group.muscle in muscles, f"{where}, field '{block}': unknown muscle '{group.muscle}'.")
+                _need(group.muscle in muscles, f"{where}, field '{block}': unknown muscle '{group.muscle}'.")
                 for ex_id in group.exercises:
-                    need(ex_id in exercises, f"{where}, field '{block}': unknown exercise id '{ex_id}'.")
+                    _need(ex_id in exercises, f"{where}, field '{block}': unknown exercise id '{ex_id}'.")
         for av in p.avoid:
-            need(av.muscle in muscles, f"{where}, field 'avoid': unknown muscle '{av.muscle}'.")
+            _need(av.muscle in muscles, f"{where}, field 'avoid': unknown muscle '{av.muscle}'.")
             for group in p.strengthen + p.stretch + p.practise:
                 for ex_id in group.exercises:
                     ex = lib.exercise_by_id[ex_id]
-                    need(
+                    _need(
                         not av.hits(ex, lib.routine.muscle_groups),
                         f"{where}, field 'avoid': exercise '{ex_id}' is recommended but is a {av.kind} "
                         f"exercise for '{av.muscle}', which this pattern says to avoid.",
                     )
+
+
+def _check_quiz(lib: Library) -> None:
+    """quiz.yaml: unique questions, their sources, and the patterns their evidence and scoring name."""
+    sources, patterns = set(lib.source_by_id), set(lib.pattern_by_id)
     _check_unique("quiz.yaml", [q.id for q in lib.quiz.questions])
     for q in lib.quiz.questions:
         where = f"quiz.yaml: item '{q.id}'"
-        need(q.source in sources, f"{where}, field 'source': unknown source '{q.source}'.")
-        need(q.check_source is None or q.check_source in sources,
-             f"{where}, field 'check_source': unknown source '{q.check_source}'.")
+        _need(q.source in sources, f"{where}, field 'source': unknown source '{q.source}'.")
+        _need(q.check_source is None or q.check_source in sources,
+              f"{where}, field 'check_source': unknown source '{q.check_source}'.")
         for o in q.options:
             for pid in o.evidence:
-                need(pid in patterns, f"{where}, field 'options.{o.id}.evidence': unknown pattern '{pid}'.")
+                _need(pid in patterns, f"{where}, field 'options.{o.id}.evidence': unknown pattern '{pid}'.")
     for pair in lib.quiz.scoring.opposites:
         for pid in pair:
-            need(pid in patterns, f"quiz.yaml: field 'scoring.opposites': unknown pattern '{pid}'.")
+            _need(pid in patterns, f"quiz.yaml: field 'scoring.opposites': unknown pattern '{pid}'.")
+
+
+def _check_safety_flags(lib: Library) -> None:
+    """safety.yaml: unique question ids (current and retired), sources, and the questions `requires` names."""
+    sources = set(lib.source_by_id)
     _check_unique("safety.yaml", [f.id for f in lib.safety.flags] + [f.id for f in lib.safety.retired])
     flag_ids = {f.id for f in lib.safety.flags}
     for f in lib.safety.flags:
-        need(f.source in sources, f"safety.yaml: item '{f.id}', field 'source': unknown source '{f.source}'.")
+        _need(f.source in sources, f"safety.yaml: item '{f.id}', field 'source': unknown source '{f.source}'.")
         for r in f.requires:
-            need(r in flag_ids and r != f.id, f"safety.yaml: item '{f.id}', field 'requires': unknown question '{r}'.")
-    # form check (faults.yaml)
+            _need(r in flag_ids and r != f.id, f"safety.yaml: item '{f.id}', field 'requires': unknown question '{r}'.")
+
+
+def _check_faults(lib: Library) -> None:
+    """faults.yaml: movements, groups and faults: ids, sources, drills, check methods; every group used."""
+    sources, exercises = set(lib.source_by_id), set(lib.exercise_by_id)
     book = lib.faults
     _check_unique("faults.yaml", [m.id for m in book.movements])
     _check_unique("faults.yaml", [g.id for g in book.groups])
@@ -814,58 +868,71 @@ def _cross_check(lib: Library) -> None:
     for m in book.movements:
         where = f"faults.yaml: movement '{m.id}'"
         for s in m.sources:
-            need(s in sources, f"{where}, field 'sources': unknown source '{s}' (not in sources.yaml).")
+            _need(s in sources, f"{where}, field 'sources': unknown source '{s}' (not in sources.yaml).")
         for a in m.advice:
-            need(a.source in sources, f"{where}, field 'advice': unknown source '{a.source}' (not in sources.yaml).")
+            _need(a.source in sources, f"{where}, field 'advice': unknown source '{a.source}' (not in sources.yaml).")
         if m.self_check is not None:
-            need(m.self_check.source in sources, f"{where}, field 'self_check.source': unknown source '{m.self_check.source}'.")
+            _need(m.self_check.source in sources, f"{where}, field 'self_check.source': unknown source '{m.self_check.source}'.")
     used_groups: set[str] = set()
     for f in book.faults:
         where = f"faults.yaml: item '{f.id}'"
         movement = book.movement_by_id.get(f.movement)
-        need(movement is not None, f"{where}, field 'movement': movement '{f.movement}' is not described under 'movements'.")
-        need(f.source in sources, f"{where}, field 'source': unknown source '{f.source}' (not in sources.yaml).")
-        need(f.group in book.group_by_id, f"{where}, field 'group': unknown group '{f.group}' (not under 'groups').")
-        need(f.check_with in book.methods, f"{where}, field 'check_with': no label for '{f.check_with}' under 'methods'.")
+        _need(movement is not None, f"{where}, field 'movement': movement '{f.movement}' is not described under 'movements'.")
+        _need(f.source in sources, f"{where}, field 'source': unknown source '{f.source}' (not in sources.yaml).")
+        _need(f.group in book.group_by_id, f"{where}, field 'group': unknown group '{f.group}' (not under 'groups').")
+        _need(f.check_with in book.methods, f"{where}, field 'check_with': no label for '{f.check_with}' under 'methods'.")
         for ex_id in f.drills:
-            need(ex_id in exercises, f"{where}, field 'drills': unknown exercise id '{ex_id}' (not in exercises.yaml).")
+            _need(ex_id in exercises, f"{where}, field 'drills': unknown exercise id '{ex_id}' (not in exercises.yaml).")
         if f.check_with == "dowel":
-            need(movement.self_check is not None and movement.self_check.method == "dowel",
-                 f"{where}, field 'check_with': uses the dowel check, but movement '{f.movement}' does not explain one "
-                 "(add a 'self_check' with method 'dowel').")
+            _need(movement.self_check is not None and movement.self_check.method == "dowel",
+                  f"{where}, field 'check_with': uses the dowel check, but movement '{f.movement}' does not explain one "
+                  "(add a 'self_check' with method 'dowel').")
         used_groups.add(f.group)
     for g in book.groups:
         for src in g.sources:
-            need(src in sources, f"faults.yaml: group '{g.id}', field 'sources': unknown source '{src}'.")
-        need(g.id in used_groups, f"faults.yaml: group '{g.id}': no fault belongs to it (remove it or fix a fault's 'group').")
+            _need(src in sources, f"faults.yaml: group '{g.id}', field 'sources': unknown source '{src}'.")
+        _need(g.id in used_groups, f"faults.yaml: group '{g.id}': no fault belongs to it (remove it or fix a fault's 'group').")
 
-    # pain log (painlog.yaml)
+
+def _check_painlog(lib: Library) -> None:
+    """painlog.yaml: unique activity and location ids, and the sources its suggestions and rules name."""
+    sources = set(lib.source_by_id)
     pl = lib.painlog
     _check_unique("painlog.yaml", [c.id for c in pl.activities])
     _check_unique("painlog.yaml", [c.id for c in pl.locations])
     for i, sug in enumerate(pl.function_suggestions, start=1):
-        need(sug.source in sources, f"painlog.yaml: function_suggestions item #{i}, field 'source': unknown source '{sug.source}'.")
-    for field in ("mcid_source", "sessions_goal_source"):
+        _need(sug.source in sources, f"painlog.yaml: function_suggestions item #{i}, field 'source': unknown source '{sug.source}'.")
+    for field in ("mcid_source",):
         value = getattr(pl.rules, field)
-        need(value in sources, f"painlog.yaml: field 'rules.{field}': unknown source '{value}' (not in sources.yaml).")
+        _need(value in sources, f"painlog.yaml: field 'rules.{field}': unknown source '{value}' (not in sources.yaml).")
 
-    # my routine (routine_rules.yaml): every exercise, muscle and source it names must exist
-    rr = lib.routine
-    rr_file = "routine_rules.yaml"
+
+_RR_FILE = "routine_rules.yaml"
+
+
+def _check_routine_sources(lib: Library) -> None:
+    """routine_rules.yaml: unique ids, and the sources of the session, the painful-day rule and the blocks."""
+    sources, rr, rr_file = set(lib.source_by_id), lib.routine, _RR_FILE
     _check_unique(rr_file, [st.id for st in rr.base_sequence])
     _check_unique(rr_file, [g.id for g in rr.goals])
-    need(rr.session.source in sources, f"{rr_file}: field 'session.source': unknown source '{rr.session.source}'.")
-    need(rr.painful_day.source in sources, f"{rr_file}: field 'painful_day.source': unknown source '{rr.painful_day.source}'.")
+    _need(rr.session.source in sources, f"{rr_file}: field 'session.source': unknown source '{rr.session.source}'.")
+    _need(rr.painful_day.source in sources, f"{rr_file}: field 'painful_day.source': unknown source '{rr.painful_day.source}'.")
     for block_id, block in rr.blocks.items():
-        need(block.source in sources, f"{rr_file}: field 'blocks.{block_id}.source': unknown source '{block.source}'.")
+        _need(block.source in sources, f"{rr_file}: field 'blocks.{block_id}.source': unknown source '{block.source}'.")
+
+
+def _check_routine_items(lib: Library) -> None:
+    """routine_rules.yaml: every exercise (and source) the base sequence, goals, general and gentle items name;
+    the gentle session needs no equipment and general stretches are stretches."""
+    sources, exercises, rr, rr_file = set(lib.source_by_id), set(lib.exercise_by_id), lib.routine, _RR_FILE
 
     def rr_item(where: str, ex_id: str, source: str | None = None) -> None:
-        need(ex_id in exercises, f"{rr_file}: {where}: unknown exercise id '{ex_id}' (not in exercises.yaml).")
+        _need(ex_id in exercises, f"{rr_file}: {where}: unknown exercise id '{ex_id}' (not in exercises.yaml).")
         if source is not None:
-            need(source in sources, f"{rr_file}: {where}: unknown source '{source}' (not in sources.yaml).")
+            _need(source in sources, f"{rr_file}: {where}: unknown source '{source}' (not in sources.yaml).")
 
     for st in rr.base_sequence:
-        need(st.source in sources, f"{rr_file}: item '{st.id}', field 'source': unknown source '{st.source}'.")
+        _need(st.source in sources, f"{rr_file}: item '{st.id}', field 'source': unknown source '{st.source}'.")
         for ex_id in st.exercises:
             rr_item(f"item '{st.id}', field 'exercises'", ex_id)
     for ex_id in rr.warmup_exercises:
@@ -881,32 +948,44 @@ def _cross_check(lib: Library) -> None:
         for it in getattr(rr.painful_day, field_name):
             rr_item(f"field 'painful_day.{field_name}'", it.exercise, it.source)
             ex = lib.exercise_by_id[it.exercise]
-            need(not ex.equipment, f"{rr_file}: field 'painful_day.{field_name}': exercise '{it.exercise}' needs "
+            _need(not ex.equipment, f"{rr_file}: field 'painful_day.{field_name}': exercise '{it.exercise}' needs "
                                    "equipment; the gentle session must work with none.")
     for it in rr.general_stretch:
-        need(lib.exercise_by_id[it.exercise].kind == "stretch",
-             f"{rr_file}: field 'general_stretch': exercise '{it.exercise}' is not a stretch.")
+        _need(lib.exercise_by_id[it.exercise].kind == "stretch",
+              f"{rr_file}: field 'general_stretch': exercise '{it.exercise}' is not a stretch.")
+
+
+def _check_routine_decisions(lib: Library) -> None:
+    """routine_rules.yaml: each recorded decision names known patterns, exercises and sources and keeps the
+    pattern's own avoid rules."""
+    sources, exercises, patterns = set(lib.source_by_id), set(lib.exercise_by_id), set(lib.pattern_by_id)
+    rr, rr_file = lib.routine, _RR_FILE
     for d in rr.decisions:
         where = f"{rr_file}: decision '{d.id}'"
-        need(d.pattern in patterns, f"{where}, field 'pattern': unknown pattern '{d.pattern}'.")
+        _need(d.pattern in patterns, f"{where}, field 'pattern': unknown pattern '{d.pattern}'.")
         for ex_id in [*d.replace, d.use]:
-            need(ex_id in exercises, f"{where}: unknown exercise id '{ex_id}'.")
+            _need(ex_id in exercises, f"{where}: unknown exercise id '{ex_id}'.")
         for src in d.sources:
-            need(src in sources, f"{where}, field 'sources': unknown source '{src}'.")
+            _need(src in sources, f"{where}, field 'sources': unknown source '{src}'.")
         if d.pattern in patterns and d.use in exercises:
             for av in lib.pattern_by_id[d.pattern].avoid:
-                need(not av.hits(lib.exercise_by_id[d.use], rr.muscle_groups),
-                     f"{where}, field 'use': '{d.use}' breaks the pattern's own avoid rule ({av.muscle}).")
+                _need(not av.hits(lib.exercise_by_id[d.use], rr.muscle_groups),
+                      f"{where}, field 'use': '{d.use}' breaks the pattern's own avoid rule ({av.muscle}).")
+
+
+def _check_gentle_versions_and_muscle_groups(lib: Library) -> None:
+    """routine_rules.yaml: gentle versions are known exercises marked gentle; muscle groups name known muscles."""
+    exercises, muscles, rr, rr_file = set(lib.exercise_by_id), set(lib.muscle_label), lib.routine, _RR_FILE
     for orig, gentle in rr.painful_day.gentle_versions.items():
         for ex_id in (orig, gentle):
-            need(ex_id in exercises, f"{rr_file}: field 'painful_day.gentle_versions': unknown exercise id '{ex_id}'.")
+            _need(ex_id in exercises, f"{rr_file}: field 'painful_day.gentle_versions': unknown exercise id '{ex_id}'.")
         if gentle in exercises:
-            need(lib.exercise_by_id[gentle].gentle,
-                 f"{rr_file}: field 'painful_day.gentle_versions': '{gentle}' is not marked gentle in exercises.yaml.")
+            _need(lib.exercise_by_id[gentle].gentle,
+                  f"{rr_file}: field 'painful_day.gentle_versions': '{gentle}' is not marked gentle in exercises.yaml.")
     for umbrella, parts in rr.muscle_groups.items():
-        need(umbrella in muscles, f"{rr_file}: field 'muscle_groups': unknown muscle '{umbrella}'.")
+        _need(umbrella in muscles, f"{rr_file}: field 'muscle_groups': unknown muscle '{umbrella}'.")
         for m in parts:
-            need(m in muscles, f"{rr_file}: field 'muscle_groups.{umbrella}': unknown muscle '{m}'.")
+            _need(m in muscles, f"{rr_file}: field 'muscle_groups.{umbrella}': unknown muscle '{m}'.")
 
 
 def _cross_check_progression(lib: Library) -> None:
@@ -914,10 +993,7 @@ def _cross_check_progression(lib: Library) -> None:
     name = "progression.yaml"
     sources = set(lib.source_by_id) | {BACKCHECK_SOURCE}
     pg = lib.progression
-
-    def need(ok: bool, msg: str) -> None:
-        if not ok:
-            raise ContentError(msg)
+    need = _need
 
     for field_name in ("advance_source", "pain_rise_source", "painful_day_source"):
         value = getattr(pg.rules, field_name)

@@ -17,18 +17,17 @@ from icalendar import Alarm, Calendar, Event
 
 from .content import Library
 from .pdf import BackCheckPDF, PageSize
-from .text import BadParam, fmt_day, fmt_minutes, parse_int, parse_list, shown
+from .text import fmt_day, fmt_minutes
 from .routine import (
     BLOCKS,
-    PAIN_MAX,
     WEEKDAY_LABEL,
     WEEKDAYS,
-    FaultLike,
     Routine,
     RoutineInputError,
     RoutineInputs,
+    LIST_FIELDS,
     block_intro,
-    normalise_inputs,
+    read_inputs,
 )
 
 # --------------------------------------------------------------------------- share link
@@ -43,7 +42,6 @@ SHARE_KEYS: dict[str, str] = {
     "faults": "flt",
     "weekdays": "days",
 }
-LIST_FIELDS = ("goals", "equipment", "patterns", "faults", "weekdays")
 
 
 def share_query(inputs: RoutineInputs) -> dict[str, str]:
@@ -66,46 +64,15 @@ def is_share_query(params: Mapping[str, str]) -> bool:
     return any(key in params for key in SHARE_KEYS.values())
 
 
-def decode_share(lib: Library, params: Mapping[str, str], faults: Mapping[str, FaultLike] | None = None
-                 ) -> tuple[RoutineInputs, list[str]]:
+def decode_share(lib: Library, params: Mapping[str, str]) -> tuple[RoutineInputs, list[str]]:
     """Read routine inputs from query parameters.
 
     Unknown or malformed values are not guessed at: they are dropped (or, for minutes and
     pain, replaced by the default) and each one is described in the returned problem list,
     so the page can say what it could not use.
     """
-    rules = lib.routine
-    problems: list[str] = []
-    fault_by_id = faults if faults is not None else lib.fault_by_id
-    allowed = {
-        "goals": [g.id for g in rules.goals],
-        "equipment": [t.id for t in lib.vocabulary.equipment],
-        "patterns": [p.id for p in lib.patterns],
-        "faults": list(fault_by_id),
-        "weekdays": list(WEEKDAYS),
-    }
-    what = {"goals": "goal", "equipment": "equipment", "patterns": "posture pattern", "faults": "form fault",
-            "weekdays": "weekday"}
-    kw: dict[str, object] = {}
-    for field in LIST_FIELDS:
-        key = SHARE_KEYS[field]
-        if key not in params:
-            continue
-        kept, unknown = parse_list(params[key], allowed[field])
-        if unknown:
-            problems.append(f"unknown {what[field]} {', '.join(shown(v) for v in unknown[:5])} (left out)")
-        kw[field] = kept
-    s = rules.session
-    for field, lo, hi, default in (("minutes", s.minutes_min, s.minutes_max, s.minutes_default), ("pain", 0, PAIN_MAX, 0)):
-        raw = params.get(SHARE_KEYS[field])
-        kw[field] = default
-        if raw is not None:
-            try:
-                kw[field] = parse_int(raw, lo, hi, field)
-            except BadParam as exc:
-                problems.append(f"{exc}; {default} used instead")
-    inputs = normalise_inputs(lib, RoutineInputs(**kw), fault_by_id)  # type: ignore[arg-type]
-    return inputs, problems
+    raw = {field: params[key] for field, key in SHARE_KEYS.items() if key in params}
+    return read_inputs(lib, raw, from_link=True)
 
 
 # --------------------------------------------------------------------------- calendar
@@ -137,7 +104,7 @@ def calendar_ics(lib: Library, routine: Routine, weekdays: tuple[str, ...] | lis
     weeks is out of range. Times are floating local times (the person's own clock).
     """
     rules = lib.routine
-    minimum = rules.session.sessions_per_week_min
+    minimum = lib.sessions_goal
     days = [d for d in WEEKDAYS if d in set(weekdays)]
     unknown = set(weekdays) - set(WEEKDAYS)
     if unknown:
@@ -215,14 +182,14 @@ def _item_figure(pdf: BackCheckPDF, lib: Library, exercise) -> float:
 
 
 def routine_pdf(lib: Library, routine: Routine, page_size: PageSize = "A4", made_for: str | None = None,
-                faults: Mapping[str, FaultLike] | None = None, levels: Mapping[str, str] | None = None) -> bytes:
+                levels: Mapping[str, str] | None = None) -> bytes:
     """The routine as a printable handout: every item with dose, all cues, why and source.
 
     levels: exercise id -> the person's current level as text (printed under the dose).
     """
     rules = lib.routine
     inputs = routine.inputs
-    fault_by_id = faults if faults is not None else lib.fault_by_id
+    fault_by_id = lib.fault_by_id
     pdf = BackCheckPDF("My BackCheck routine", page_size=page_size)
     pdf.h1("My BackCheck routine")
     if made_for:
@@ -238,7 +205,7 @@ def routine_pdf(lib: Library, routine: Routine, page_size: PageSize = "A4", made
     fault_names = [fault_by_id[f].name for f in inputs.faults if f in fault_by_id]
     pdf.para(f"Posture: {_list(patterns, 'no posture pattern')} · Form faults: {_list(fault_names, 'none')}", size=9)
     days = [WEEKDAY_LABEL[d] for d in inputs.weekdays]
-    pdf.para(f"At least {rules.session.sessions_per_week_min} sessions a week"
+    pdf.para(f"At least {lib.sessions_goal} sessions a week"
              + (f" — your days: {', '.join(days)}" if days else "") + ".", size=9)
 
     pdf.h2("Before you start")  # on the first page, before any exercise (issue 14)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from .content import Library
-from .quiz import QuizResult
+from .palette import PAIN_LINE, SESSION_COLOUR, activity_style
+from .quiz import QuizResult, Strength
 from .text import plotly_plain
 
 STRENGTH_COLOUR = {"strong": "#1b7f5f", "moderate": "#4c9f83", "weak": "#a8b5b0", "none": "#d5dbd9"}
 GUIDE_LINE = "#8a8f8d"  # dotted guide lines (goal, threshold): grey that reads on light and dark
-STRENGTH_WORD = {"strong": "strong", "moderate": "moderate", "weak": "weak", "none": "no evidence"}
 
 
 def quiz_evidence_figure(result: QuizResult, lib: Library) -> go.Figure:
@@ -23,7 +23,7 @@ def quiz_evidence_figure(result: QuizResult, lib: Library) -> go.Figure:
             y=names,
             orientation="h",
             marker_color=[STRENGTH_COLOUR[s.strength] for s in scores],
-            text=[f"{round(s.share * 100)}% · {STRENGTH_WORD[s.strength]}" for s in scores],
+            text=[f"{round(s.share * 100)}% · {Strength.label_of(s.strength)}" for s in scores],
             textposition="outside",
             cliponaxis=False,
             hovertemplate="%{y}: %{x}% of the possible evidence<extra></extra>",
@@ -43,23 +43,9 @@ def quiz_evidence_figure(result: QuizResult, lib: Library) -> go.Figure:
 
 
 # --------------------------------------------------------------------------- pain log (pain log screen)
-# Activity colours (Okabe-Ito, colour-blind safe) and marker symbols, so each activity
-# differs in both colour and shape.
+# Colours: backcheck.palette (shared with the clinician report).
 
-ACTIVITY_STYLE: dict[str, tuple[str, str]] = {
-    "squat": ("#D55E00", "triangle-up"),
-    "hip_hinge": ("#CC79A7", "diamond"),
-    "handstand": ("#E69F00", "star"),
-    "sitting": ("#0072B2", "square"),
-    "walking": ("#009E73", "circle"),
-    "routine": ("#56B4E9", "hexagon"),
-    "other": ("#7f7f7f", "x"),
-}
-# Mid-tone colours: each reads on Streamlit's light and dark backgrounds (st.plotly_chart draws
-# the figures with the app's theme, which sets the text, grid and background colours).
-PAIN_LINE = "#3b82c4"
 BAND_FILL = "rgba(27,127,95,0.13)"
-SESSION_COLOUR = "#1b7f5f"
 
 
 DAY_MS = 86_400_000
@@ -162,7 +148,7 @@ def pain_chart(view, cfg, level_changes=()) -> go.Figure:
             part = entries[entries["activity"] == act]
             if part.empty:
                 continue
-            colour, symbol = ACTIVITY_STYLE.get(act, ("#7f7f7f", "circle"))
+            colour, symbol = activity_style(act)
             fig.add_trace(_scatter(len(entries))(
                 x=part["recorded_at"], y=part["pain"], mode="markers", name=labels.get(act, act),
                 marker=dict(color=colour, symbol=symbol, size=9, opacity=0.85, line=dict(width=0.5, color="white")),

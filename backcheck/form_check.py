@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Literal
+from typing import Any, Iterable
 
 import pandas as pd
 
 from .content import Advice, Fault, FaultGroup, Library, Movement
+from .labels import Labelled
 
 
 
@@ -151,16 +152,25 @@ def describe(lib: Library, check: dict | None) -> str:
 
 # --------------------------------------------------------------------------- comparison
 
-State = Literal["ticked", "clear", "not_checked"]
-Status = Literal["new", "remains", "cleared", "not_rechecked"]
+class FaultState(Labelled):
+    """A fault in one saved check."""
 
-STATE_LABEL: dict[str, str] = {"ticked": "Ticked", "clear": "—", "not_checked": "Not checked"}
-STATUS_LABEL: dict[str, str] = {
-    "cleared": "Cleared",
-    "new": "New",
-    "remains": "Still there",
-    "not_rechecked": "Not checked this time",
-}
+    TICKED = "ticked", "Ticked"
+    CLEAR = "clear", "—"
+    NOT_CHECKED = "not_checked", "Not checked"
+
+
+class ChangeStatus(Labelled):
+    """How a fault changed between two checks, in the order the comparison lists them."""
+
+    CLEARED = "cleared", "Cleared"
+    REMAINS = "remains", "Still there"
+    NEW = "new", "New"
+    NOT_RECHECKED = "not_rechecked", "Not checked this time"
+
+
+State = FaultState
+Status = ChangeStatus
 
 
 @dataclass(frozen=True)
@@ -203,9 +213,9 @@ class Comparison:
             {
                 "Movement": names[c.fault.movement],
                 "Fault": c.fault.name,
-                before_label: STATE_LABEL[c.before],
-                now_label: STATE_LABEL[c.now],
-                "Change": STATUS_LABEL[c.status],
+                before_label: FaultState(c.before).label,
+                now_label: FaultState(c.now).label,
+                "Change": ChangeStatus(c.status).label,
             }
             for c in self.changes
         ]
@@ -214,8 +224,8 @@ class Comparison:
 
 def _state(fault: Fault, ids: set[str], movements: set[str]) -> State:
     if fault.movement not in movements:
-        return "not_checked"
-    return "ticked" if fault.id in ids else "clear"
+        return FaultState.NOT_CHECKED
+    return FaultState.TICKED if fault.id in ids else FaultState.CLEAR
 
 
 def compare(lib: Library, latest: dict, previous: dict) -> Comparison:
@@ -232,10 +242,10 @@ def compare(lib: Library, latest: dict, previous: dict) -> Comparison:
             continue
         before = _state(fault, before_ids, before_moves)
         now = _state(fault, now_ids, now_moves)
-        if now == "ticked":
-            status: Status = "remains" if before == "ticked" else "new"
+        if now == FaultState.TICKED:
+            status = ChangeStatus.REMAINS if before == FaultState.TICKED else ChangeStatus.NEW
         else:
-            status = "cleared" if now == "clear" else "not_rechecked"
+            status = ChangeStatus.CLEARED if now == FaultState.CLEAR else ChangeStatus.NOT_RECHECKED
         changes.append(FaultChange(fault, before, now, status))
     return Comparison(changes)
 

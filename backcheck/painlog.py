@@ -243,10 +243,6 @@ class Verdict:
     logged_days: int = 0
     entries: int = 0
 
-    @property
-    def has_baseline(self) -> bool:
-        return self.baseline is not None
-
 
 def meaningful_threshold(baseline: float, rules: PainRules) -> float:
     """Smallest change that is both >= mcid_points and >= mcid_percent of the baseline."""
@@ -492,15 +488,16 @@ def week_start(day: date | datetime | pd.Timestamp) -> pd.Timestamp:
     return ts - pd.Timedelta(days=ts.weekday())
 
 
-def sessions_per_week(sessions: Iterable[dict], rules: PainRules, today: date | None = None,
+def sessions_per_week(sessions: Iterable[dict], goal: int, today: date | None = None,
                       weeks: int = 4) -> SessionSummary:
-    """Sessions per calendar week (Monday to Sunday) against the goal, over the last `weeks` full weeks."""
+    """The one count of routine sessions: per calendar week (Monday to Sunday) against the weekly
+    goal (``Library.sessions_goal``), over the last `weeks` full weeks, and this week so far."""
     today = today or date.today()
     this_monday = week_start(today)
     done = [week_start(s["done_at"]) for s in sessions]
     if not done:
         empty = pd.DataFrame({"week": pd.DatetimeIndex([]), "sessions": pd.Series([], dtype="int64")})
-        return SessionSummary(empty, rules.sessions_goal, 0, 0, None, 0, 0)
+        return SessionSummary(empty, goal, 0, 0, None, 0, 0)
     counts = pd.Series(1, index=pd.DatetimeIndex(done)).groupby(level=0).sum()
     first = min(counts.index.min(), this_monday)
     last = max(counts.index.max(), this_monday)
@@ -509,7 +506,7 @@ def sessions_per_week(sessions: Iterable[dict], rules: PainRules, today: date | 
     full = weekly[weekly.index < this_monday].iloc[-weeks:]
     average = float(full.mean()) if len(full) else None
     frame = pd.DataFrame({"week": weekly.index, "sessions": weekly.to_numpy()})
-    return SessionSummary(frame, rules.sessions_goal, len(full), int((full >= rules.sessions_goal).sum()),
+    return SessionSummary(frame, goal, len(full), int((full >= goal).sum()),
                           average, int(weekly.get(this_monday, 0)), int(weekly.sum()))
 
 
@@ -629,14 +626,15 @@ class Overview:
 
 
 def overview(cfg: PainLogContent, entry_rows: Iterable[dict], session_rows: Sequence[dict] = (),
-             activities: Sequence[dict] = (), ratings: Sequence[dict] = (), today: date | None = None) -> Overview:
+             activities: Sequence[dict] = (), ratings: Sequence[dict] = (), today: date | None = None, *,
+             sessions_goal: int) -> Overview:
     entries = entries_frame(entry_rows)
     return Overview(
         entries=entries,
         daily=daily_frame(entries, cfg.rules.window_days),
         verdict=compute_verdict(entries, cfg.rules),
         comparisons=activity_comparisons(entries, cfg, session_rows),
-        sessions=sessions_per_week(session_rows, cfg.rules, today=today),
+        sessions=sessions_per_week(session_rows, sessions_goal, today=today),
         functions=function_trends(activities, ratings),
     )
 

@@ -28,11 +28,19 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any, Iterable, Mapping, Sequence
 
 from .content import Exercise, Library
+from .labels import Labelled
 
 STEP_KINDS = ("intro", "ready", "hold", "breaths", "timer", "reps", "rest")
 WORK_KINDS = ("hold", "breaths", "timer")  # timed work: its end gets a cue
-OUTCOMES = ("done", "skipped", "hurt")
-OUTCOME_LABEL = {"done": "Done", "skipped": "Skipped", "hurt": "Stopped: it hurt"}
+class Outcome(Labelled):
+    """What became of one exercise in a session, as stored."""
+
+    DONE = "done", "Done"
+    SKIPPED = "skipped", "Skipped"
+    HURT = "hurt", "Stopped: it hurt"
+
+
+OUTCOMES = Outcome.values()
 PAIN_MAX = 10
 SPEED_ENV = "BACKCHECK_PLAYER_SPEED"  # tests only: divide every duration by this number
 

@@ -21,10 +21,18 @@ from datetime import datetime
 from typing import Iterable, Mapping, Sequence
 
 from .content import Ladder, Library, Progression
+from .labels import Labelled
 from .player import pain_rose
 
-EFFORTS = ("easy", "right", "hard")
-EFFORT_LABEL = {"easy": "Too easy", "right": "About right", "hard": "Too hard"}
+class Effort(Labelled):
+    """How hard a session felt, as stored."""
+
+    EASY = "easy", "Too easy"
+    RIGHT = "right", "About right"
+    HARD = "hard", "Too hard"
+
+
+EFFORTS = Effort.values()
 _WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
 
 

@@ -3,15 +3,44 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Literal, Mapping
+from typing import Mapping
 
 from .content import Quiz
+from .labels import Labelled
 
 NOT_SURE = "not_sure"
 NOT_SURE_LABEL = "Not sure"
 
-Strength = Literal["strong", "moderate", "weak", "none"]
-Verdict = Literal["clear", "mixed", "none", "too_few"]
+
+class Strength(Labelled):
+    """How strongly the answers point at a pattern (the word the evidence chart prints)."""
+
+    STRONG = "strong", "strong"
+    MODERATE = "moderate", "moderate"
+    WEAK = "weak", "weak"
+    NONE = "none", "no evidence"
+
+
+class QuizVerdict(Labelled):
+    """The quiz's overall result, as stored."""
+
+    CLEAR = "clear", "Clear"
+    MIXED = "mixed", "Mixed"
+    NONE = "none", "No clear pattern"
+    TOO_FEW = "too_few", "Too few answers"
+
+    @property
+    def names_patterns(self) -> bool:
+        """True when the result names posture patterns a routine can aim at."""
+        return self in (QuizVerdict.CLEAR, QuizVerdict.MIXED)
+
+
+Verdict = QuizVerdict
+
+
+def names_patterns(verdict: object) -> bool:
+    """True when a saved result's verdict names posture patterns a routine can aim at."""
+    return verdict in QuizVerdict.values() and QuizVerdict(verdict).names_patterns
 
 
 @dataclass(frozen=True)
@@ -56,11 +85,6 @@ class QuizResult:
         return cls(**{**data, "scores": scores})
 
 
-def option_ids(quiz: Quiz, question_id: str) -> list[str]:
-    q = next(q for q in quiz.questions if q.id == question_id)
-    return [o.id for o in q.options] + [NOT_SURE]
-
-
 def score_quiz(quiz: Quiz, answers: Mapping[str, str], pattern_ids: list[str]) -> QuizResult:
     """Score answers ({question id: option id}); missing questions count as "not sure".
 
@@ -97,19 +121,19 @@ def score_quiz(quiz: Quiz, answers: Mapping[str, str], pattern_ids: list[str]) -
     for p in pattern_ids:
         share = points[p] / possible[p] if possible[p] else 0.0
         if share >= rules.strong_share and points[p] >= rules.min_points:
-            strength: Strength = "strong"
+            strength = Strength.STRONG
         elif share >= rules.lead_share and points[p] >= rules.min_points:
-            strength = "moderate"
+            strength = Strength.MODERATE
         elif points[p] > 0:
-            strength = "weak"
+            strength = Strength.WEAK
         else:
-            strength = "none"
+            strength = Strength.NONE
         scores.append(PatternScore(p, points[p], possible[p], round(share, 3), strength, contribs[p]))
     scores.sort(key=lambda s: (-s.share, -s.points, s.pattern_id))
 
     if answered < rules.min_answered:
-        return QuizResult("too_few", [], False, scores, answered, len(quiz.questions))
-    leading = [s.pattern_id for s in scores if s.strength in ("strong", "moderate")]
+        return QuizResult(QuizVerdict.TOO_FEW, [], False, scores, answered, len(quiz.questions))
+    leading = [s.pattern_id for s in scores if s.strength in (Strength.STRONG, Strength.MODERATE)]
     conflicting = any(set(pair) <= set(leading) for pair in rules.opposites)
-    verdict: Verdict = "none" if not leading else ("clear" if len(leading) == 1 else "mixed")
+    verdict = QuizVerdict.NONE if not leading else (QuizVerdict.CLEAR if len(leading) == 1 else QuizVerdict.MIXED)
     return QuizResult(verdict, leading, conflicting, scores, answered, len(quiz.questions))

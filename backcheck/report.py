@@ -20,18 +20,15 @@ import pandas as pd
 from .content import Library
 from .form_check import ticked_ids
 from .painlog import ChartView, chart_view, rule_text
+from .palette import PAIN_LINE, SESSION_COLOUR, activity_colour, rgb
 from .pdf import BackCheckPDF, PageSize
+from .safety import SafetyLevel
 from .services import PainlogOverview, painlog_overview
 from .storage import Profile, Store
 from .text import fmt_day, fmt_day_month
 
-# RGB versions of the screen chart's colours (backcheck.figures.ACTIVITY_STYLE).
-ACTIVITY_RGB: dict[str, tuple[int, int, int]] = {
-    "squat": (213, 94, 0), "hip_hinge": (204, 121, 167), "handstand": (230, 159, 0), "sitting": (0, 114, 178),
-    "walking": (0, 158, 115), "routine": (86, 180, 233), "other": (127, 127, 127),
-}
-GREEN = (27, 127, 95)
-LINE = (27, 79, 114)
+GREEN = rgb(SESSION_COLOUR)
+LINE = rgb(PAIN_LINE)
 GREY = (120, 120, 120)
 MAX_POINTS = 600  # above this, the chart plots daily means
 MAX_DAYS = 365  # above this many days, means of a few days each (the chart is 18 cm wide)
@@ -54,7 +51,7 @@ def gather(lib: Library, store: Store, profile: Profile, today: date | None = No
     pid = profile.id
     cfg = lib.painlog
     if ov is None or ov.profile_id != pid:
-        ov = painlog_overview(store, pid, cfg, today=today)
+        ov = painlog_overview(store, pid, cfg, today=today, sessions_goal=lib.sessions_goal)
     entries = None
     if 0 < ov.entry_count <= MAX_POINTS:
         entries = pd.DataFrame(store.pain_entries_between(pid, columns=("id", "recorded_at", "pain", "activity", "location")),
@@ -130,7 +127,7 @@ def _draw_chart(pdf: BackCheckPDF, lib: Library, inp: ReportInputs, x0: float, y
             pdf.circle(X(day + shift), Y(pain), 0.45, style="F")
     else:
         for row in entries.itertuples(index=False):
-            pdf.set_fill_color(*ACTIVITY_RGB.get(row.activity, GREY))
+            pdf.set_fill_color(*rgb(activity_colour(row.activity)))
             pdf.circle(X(row.recorded_at), Y(row.pain), 0.7, style="F")
     # rolling mean
     if len(view.rolling) > 1:
@@ -153,7 +150,7 @@ def _draw_chart(pdf: BackCheckPDF, lib: Library, inp: ReportInputs, x0: float, y
     items: list[tuple[str, str, tuple[int, int, int]]] = []
     if entries is not None:
         present = set(entries["activity"])
-        items += [("dot", c.label, ACTIVITY_RGB.get(c.id, GREY)) for c in cfg.activities if c.id in present]
+        items += [("dot", c.label, rgb(activity_colour(c.id))) for c in cfg.activities if c.id in present]
     else:
         items.append(("dot", "daily average" if view.bucket_days == 1 else
                       f"daily average (mean of each {view.bucket_days} days)", (150, 150, 150)))
@@ -162,12 +159,12 @@ def _draw_chart(pdf: BackCheckPDF, lib: Library, inp: ReportInputs, x0: float, y
         items.append(("band", f"first-week average {v.baseline:.1f} ± {v.needed:.1f} (no meaningful change)", (214, 236, 227)))
     if ov.session_times:
         items.append(("tri", "routine session", GREEN))
-    for kind, label, rgb in items:
+    for kind, label, colour in items:
         width = pdf.get_string_width(label) + 6
         if lx + width > x0 + w:
             lx, ly = px, ly + 3.5
-        pdf.set_fill_color(*rgb)
-        pdf.set_draw_color(*rgb)
+        pdf.set_fill_color(*colour)
+        pdf.set_draw_color(*colour)
         if kind == "dot":
             pdf.circle(lx + 1, ly - 0.8, 0.8, style="F")
         elif kind == "line":
@@ -276,7 +273,7 @@ def _render(lib: Library, inp: ReportInputs, page_size: PageSize, chart_h: float
     _section(pdf, "Routine adherence")
     s = ov.sessions
     if s is not None:
-        _text(pdf, for_clinician(s.sentence(lib.source_by_id[rules.sessions_goal_source].short)))
+        _text(pdf, for_clinician(s.sentence(lib.source_by_id[lib.sessions_goal_source].short)))
         if s.total:
             recent = s.weekly.tail(8)
             weeks = ", ".join(f"{fmt_day_month(w)} {n}" for w, n in zip(recent["week"], recent["sessions"]))
@@ -286,9 +283,7 @@ def _render(lib: Library, inp: ReportInputs, page_size: PageSize, chart_h: float
     if inp.safety is None:
         safety = "not done yet"
     else:
-        level = {"clear": "no warning signs", "soon": "warning signs: see a GP within days",
-                 "urgent": "warning signs: medical help the same day",
-                 "emergency": "warning signs: emergency care advised"}.get(inp.safety["level"], inp.safety["level"])
+        level = SafetyLevel.label_of(inp.safety["level"])
         safety = f"{level} ({fmt_day(inp.safety['taken_at'])})"
     _text(pdf, f"Red-flag safety check: {safety}.")
     if inp.quiz is None:

@@ -27,10 +27,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
-from typing import Any, Iterable, Mapping, Protocol, Sequence
+from typing import Any, Mapping, Sequence
+
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, model_validator
 
 from .content import Exercise, Library, Pattern, RoutineItemRule, RoutineRules
+from .text import BadParam, parse_int, parse_list, shown
 
 BLOCKS = ("warmup", "main", "stretch")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -40,13 +42,6 @@ PAIN_MAX = 10
 
 class RoutineInputError(ValueError):
     """Routine inputs that cannot be used; the message says what is wrong and what to do."""
-
-
-class FaultLike(Protocol):
-    id: str
-    name: str
-    drills: Sequence[str]
-    source: str
 
 
 # --------------------------------------------------------------------------- inputs
@@ -79,47 +74,118 @@ class RoutineInputs:
         return cls(**kw)
 
 
-def _fault_lookup(lib: Library, faults: Mapping[str, FaultLike] | None) -> Mapping[str, FaultLike]:
-    if faults is not None:
-        return faults
-    return lib.fault_by_id
+LIST_FIELDS = ("goals", "equipment", "patterns", "faults", "weekdays")
+WHAT = {"goals": "goal", "equipment": "equipment", "patterns": "posture pattern", "faults": "form fault",
+        "weekdays": "weekday"}
 
 
-def normalise_inputs(lib: Library, inputs: RoutineInputs,
-                     faults: Mapping[str, FaultLike] | None = None) -> RoutineInputs:
+def allowed_values(lib: Library) -> dict[str, list[str]]:
+    """The allow-list of every list input, in content order (the one place that says what is known)."""
+    return {
+        "goals": [g.id for g in lib.routine.goals],
+        "equipment": [t.id for t in lib.vocabulary.equipment],
+        "patterns": [p.id for p in lib.patterns],
+        "faults": list(lib.fault_by_id),
+        "weekdays": list(WEEKDAYS),
+    }
+
+
+class RoutineInputsModel(BaseModel):
+    """Routine inputs as a person gives them: the My routine form and a share link both go
+    through this model, so they follow the same allow-lists and ranges.
+
+    Validate with ``context={"lib": lib, "from_link": bool, "problems": []}`` (see
+    :func:`read_inputs`). From the form (or a stored session) any bad value refuses the whole
+    set with one message listing every problem. From a link (raw URL text) a bad value is not
+    guessed at: it is dropped, or for minutes and pain replaced by the default, and described
+    in ``problems``.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    goals: tuple[str, ...] = ()
+    minutes: int
+    equipment: tuple[str, ...] = ()
+    pain: int = 0
+    patterns: tuple[str, ...] = ()
+    faults: tuple[str, ...] = ()
+    weekdays: tuple[str, ...] = ("mon", "wed", "fri")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _check(cls, data: Any, info: ValidationInfo) -> dict[str, Any]:
+        ctx = info.context or {}
+        lib: Library = ctx["lib"]
+        from_link = bool(ctx.get("from_link"))
+        notes: list[str] = ctx.setdefault("problems", [])
+        problems: list[str] = []
+        allowed = allowed_values(lib)
+        data = dict(data)
+        out: dict[str, Any] = {}
+        for name in LIST_FIELDS:
+            if name not in data:
+                continue
+            raw = data[name]
+            if from_link:
+                kept, unknown = parse_list(raw, allowed[name])
+                if unknown:
+                    notes.append(f"unknown {WHAT[name]} {', '.join(shown(v) for v in unknown[:5])} (left out)")
+            else:
+                values = list(raw or ())
+                unknown = [v for v in values if v not in allowed[name]]
+                if unknown:
+                    problems.append(f"unknown {WHAT[name]}: {', '.join(map(str, unknown))}")
+                kept = tuple(v for v in values if v in allowed[name])
+            if name == "patterns":  # strongest first, as given
+                out[name] = tuple(dict.fromkeys(kept))
+            else:  # a set: content order
+                out[name] = tuple(a for a in allowed[name] if a in kept)
+        s = lib.routine.session
+        for name, lo, hi, default in (("minutes", s.minutes_min, s.minutes_max, s.minutes_default),
+                                      ("pain", 0, PAIN_MAX, 0)):
+            raw = data.get(name)
+            if raw is None:
+                out[name] = default
+            elif from_link:
+                try:
+                    out[name] = parse_int(raw, lo, hi, name)
+                except BadParam as exc:
+                    notes.append(f"{exc}; {default} used instead")
+                    out[name] = default
+            elif isinstance(raw, bool) or not isinstance(raw, int):
+                problems.append("minutes must be a whole number" if name == "minutes"
+                                else f"pain must be a whole number from 0 to {PAIN_MAX}")
+            elif not lo <= raw <= hi:
+                problems.append(f"minutes must be between {lo} and {hi} (got {raw})" if name == "minutes"
+                                else f"pain must be from 0 to {PAIN_MAX} (got {raw})")
+            else:
+                out[name] = raw
+        if problems:
+            raise RoutineInputError("These routine inputs cannot be used: " + "; ".join(problems) + ".")
+        return out
+
+    def to_inputs(self) -> RoutineInputs:
+        return RoutineInputs(**self.model_dump())
+
+
+def read_inputs(lib: Library, data: Mapping[str, Any], *, from_link: bool = False) -> tuple[RoutineInputs, list[str]]:
+    """Routine inputs from the form (from_link=False: raises RoutineInputError listing every
+    problem) or from a share link's raw values (from_link=True: never raises; returns what it
+    could use and a note per value it could not)."""
+    ctx: dict[str, Any] = {"lib": lib, "from_link": from_link, "problems": []}
+    try:
+        model = RoutineInputsModel.model_validate(data, context=ctx)
+    except ValidationError as exc:
+        cause = (exc.errors()[0].get("ctx") or {}).get("error")
+        if isinstance(cause, RoutineInputError):
+            raise cause from None
+        raise RoutineInputError(f"These routine inputs cannot be used: {exc.errors()[0]['msg']}.") from None
+    return model.to_inputs(), ctx["problems"]
+
+
+def normalise_inputs(lib: Library, inputs: RoutineInputs) -> RoutineInputs:
     """Check every input and put sets in content order. Raises RoutineInputError listing all problems."""
-    rules = lib.routine
-    problems: list[str] = []
-    fault_by_id = _fault_lookup(lib, faults)
-
-    def known(name: str, values: Iterable[str], allowed: Sequence[str], what: str) -> tuple[str, ...]:
-        values = list(values)
-        bad = [v for v in values if v not in allowed]
-        if bad:
-            problems.append(f"unknown {what}: {', '.join(map(str, bad))}")
-        return tuple(a for a in allowed if a in values)
-
-    goals = known("goals", inputs.goals, [g.id for g in rules.goals], "goal")
-    equipment = known("equipment", inputs.equipment, [t.id for t in lib.vocabulary.equipment], "equipment")
-    weekdays = known("weekdays", inputs.weekdays, WEEKDAYS, "weekday")
-    fault_ids = known("faults", inputs.faults, list(fault_by_id), "form fault")
-    bad_patterns = [p for p in inputs.patterns if p not in lib.pattern_by_id]
-    if bad_patterns:
-        problems.append(f"unknown posture pattern: {', '.join(map(str, bad_patterns))}")
-    patterns = tuple(dict.fromkeys(p for p in inputs.patterns if p in lib.pattern_by_id))  # keep strength order
-    s = rules.session
-    if isinstance(inputs.minutes, bool) or not isinstance(inputs.minutes, int):
-        problems.append("minutes must be a whole number")
-    elif not s.minutes_min <= inputs.minutes <= s.minutes_max:
-        problems.append(f"minutes must be between {s.minutes_min} and {s.minutes_max} (got {inputs.minutes})")
-    if isinstance(inputs.pain, bool) or not isinstance(inputs.pain, int):
-        problems.append("pain must be a whole number from 0 to 10")
-    elif not 0 <= inputs.pain <= PAIN_MAX:
-        problems.append(f"pain must be from 0 to {PAIN_MAX} (got {inputs.pain})")
-    if problems:
-        raise RoutineInputError("These routine inputs cannot be used: " + "; ".join(problems) + ".")
-    return RoutineInputs(goals=goals, minutes=inputs.minutes, equipment=equipment, pain=inputs.pain,
-                         patterns=patterns, faults=fault_ids, weekdays=weekdays)
+    return read_inputs(lib, inputs.to_dict())[0]
 
 
 # --------------------------------------------------------------------------- timing
@@ -201,6 +267,7 @@ class LeftOut:
     name: str  # the exercise (or the rule, when no exercise could be picked)
     because: str  # the rule that wanted it
     reason: str  # why it is not in the session
+    kind: str = "blocked"  # time (did not fit the minutes) | blocked (a rule forbids it) | painful_day
 
 
 @dataclass(frozen=True)
@@ -216,7 +283,6 @@ class Routine:
     left_out: list[LeftOut]
     notes: list[Note]
     gentle: bool
-    active_patterns: list[str]  # patterns whose plan shaped the session
     budget: int
 
     @property
@@ -268,11 +334,11 @@ def _fmt_minutes(m: float) -> str:
 
 
 class _Builder:
-    def __init__(self, lib: Library, inputs: RoutineInputs, fault_by_id: Mapping[str, FaultLike]) -> None:
+    def __init__(self, lib: Library, inputs: RoutineInputs) -> None:
         self.lib = lib
         self.rules = lib.routine
         self.inputs = inputs
-        self.fault_by_id = fault_by_id
+        self.fault_by_id = lib.fault_by_id
         self.blocks: dict[str, list[Item]] = {b: [] for b in BLOCKS}
         self.placed: dict[str, Item] = {}
         self.left_out: list[LeftOut] = []
@@ -494,7 +560,7 @@ class _Builder:
                 allowed, _ = self.choices(cand)
                 self.left_out.append(LeftOut(
                     self.lib.exercise_by_id[allowed[0][0]].name, cand.label,
-                    self.rules.messages.left_out_time.format(minutes=self.budget)))
+                    self.rules.messages.left_out_time.format(minutes=self.budget), kind="time"))
 
     def fill(self, block: str) -> None:
         """Fillers until the block reaches its minimum (no minimum check: this IS the filling)."""
@@ -645,7 +711,8 @@ class _Builder:
                 if c.done or any(o in self.placed for o in c.options):
                     continue
                 first = next((o for o in c.options if not self.blocked(o, c.clash_exempt)), c.options[0])
-                self.left_out.append(LeftOut(self.lib.exercise_by_id[first].name, c.label, pd.left_out_reason))
+                self.left_out.append(LeftOut(self.lib.exercise_by_id[first].name, c.label, pd.left_out_reason,
+                                             kind="painful_day"))
         else:
             self.fillers = {"warmup": [*strengthen_extra, *general_warm],
                             "stretch": [*stretch_extra, *general_stretch]}
@@ -672,7 +739,7 @@ class _Builder:
         self._ensure_main(full)
         self._order_main()
         return Routine(inputs=inputs, blocks=self.blocks, left_out=self.left_out, notes=self.notes, gentle=gentle,
-                       active_patterns=[p.id for p in self.active], budget=self.budget)
+                       budget=self.budget)
 
     def _ensure_main(self, full: bool) -> None:
         """A full-length session keeps a main part: move activation work out of an over-full warm-up."""
@@ -697,35 +764,26 @@ class _Builder:
         self.blocks["main"] = sorted(main, key=lambda it: (self.base_step.get(it.id, last), main.index(it)))
 
 
-def build_routine(lib: Library, inputs: RoutineInputs, faults: Mapping[str, FaultLike] | None = None) -> Routine:
+def build_routine(lib: Library, inputs: RoutineInputs) -> Routine:
     """Build the session for these inputs. Deterministic; raises RoutineInputError on bad inputs.
 
     faults: fault id -> fault (id, name, drills, source); defaults to the library's form-check faults.
     """
-    fault_by_id = _fault_lookup(lib, faults)
-    clean = normalise_inputs(lib, inputs, fault_by_id)
-    return _Builder(lib, clean, fault_by_id).build()
+    return _Builder(lib, normalise_inputs(lib, inputs)).build()
 
 
 # --------------------------------------------------------------------------- sessions
 
 
-def sessions_this_week(done: Iterable[datetime], today: date) -> int:
-    """How many sessions fall in the Monday-to-Sunday week of `today`."""
-    year, week, _ = today.isocalendar()
-    return sum(1 for d in done if d.isocalendar()[:2] == (year, week))
-
-
 # --------------------------------------------------------------------------- what fits
 
 
-def left_for_time(routine: Routine, rules: RoutineRules) -> list[LeftOut]:
+def left_for_time(routine: Routine) -> list[LeftOut]:
     """Items the person asked for (posture plan, faults, goals, base sequence) that did not fit."""
-    msg = rules.messages.left_out_time.format(minutes=routine.budget)
-    return [lo for lo in routine.left_out if lo.reason == msg]
+    return [lo for lo in routine.left_out if lo.kind == "time"]
 
 
-def minutes_to_fit(lib: Library, inputs: RoutineInputs, faults: Mapping[str, FaultLike] | None = None) -> int | None:
+def minutes_to_fit(lib: Library, inputs: RoutineInputs) -> int | None:
     """The fewest minutes (in the slider's steps) at which nothing is left out for time and the
     warm-up and stretching get their full minimums; None when even the longest session cannot."""
     s = lib.routine.session
@@ -733,7 +791,7 @@ def minutes_to_fit(lib: Library, inputs: RoutineInputs, faults: Mapping[str, Fau
     for minutes in range(start, s.minutes_max + 1, s.minutes_step):
         r = build_routine(lib, RoutineInputs(**{**inputs.to_dict(), "minutes": minutes,
                                                 **{k: tuple(v) for k, v in inputs.to_dict().items()
-                                                   if isinstance(v, list)}}), faults)
-        if not left_for_time(r, lib.routine) and minutes >= s.full_blocks_from_minutes:
+                                                   if isinstance(v, list)}}))
+        if not left_for_time(r) and minutes >= s.full_blocks_from_minutes:
             return minutes
     return None

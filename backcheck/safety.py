@@ -16,9 +16,25 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Mapping
 
 from .content import URGENCY_ORDER, Safety
+from .labels import Labelled
 
-Level = Literal["clear", "soon", "urgent", "emergency"]
-RANK: dict[str, int] = {"clear": 0, "soon": 1, "urgent": 2, "emergency": 3}
+
+class SafetyLevel(Labelled):
+    """A safety check's level as stored, least urgent first; the label is the one-line summary
+    the clinician report prints (the screens' headlines and advice are in content/safety.yaml)."""
+
+    CLEAR = "clear", "no warning signs"
+    SOON = "soon", "warning signs: see a GP within days"
+    URGENT = "urgent", "warning signs: medical help the same day"
+    EMERGENCY = "emergency", "warning signs: emergency care advised"
+
+    @property
+    def rank(self) -> int:
+        return list(SafetyLevel).index(self)
+
+
+Level = SafetyLevel
+RANK: dict[str, int] = {lv.value: lv.rank for lv in SafetyLevel}
 
 
 @dataclass(frozen=True)
@@ -40,18 +56,24 @@ class SafetyResult:
     outdated: bool = False  # saved with an older question set: some current questions were never asked
 
     @property
-    def blocks_exercise(self) -> bool:
-        """True when no physical test or exercise should be offered."""
-        return self.level != "clear" or self.outdated
+    def warning_signs(self) -> bool:
+        """True when a warning sign counts (the level is not clear)."""
+        return self.level != SafetyLevel.CLEAR
 
     @property
-    def blocks_routine(self) -> bool:  # the routine is one of the exercise screens
-        return self.blocks_exercise
+    def blocks_exercise(self) -> bool:
+        """The one rule: True when no physical test or exercise (quiz, form check, routine, session)
+        should be offered: a warning sign, or a check that predates today's questions."""
+        return self.warning_signs or self.outdated
+
+    def headline(self, safety: Safety) -> str:
+        """The content's headline for this result's level ("" when clear)."""
+        return safety.levels[self.level].headline if self.warning_signs else ""
 
 
-def _most_urgent(levels: list[str]) -> Level:
+def _most_urgent(levels: list[str]) -> SafetyLevel:
     best = max((RANK.get(lv, RANK["soon"]) for lv in levels), default=0)
-    return next(k for k, v in RANK.items() if v == best)  # type: ignore[return-value]
+    return list(SafetyLevel)[best]
 
 
 def _counting(safety: Safety, yes: set[str]) -> list[str]:
@@ -105,7 +127,7 @@ def read_saved(safety: Safety, check: Mapping[str, Any]) -> SafetyResult:
                                   retired=True))
     lines.sort(key=lambda ln: URGENCY_ORDER.index(ln.urgency))
     levels = [ln.urgency for ln in lines]
-    if saved_level != "clear":
+    if saved_level != SafetyLevel.CLEAR:
         levels.append(saved_level if saved_level in RANK else "soon")
     level = _most_urgent(levels)
     outdated = isinstance(answers, Mapping) and any(f.id not in answers for f in safety.flags)
@@ -133,10 +155,38 @@ def exercise_gate(safety: Safety, check: Mapping[str, Any] | None) -> ExerciseGa
     if check is None:
         return ExerciseGate("no_check")
     result = read_saved(safety, check)
-    if result.level != "clear":
+    if result.warning_signs:
         reason: GateReason = "red_flag"
     elif result.outdated:
         reason = "outdated"
     else:
         reason = "clear"
     return ExerciseGate(reason, result, check.get("taken_at"))
+
+
+# --------------------------------------------------------------------------- wording
+# Every screen and the report say the safety outcome in these words (the per-level headline
+# and advice come from content/safety.yaml: ``safety.levels[level]``).
+
+NEW_QUESTIONS = "The safety check has new questions."
+FOUND_SIGNS = "Your last safety check found warning signs."
+REDO_AFTER_FLAG = "Once a doctor has seen you and the warning signs have gone, answer the questions again."
+WITHHELD = ("BackCheck withholds the posture quiz, the form check and the routine while warning signs are "
+            "recorded: they ask for movements and tests that should wait for a doctor. The exercise library "
+            "stays open to read.")
+
+
+def withheld_headline(screen: str) -> str:
+    """'The posture quiz is not available while your safety check shows warning signs.'"""
+    return f"{screen[0].upper()}{screen[1:]} is not available while your safety check shows warning signs."
+
+
+def outdated_message(before: str) -> str:
+    """Why an old clear check must be answered again, e.g. before='the next session'."""
+    return f"{NEW_QUESTIONS} Your answers were saved before they were added, so please answer it again before {before}."
+
+
+def flag_summary(safety: Safety, result: SafetyResult) -> str:
+    """One markdown line for a check with warning signs: found signs, the level's headline, when to redo."""
+    return f"{FOUND_SIGNS} **{result.headline(safety)}** {REDO_AFTER_FLAG}"
+

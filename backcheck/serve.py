@@ -8,6 +8,13 @@ sidebar, no profile, and Streamlit's raw file list as the menu. BackCheck's navi
 always ``st.navigation`` in ``app.py``, so the legacy mode is switched off before the
 server starts. ``make run`` and the browser tests start the app through this module.
 
+Streamlit (1.67) has no supported option for this: ``client.showSidebarNavigation`` only hides
+the menu, and the docs say the folder is ignored only once some session has run
+``st.navigation``. So the switch is a private class attribute,
+``PagesManager.uses_pages_directory``, set in this one place (:func:`pages_folder_off`, and
+:class:`NavigationOnlyPagesManager` for AppTest, which resets it before every run);
+tests/unit/test_serve.py fails with a clear message if a Streamlit upgrade drops it.
+
 ``BACKCHECK_HOST=0.0.0.0`` (``make run HOST=0.0.0.0``) or ``BACKCHECK_LAN=1`` opens the server to
 the local network so a phone can open it (see backcheck.lan); the default stays localhost.
 """
@@ -24,10 +31,35 @@ from streamlit.web import cli
 from backcheck.lan import server_args
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
+LEGACY_SWITCH = "uses_pages_directory"  # PagesManager's private class attribute for the pages/ folder mode
+
+
+class StreamlitChanged(RuntimeError):
+    """The Streamlit in use no longer has the switch BackCheck relies on."""
+
+
+def pages_folder_off() -> None:
+    """Switch Streamlit's legacy pages/ folder mode off for this process (every session)."""
+    if LEGACY_SWITCH not in vars(PagesManager):
+        raise StreamlitChanged(
+            f"streamlit.runtime.pages_manager.PagesManager has no '{LEGACY_SWITCH}' any more (Streamlit "
+            f"upgraded?). BackCheck needs it to stop the legacy pages/ folder mode, or a deep link on a fresh "
+            f"server runs a page without app.py. Find the new switch (or a supported config option) and "
+            f"update backcheck/serve.py.")
+    setattr(PagesManager, LEGACY_SWITCH, False)
+
+
+class NavigationOnlyPagesManager(PagesManager):
+    """A PagesManager that never uses the pages/ folder mode (for AppTest, which resets the switch
+    before every run: ``monkeypatch.setattr(app_test_module, "PagesManager", NavigationOnlyPagesManager)``)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        pages_folder_off()
 
 
 def main(argv: list[str] | None = None) -> None:
-    PagesManager.uses_pages_directory = False
+    pages_folder_off()
     # Network options first, so options given on the command line still win.
     sys.argv = ["streamlit", "run", str(APP), *server_args(dict(os.environ)), *(sys.argv[1:] if argv is None else argv)]
     cli.main()

@@ -23,7 +23,9 @@ from .progression import (
     decide_all,
 )
 from .form_check import ticked_ids
+from .quiz import names_patterns
 from .routine import Routine, RoutineInputError, RoutineInputs, normalise_inputs
+from .safety import REDO_AFTER_FLAG, outdated_message
 from .storage import Store
 from .text import fmt_day
 
@@ -164,18 +166,20 @@ def changes_since_last_week(level_changes: Sequence[Mapping], pain_entries: Sequ
     return out
 
 
-def next_assessment_step(progress: Mapping[str, datetime | None], safety_level: str | None,
+def next_assessment_step(progress: Mapping[str, datetime | None], gate_reason: str | None,
                          today: date) -> tuple[str, str] | None:
     """The one assessment step worth doing next for a returning person: (key, why), or None.
 
     Only when something is missing or stale: no (or an old) safety check, no posture quiz,
-    no form check.
+    no form check. gate_reason: ``safety.exercise_gate(...).reason``.
     """
     safety = progress.get("safety")
     if safety is None:
         return ("safety", "You have not done the safety check yet.")
-    if safety_level != "clear":
-        return ("safety", "Redo the safety check once a doctor has seen you and the warning signs are gone.")
+    if gate_reason == "outdated":
+        return ("safety", outdated_message("the next session"))
+    if gate_reason != "clear":
+        return ("safety", REDO_AFTER_FLAG)
     if (today - safety.date()).days > SAFETY_STALE_DAYS:
         return ("safety", f"Your safety check is from {fmt_day(safety)}, more than 4 weeks ago. "
                           "A minute to check the warning signs again.")
@@ -196,7 +200,7 @@ def todays_inputs(lib: Library, quiz: Mapping | None, form: Mapping | None, hist
     """Routine inputs for today as My routine would start them: the saved posture result and form
     check, and the goals, minutes, equipment and days of the last session."""
     rules = lib.routine
-    patterns = tuple(quiz["leading"]) if quiz and quiz.get("verdict") in ("clear", "mixed") else ()
+    patterns = tuple(quiz["leading"]) if quiz and names_patterns(quiz.get("verdict")) else ()
     patterns = tuple(p for p in patterns if p in lib.pattern_by_id)
     faults = tuple(f for f in ticked_ids(form) if f in lib.fault_by_id)
     base = RoutineInputs(goals=("general",), minutes=rules.session.minutes_default,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime
 from typing import Iterable
 
 # --------------------------------------------------------------------------- markdown
@@ -107,6 +108,11 @@ class BadParam(ValueError):
     """A query-parameter value that cannot be used; the message is one line for people."""
 
 
+def fmt_when(when: datetime | None) -> str:
+    """A saved time for people: '5 Mar 2025, 14:30' ('not yet' for None)."""
+    return f"{fmt_day(when)}, {when:%H:%M}" if when else "not yet"
+
+
 def shown(raw: object, limit: int = 30) -> str:
     """A short, quoted excerpt of an outside value for a message (escape it with md)."""
     s = str(raw)
@@ -163,11 +169,6 @@ def fmt_day(d) -> str:
 def fmt_day_month(d) -> str:
     """'5 Nov'."""
     return f"{d.day} {d:%b}"
-
-
-def fmt_when(dt) -> str:
-    """'5 Nov 2026, 08:30'."""
-    return f"{fmt_day(dt)}, {dt:%H:%M}"
 
 
 def fmt_minutes(minutes: float) -> str:

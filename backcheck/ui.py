@@ -7,15 +7,15 @@ plain Python that the unit tests use directly.
 from __future__ import annotations
 
 import os
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import streamlit as st
 
-from . import services, text
+from . import services
 from .content import CONTENT_DIR, ContentError, Exercise, Library, load_library
 from .storage import Profile, Store, StorageError, database_url
-from .text import BadParam, md, parse_int, shown
+from .text import BadParam, fmt_when, md, parse_int, shown  # fmt_when: shared with the services
 
 ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
 
@@ -30,7 +30,6 @@ PAIN = "pages/pain_log.py"
 PROFILES = "pages/profiles.py"
 SESSION = "pages/session.py"  # the session player
 
-KIND_LABEL = {"strengthen": "Strengthen", "stretch": "Stretch", "mobility": "Mobility", "control": "Control drill"}
 
 
 @st.cache_resource(show_spinner="Loading the exercise library…")
@@ -63,7 +62,8 @@ def _content_dir() -> str:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _painlog_overview(url: str, profile_id: int, version: str, today: date, content: str) -> services.PainlogOverview:
-    return services.painlog_overview(_store(url), profile_id, _library(content).painlog, today=today)
+    lib = _library(content)
+    return services.painlog_overview(_store(url), profile_id, lib.painlog, today=today, sessions_goal=lib.sessions_goal)
 
 
 # Figures are cached as objects (cache_resource, read-only): unpickling a plotly figure costs more
@@ -254,8 +254,6 @@ def show_flash(prefix: str) -> None:
         getattr(st, kind)(text, icon=":material/check_circle:" if kind == "success" else ":material/info:")
 
 
-def fmt_when(when: datetime | None) -> str:
-    return text.fmt_when(when) if when else "not yet"
 
 
 def cite(source_id: str) -> None:
@@ -351,18 +349,18 @@ LEVEL_BOX = {"emergency": ("error", ":material/emergency:"), "urgent": ("error",
 
 def show_safety_result(result) -> None:
     """The headline for the most urgent level, then every warning sign under its own level."""
-    from .safety import RANK
+    from .safety import SafetyLevel
 
     safety = library().safety
     box, icon = LEVEL_BOX[result.level]
     text = safety.levels[result.level]
     getattr(st, box)(f"**{text.headline}** {text.message}", icon=icon)
-    for level in ("emergency", "urgent", "soon"):
+    for level in reversed(SafetyLevel):
         lines = [ln for ln in result.lines if ln.urgency == level]
         if not lines:
             continue
         label = "Because you answered yes to:"
-        if RANK[level] < RANK[result.level]:
+        if level.rank < SafetyLevel(result.level).rank:
             own = safety.levels[level].headline
             label = f"Also tell them about these (on their own they would mean: {own[0].lower()}{own[1:]})"
         st.markdown(f"**{label}**")
@@ -377,7 +375,7 @@ def require_safe_to_exercise(screen: str) -> None:
     screen: what is withheld, e.g. "the posture quiz". The exercise library stays open.
     """
     from . import phone_ui
-    from .safety import exercise_gate
+    from .safety import NEW_QUESTIONS, REDO_AFTER_FLAG, exercise_gate, withheld_headline
 
     back = phone_ui.safety_link_params()  # a shared routine opened on a phone comes back to itself
     gate = exercise_gate(library().safety, store().latest_safety_check(active_profile().id))
@@ -389,16 +387,15 @@ def require_safe_to_exercise(screen: str) -> None:
                 "doctor rather than exercise.", icon=":material/health_and_safety:")
         st.page_link(SAFETY, label="Do the safety check", icon=":material/arrow_forward:", query_params=back)
     elif gate.reason == "outdated":
-        st.info(f"**The safety check has new questions.** Your check from {fmt_when(gate.taken_at)} was answered "
+        st.info(f"**{NEW_QUESTIONS}** Your check from {fmt_when(gate.taken_at)} was answered "
                 f"before they were added. Please answer it again before {screen}.",
                 icon=":material/health_and_safety:")
         st.page_link(SAFETY, label="Answer the safety check again", icon=":material/refresh:", query_params=back)
     else:
-        st.markdown(f"**{screen[0].upper()}{screen[1:]} is not available while your safety check shows warning "
-                    "signs.** It asks for movements and tests that should wait until a doctor has seen you.")
+        st.markdown(f"**{withheld_headline(screen)}** It asks for movements and tests that should wait until a "
+                    "doctor has seen you.")
         show_safety_result(gate.result)
-        st.caption(f"From your safety check on {fmt_when(gate.taken_at)}. Once a doctor has seen you and the "
-                   "signs have gone, answer the questions again.")
+        st.caption(f"From your safety check on {fmt_when(gate.taken_at)}. {REDO_AFTER_FLAG}")
         st.page_link(SAFETY, label="Open the safety check", icon=":material/health_and_safety:")
         st.page_link(LIBRARY, label="You can still read the exercise library", icon=":material/menu_book:")
     st.stop()

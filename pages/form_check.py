@@ -4,7 +4,7 @@ import streamlit as st
 
 from backcheck import ui
 from backcheck.form_check import (
-    STATUS_LABEL,
+    ChangeStatus,
     advice_for,
     build_check,
     checked_movements,
@@ -22,7 +22,6 @@ profile = ui.active_profile()
 store = ui.store()
 movement_name = {m.id: m.name for m in book.movements}
 BADGE = {"cleared": "green", "new": "orange", "remains": "blue", "not_rechecked": "gray"}
-STATUS_ORDER = ["cleared", "remains", "new", "not_rechecked"]
 
 st.title("Form check")
 ui.require_safe_to_exercise("the form check")
@@ -167,8 +166,8 @@ def show_comparison(latest: dict, previous: dict | None) -> None:
         with col, st.container(border=True, key=f"form_cmp_{side}"):
             st.markdown(f"**{title}**")
             rows = [c for c in comparison.changes if getattr(c, side) == "ticked"]
-            rows.sort(key=lambda c: STATUS_ORDER.index(c.status))
-            lines = [f"- :{BADGE[c.status]}-badge[{STATUS_LABEL[c.status]}] {c.fault.name} "
+            rows.sort(key=lambda c: list(ChangeStatus).index(c.status))
+            lines = [f"- :{BADGE[c.status]}-badge[{ChangeStatus(c.status).label}] {c.fault.name} "
                      f"({movement_name[c.fault.movement]})" for c in rows]
             st.markdown("\n".join(lines) if lines else "No faults ticked.")
             skipped_then = [m.name for m in book.movements if m.id not in checked_movements(check)]

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from backcheck import ui
+from backcheck.content import ExerciseKind
 from backcheck.library import filter_exercises
 from backcheck.text import BadParam, md, parse_choice
 
@@ -25,7 +26,7 @@ if deep_link is not None:
 
 query = st.text_input("Search", placeholder="name, muscle or cue — e.g. glute, plank, hamstring", key="lib_search",
                       value=lib.exercise_by_id[deep_link].name if deep_link else "")
-kind = st.segmented_control("Type", ["Strengthen", "Stretch", "Mobility", "Control drill"], key="lib_kind",
+kind = st.segmented_control("Type", [k.label for k in ExerciseKind], key="lib_kind",
                             help="Strengthen builds what is weak, stretch releases what is tight.")
 c3, c4 = st.columns(2)
 muscles = c3.multiselect("Trains", list(lib.muscle_label), format_func=lib.muscle_label.__getitem__, key="lib_trains",
@@ -33,7 +34,7 @@ muscles = c3.multiselect("Trains", list(lib.muscle_label), format_func=lib.muscl
 equipment = c4.selectbox("Equipment", ["any", "none", *lib.equipment_label], key="lib_equipment",
                          format_func=lambda e: {"any": "Any", "none": "None needed"}.get(e, lib.equipment_label.get(e, e)))
 
-kind_id = {v: k for k, v in ui.KIND_LABEL.items()}.get(kind) if kind else None
+kind_id = next((k.value for k in ExerciseKind if k.label == kind), None)
 found = filter_exercises(lib, query=query, kind=kind_id, trains=muscles, equipment=equipment)
 
 if not found:
@@ -42,7 +43,7 @@ else:
     st.caption(f"{len(found)} of {len(lib.exercises)} exercises")
 
 for ex in found:
-    label = f"**{ex.name}** · {ui.KIND_LABEL[ex.kind]} · {', '.join(lib.muscle_label[m] for m in ex.trains)}"
+    label = f"**{ex.name}** · {ExerciseKind(ex.kind).label} · {', '.join(lib.muscle_label[m] for m in ex.trains)}"
     with st.expander(label, expanded=len(found) == 1 or ex.id == deep_link):
         st.markdown(ex.summary)
         ui.figure(ex.id)

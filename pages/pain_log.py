@@ -226,12 +226,12 @@ if v.status != "empty":
 
 st.subheader("Routine sessions")
 summary = ov.sessions
-st.markdown(summary.sentence(lib.source_by_id[rules.sessions_goal_source].short))
+st.markdown(summary.sentence(lib.source_by_id[lib.sessions_goal_source].short))
 sessions_fig, function_fig = ui.painlog_side_figures(pid)
 if sessions_fig is not None:
     st.plotly_chart(sessions_fig, config={"displayModeBar": False}, key=f"{W}sessions_chart")
 st.page_link(ui.ROUTINE, label="Mark a session done on the routine page", icon=":material/fitness_center:")
-ui.cite(rules.sessions_goal_source)
+ui.cite(lib.sessions_goal_source)
 
 # --------------------------------------------------------------------------- tabs
 

@@ -5,7 +5,7 @@ import streamlit as st
 
 from backcheck import ui
 from backcheck.figures import quiz_evidence_figure
-from backcheck.quiz import NOT_SURE, NOT_SURE_LABEL, QuizResult, score_quiz
+from backcheck.quiz import NOT_SURE, NOT_SURE_LABEL, QuizResult, QuizVerdict, score_quiz
 from backcheck.storage import StorageError
 
 lib = ui.library()
@@ -22,7 +22,6 @@ SETTING_TITLE = {
 AVOID_WORD = {"strengthen": "strengthening", "stretch": "stretching", "mobility": "mobility", "control": "control"}
 STRENGTH_TEXT = {"strong": "strong evidence", "moderate": "moderate evidence"}
 
-VERDICT_WORD = {"clear": "Clear", "mixed": "Mixed", "none": "No clear pattern", "too_few": "Too few answers"}
 INTRO = (
     "Answer what you see and feel, not what you think you should. You need a full-length "
     "mirror, a bit of floor and about ten minutes. Pick **Not sure** whenever you cannot tell; "
@@ -107,7 +106,7 @@ if history:
             rows = [
                 {
                     "Taken": ui.fmt_when(h["taken_at"]),
-                    "Result": VERDICT_WORD[h["verdict"]],
+                    "Result": QuizVerdict.label_of(h["verdict"]),
                     "Patterns": ", ".join(lib.pattern_by_id[p].short_name for p in h["leading"] if p in lib.pattern_by_id) or "—",
                 }
                 for h in history[1:]

@@ -1,13 +1,12 @@
 """My routine: a session built from the profile's answers, explained, printable and shareable."""
 
-import hashlib
 import math
 from datetime import date, datetime, timedelta
 
 import streamlit as st
 
-from backcheck import phone_ui, ui
-from backcheck.exports import SHARE_KEYS, calendar_ics, decode_share, is_share_query, routine_pdf, share_url
+from backcheck import phone_ui, services, ui
+from backcheck.exports import SHARE_KEYS, calendar_ics, routine_pdf, share_url
 from backcheck.routine import (
     BLOCKS,
     WEEKDAY_LABEL,
@@ -17,14 +16,10 @@ from backcheck.routine import (
     block_intro,
     build_routine,
     left_for_time,
-    minutes_to_fit,
-    normalise_inputs,
-    sessions_this_week,
 )
 from backcheck.storage import StorageError
 from backcheck.text import fmt_day_month, fmt_minutes, md, md_list
 
-from backcheck.form_check import ticked_ids
 from backcheck.progression import level_text
 from backcheck.session import levels as exercise_levels
 
@@ -46,35 +41,9 @@ ui.require_safe_to_exercise("your routine")
 
 # ------------------------------------------------------------------ where the inputs come from
 
-params = st.query_params.to_dict()
-shared = is_share_query(params)
-link_problems: list[str] = []
-quiz = form = None
-if shared:
-    try:
-        defaults, link_problems = decode_share(lib, params)
-    except RoutineInputError as exc:  # should not happen: decode drops what it cannot use
-        defaults, link_problems = RoutineInputs(minutes=rules.session.minutes_default), [str(exc)]
-    patterns, faults = defaults.patterns, defaults.faults
-    link_key = "&".join(f"{k}={params[k]}" for k in SHARE_KEYS.values() if k in params)
-    widget_suffix = f"link{profile.id}_" + hashlib.sha256(link_key.encode()).hexdigest()[:10]
-else:
-    quiz = store.latest_quiz_result(profile.id)
-    form = store.latest_form_check(profile.id)
-    patterns = tuple(quiz["leading"]) if quiz and quiz["verdict"] in ("clear", "mixed") else ()
-    patterns = tuple(p for p in patterns if p in lib.pattern_by_id)
-    faults = tuple(f for f in ticked_ids(form) if f in fault_by_id)
-    defaults = RoutineInputs(goals=("general",), minutes=rules.session.minutes_default,
-                             weekdays=tuple(rules.calendar.weekdays_default))
-    history = store.routine_sessions(profile.id)
-    if history:  # start from the choices of the last session (not its pain: that is today's)
-        last = dict(history[0]["inputs"] or {})
-        try:
-            defaults = normalise_inputs(lib, RoutineInputs.from_dict(
-                {k: last[k] for k in ("goals", "minutes", "equipment", "weekdays") if k in last}))
-        except (RoutineInputError, TypeError):
-            pass
-    widget_suffix = f"own{profile.id}"
+ctx = services.routine_context(store, profile.id, lib, st.query_params.to_dict())
+shared, link_problems, quiz, form = ctx.shared, ctx.link_problems, ctx.quiz, ctx.form
+defaults, patterns, faults, widget_suffix = ctx.defaults, ctx.patterns, ctx.faults, ctx.widget_suffix
 
 if shared:
     with st.container(border=True):
@@ -174,22 +143,15 @@ st.header("Your session")
 
 # The summary and every action come first (issue 14); the exercise cards follow and fold.
 # what was asked for and did not fit: one line at the top, with the length that fits it (issue 8)
-no_time = left_for_time(routine, rules)
-short_note = routine.note("short")
-if no_time or short_note:
-    fit_at = minutes_to_fit(lib, routine.inputs)
-    names = ", ".join(dict.fromkeys(lo.name for lo in no_time))
-    line = short_note.text if short_note else rules.messages.does_not_fit.format(minutes=routine.budget, names=names)
-    if short_note and no_time:
-        line += " " + rules.messages.does_not_fit.format(minutes=routine.budget, names=names)
+fit = services.fit_line(lib, routine)
+if fit is not None:
     minutes_key = f"rt_minutes_{widget_suffix}"
     with st.container(border=True, key="rt_fit_line"):
         cols = st.columns([3, 1], vertical_alignment="center")
-        cols[0].markdown(f":material/timer: {line}")
-        fit_minutes = fit_at or (s.minutes_max if routine.budget < s.minutes_max else None)
-        if fit_minutes:
-            cols[1].button(f"Make it {fit_minutes} minutes", key="rt_fit", type="primary",
-                           on_click=st.session_state.__setitem__, args=(minutes_key, fit_minutes))
+        cols[0].markdown(f":material/timer: {fit.text}")
+        if fit.fit_minutes:
+            cols[1].button(f"Make it {fit.fit_minutes} minutes", key="rt_fit", type="primary",
+                           on_click=st.session_state.__setitem__, args=(minutes_key, fit.fit_minutes))
 with st.container(horizontal=True, key="rt_summary"):  # one row, on a phone too
     st.metric("Total", fmt_minutes(routine.total_minutes), help=f"Fits your {routine.budget} minutes.")
     for block in BLOCKS:
@@ -210,20 +172,18 @@ for note in routine.notes:
     else:
         st.caption(note.text)
 
-if not no_time and routine.spare_minutes >= 1:
+if not left_for_time(routine) and routine.spare_minutes >= 1:
     st.caption(f"About {fmt_minutes(routine.spare_minutes)} to spare: repeat a stretch you like or take an easy walk.")
 
 # ------------------------------------------------------------------ start it, mark it done
 
+today = date.today()
 try:
-    sessions = store.routine_sessions(profile.id)
+    week = services.week_progress(store, profile.id, lib, today)
 except StorageError as exc:
     ui.show_storage_error(exc)
-    sessions = []
-today = date.today()
-this_week = sessions_this_week([x["done_at"] for x in sessions], today)
-target = s.sessions_per_week_min
-done_today = [x for x in sessions if x["done_at"].date() == today]
+    week = services.WeekProgress(0, lib.sessions_goal, lib.source_by_id[lib.sessions_goal_source].short, [])
+this_week, target, done_today = week.this_week, week.goal, list(week.done_today)
 with st.container(border=True, key="rt_actions"):
     act = st.columns(2)
     # Session player (issue 12): take the person through this routine one exercise at a time.
@@ -245,14 +205,14 @@ with st.container(border=True, key="rt_actions"):
                 ui.show_storage_error(exc)
             else:
                 this_week += 1
-                done_today.append({"done_at": datetime.now()})
+                done_today.append(datetime.now())
                 st.success(f"Saved: today's session ({math.ceil(routine.total_minutes)} min).",
                            icon=":material/task_alt:")
     st.markdown(f"**Sessions this week: {this_week} of at least {target}.** "
-                f"Article 003 suggests at least {target} a week; imbalances come back if the work stops.")
+                f"{week.goal_source} suggests at least {target} a week; imbalances come back if the work stops.")
     st.progress(min(1.0, this_week / target))
     if done_today:
-        st.caption(f"Marked done today at {done_today[-1]['done_at']:%H:%M}" if len(done_today) == 1 else
+        st.caption(f"Marked done today at {done_today[-1]:%H:%M}" if len(done_today) == 1 else
                    f"Marked done {len(done_today)} times today.")
 
 # ------------------------------------------------------------------ take it with you
@@ -281,7 +241,7 @@ with tab_pdf:
         icon=":material/picture_as_pdf:", key=f"rt_pdf_{profile.id}",
     )
 with tab_cal:
-    st.caption(f"A calendar file for your own calendar app: at least {s.sessions_per_week_min} days a week, "
+    st.caption(f"A calendar file for your own calendar app: at least {target} days a week, "
                f"with a reminder {cal.reminder_minutes} minutes before.")
     days = st.pills("Session days", list(WEEKDAYS), selection_mode="multi", default=list(defaults.weekdays),
                     format_func=WEEKDAY_LABEL.__getitem__, key=f"rt_days_{widget_suffix}")
@@ -290,8 +250,8 @@ with tab_cal:
     at = dc[1].time_input("Start time", value=datetime.strptime(cal.time_default, "%H:%M").time(), key=f"rt_time_{profile.id}",
                           step=timedelta(minutes=15))
     days = [d for d in WEEKDAYS if d in (days or [])]
-    if len(days) < s.sessions_per_week_min:
-        st.warning(f"Pick at least {s.sessions_per_week_min} days — you have {len(days)}. "
+    if len(days) < target:
+        st.warning(f"Pick at least {target} days — you have {len(days)}. "
                    "The calendar file is ready once you do.", icon=":material/event_busy:")
     else:
         first = today + timedelta(days=1)
@@ -301,8 +261,8 @@ with tab_cal:
             file_name="backcheck-sessions.ics", mime="text/calendar", on_click="ignore",
             icon=":material/event:", key=f"rt_ics_{profile.id}",
         )
-        st.caption(f"{int(weeks)} weeks from {first:%a} {fmt_day_month(first)}: " + ", ".join(WEEKDAY_LABEL[d] for d in days)
-                   + f" at {at:%H:%M}.")
+        st.caption(f"{int(weeks)} weeks from {first:%a} {fmt_day_month(first)}: "
+                   + ", ".join(WEEKDAY_LABEL[d] for d in days) + f" at {at:%H:%M}.")
 with tab_share:
     shared_inputs = RoutineInputs.from_dict({**routine.inputs.to_dict(), "weekdays": days})
     base = phone_ui.network_url(st.context.url or "http://localhost:8501/routine")

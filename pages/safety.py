@@ -3,7 +3,7 @@
 import streamlit as st
 
 from backcheck import phone_ui, ui
-from backcheck.safety import evaluate_safety, read_saved
+from backcheck.safety import REDO_AFTER_FLAG, WITHHELD, evaluate_safety, outdated_message, read_saved
 from backcheck.storage import StorageError
 
 lib = ui.library()
@@ -16,11 +16,10 @@ st.title("Safety check")
 
 def show_result(check: dict) -> None:
     result = read_saved(safety, check)
-    if result.level != "clear":
+    if result.warning_signs:
         ui.show_safety_result(result)
     elif result.outdated:
-        st.info("**The safety check has new questions.** Your answers were saved before they were added, so "
-                "please answer the questions again before the exercises.", icon=":material/health_and_safety:")
+        st.info(outdated_message("the exercises"), icon=":material/health_and_safety:")
     else:
         st.success(f"**No warning signs.** {safety.clear_message}", icon=":material/check_circle:")
     st.caption(f"Saved on {ui.fmt_when(check['taken_at'])} for the active profile.")
@@ -28,12 +27,8 @@ def show_result(check: dict) -> None:
         phone_ui.back_to_shared_routine()  # came from a shared routine: back to it
         if st.button("Next: the posture quiz", type="primary", icon=":material/arrow_forward:"):
             st.switch_page(ui.QUIZ)
-    elif result.level != "clear":
-        st.markdown(
-            "BackCheck withholds the posture quiz, the form check and the routine while warning signs are "
-            "recorded: they ask for movements and tests that should wait for a doctor. The exercise library "
-            "stays open to read. When a doctor has seen you and the signs have gone, answer the questions again."
-        )
+    elif result.warning_signs:
+        st.markdown(f"{WITHHELD} {REDO_AFTER_FLAG}")
 
 
 last = store.latest_safety_check(profile.id)
@@ -41,7 +36,7 @@ if st.session_state.pop(f"safety_saved_{profile.id}", False):
     ui.scroll_to_top()
 
 show_form = last is None or st.session_state.get(f"safety_redo_{profile.id}", False)
-if last is not None and read_saved(safety, last).outdated and read_saved(safety, last).level == "clear":
+if last is not None and (saved := read_saved(safety, last)).outdated and not saved.warning_signs:
     show_form = True
 if last is not None:
     show_result(last)

@@ -16,7 +16,7 @@ from backcheck import player as P
 from backcheck import session as S
 from backcheck import ui
 from backcheck.text import md
-from backcheck.progression import EFFORT_LABEL, EFFORTS
+from backcheck.progression import Effort
 from backcheck.routine import RoutineInputError, RoutineInputs, build_routine
 from backcheck.storage import StorageError
 
@@ -115,7 +115,7 @@ if state.finished:
     with st.container(border=True, key="pl_main"):
         st.markdown("**How did it go?** Both answers are needed to record the session.")
         pain_after = ui.pain_picker("Pain now (0 = none, 10 = worst imaginable)", key=f"{K}pain_after")
-        effort = st.radio("How hard did it feel?", list(EFFORTS), index=None, format_func=EFFORT_LABEL.get,
+        effort = st.radio("How hard did it feel?", list(Effort), index=None, format_func=Effort.label_of,
                           horizontal=True, key=f"{K}effort")
         if st.button("Record the session", type="primary", icon=":material/task_alt:", key=f"{K}record",
                      width="stretch"):
@@ -133,7 +133,7 @@ if state.finished:
                 ui.flash(S.TODAY_FLASH, "success", msg)
                 st.switch_page(ui.HOME)
     st.markdown("**What you did**")
-    st.markdown("\n".join(f"- {r['name']} ({r['dose']}): {P.OUTCOME_LABEL.get(r['outcome'], 'Not done')}"
+    st.markdown("\n".join(f"- {r['name']} ({r['dose']}): {P.Outcome.label_of(r['outcome'], 'Not done')}"
                           + (f" · {md(r['note'])}" if r["note"] and r["outcome"] != "hurt" else "") for r in done))
     st.stop()
 

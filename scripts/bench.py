@@ -159,15 +159,11 @@ def fill(store: Store, name: str, n: int) -> int:
 def apptest(db: Path, profile_id: int, page: str | None):
     """A warm AppTest of app.py on `page` with `profile_id` active (Streamlit's legacy pages mode off)."""
     import streamlit.testing.v1.app_test as app_test_module
-    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
 
-    class NavigationOnly(PagesManager):
-        def __init__(self, *args, **kwargs) -> None:
-            super().__init__(*args, **kwargs)
-            PagesManager.uses_pages_directory = False
+    from backcheck.serve import NavigationOnlyPagesManager
 
-    app_test_module.PagesManager = NavigationOnly
+    app_test_module.PagesManager = NavigationOnlyPagesManager
     os.environ["BACKCHECK_DB_PATH"] = str(db)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.session_state["active_profile_id"] = profile_id
@@ -457,7 +453,8 @@ def main() -> int:
             # From the screen's download button the overview is already at hand (the page's cache), so the
             # report draws aggregates only; cold, it first groups the whole log in the database (reported).
             p_big, p_small = store.get_profile(big), store.get_profile(small)
-            ov_big, ov_small = painlog_overview(store, big, cfg), painlog_overview(store, small, cfg)
+            ov_big = painlog_overview(store, big, cfg, sessions_goal=lib.sessions_goal)
+            ov_small = painlog_overview(store, small, cfg, sessions_goal=lib.sessions_goal)
             a, b = interleave(lambda: clinician_report(lib, store, p_big, ov=ov_big),
                               lambda: clinician_report(lib, store, p_small, ov=ov_small), rounds)
             results.append(Ratio(f"clinician report from the screen: {big_n:,} vs 100 entries", a, b, "s", 1.5))

@@ -7,25 +7,19 @@ from pathlib import Path
 
 import pytest
 import streamlit.testing.v1.app_test as app_test_module
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
+
+from backcheck.serve import NavigationOnlyPagesManager
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-class _NavigationOnlyPagesManager(PagesManager):
-    """AppTest resets Streamlit's legacy pages-folder mode before every run, and with a pages/
-    folder present it would run a page file on its own. BackCheck always navigates through
-    app.py (as backcheck/serve.py arranges for the real server), so switch that mode off."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-
 @pytest.fixture(autouse=True)
 def _through_app_py(monkeypatch):
-    monkeypatch.setattr(app_test_module, "PagesManager", _NavigationOnlyPagesManager)
+    """AppTest resets Streamlit's legacy pages-folder mode before every run, and with a pages/
+    folder present it would run a page file on its own. BackCheck always navigates through
+    app.py, so switch that mode off the way backcheck/serve.py does for the real server."""
+    monkeypatch.setattr(app_test_module, "PagesManager", NavigationOnlyPagesManager)
 
 
 @pytest.fixture

@@ -80,7 +80,7 @@ def fill(store: Store, days: int) -> int:
 
 
 def overview(store: Store, pid: int):
-    return services.painlog_overview(store, pid, CFG, today=TODAY)
+    return services.painlog_overview(store, pid, CFG, today=TODAY, sessions_goal=LIB.sessions_goal)
 
 
 @pytest.mark.parametrize("days", [1, 3, 7, 365, 400])

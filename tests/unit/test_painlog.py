@@ -206,12 +206,12 @@ def test_sessions_per_week_against_the_goal():
     counts = [3, 4, 1, 3]
     sessions = [{"done_at": datetime.combine(m + timedelta(days=i), time(18))} for m, n in zip(mondays, counts) for i in range(n)]
     sessions.append({"done_at": datetime(2025, 6, 17, 18)})  # this week
-    s = pl.sessions_per_week(sessions, RULES, today=today)
+    s = pl.sessions_per_week(sessions, LIB.sessions_goal, today=today)
     assert (s.full_weeks, s.weeks_met, s.this_week, s.total) == (4, 3, 1, 12)
     assert s.average == pytest.approx(11 / 4)
     assert "below the goal of at least 3" in s.sentence() and "3 of 4 weeks" in s.sentence()
     assert s.weekly["sessions"].tolist() == [3, 4, 1, 3, 1]
-    none = pl.sessions_per_week([], RULES, today=today)
+    none = pl.sessions_per_week([], LIB.sessions_goal, today=today)
     assert none.total == 0 and "No routine sessions" in none.sentence()
 
 
@@ -237,7 +237,7 @@ def test_demo_is_deterministic_realistic_and_valid():
         pl.validate_entry(CFG, e["recorded_at"], e["pain"], e["activity"], e["location"], e["notes"], now=now)
     days = {e["recorded_at"].date() for e in entries}
     assert min(days) == date(2025, 6, 30) - timedelta(days=83) and max(days) <= now.date()
-    ov = pl.overview(CFG, [{"id": i, **e} for i, e in enumerate(entries)], a["routine_sessions"], today=now.date())
+    ov = pl.overview(CFG, [{"id": i, **e} for i, e in enumerate(entries)], a["routine_sessions"], today=now.date(), sessions_goal=LIB.sessions_goal)
     assert ov.verdict.kind == "improved" and 5 <= ov.verdict.baseline <= 7 and 1.5 <= ov.verdict.current <= 3.5
     weekly = ov.daily["pain"].resample("7D", origin="start").mean().tolist()
     assert weekly[6] > weekly[5] and weekly[6] > weekly[7]  # the flare-up in week 7
@@ -274,7 +274,7 @@ def test_pain_figure_has_points_average_baseline_band_and_sessions():
     rows = log({**{d: 6 for d in range(7)}, **{d: 3 for d in range(14, 21)}})
     rows += [entry(d, 5, "squat", hour=19) for d in (15, 16)]
     sessions = [{"done_at": DAY0 + timedelta(days=d, hours=10)} for d in (1, 15)]
-    ov = pl.overview(CFG, rows, sessions, today=date(2025, 5, 21))
+    ov = pl.overview(CFG, rows, sessions, today=date(2025, 5, 21), sessions_goal=LIB.sessions_goal)
     spec = figure_json(pain_figure(ov, CFG, sessions, today=date(2025, 5, 21)))
     names = [t.get("name") or "" for t in spec["data"]]
     assert "Walking" in names and "Squat" in names
@@ -286,7 +286,7 @@ def test_pain_figure_has_points_average_baseline_band_and_sessions():
 
 
 def test_sparse_log_chart_has_no_baseline():
-    ov = pl.overview(CFG, log({0: 5, 1: 4}), today=date(2025, 5, 3))
+    ov = pl.overview(CFG, log({0: 5, 1: 4}), today=date(2025, 5, 3), sessions_goal=LIB.sessions_goal)
     names = [t.get("name") or "" for t in figure_json(pain_figure(ov, CFG, today=date(2025, 5, 3)))["data"]]
     assert not any(n.startswith("First-week") for n in names) and "Walking" in names
 
@@ -294,7 +294,7 @@ def test_sparse_log_chart_has_no_baseline():
 def test_long_log_is_drawn_as_daily_means_with_webgl():
     rows = [entry(d, (d * 7 + k) % 11, "sitting", hour=8 + k) for d in range(1100) for k in range(2)]
     today = (DAY0 + timedelta(days=1100)).date()
-    ov = pl.overview(CFG, rows, today=today)
+    ov = pl.overview(CFG, rows, today=today, sessions_goal=LIB.sessions_goal)
     fig = pain_figure(ov, CFG, today=today)
     daily = [t for t in fig.data if t.name == "Daily average (long log)"]
     assert daily and len(daily[0].x) == 1100 and daily[0].type == "scattergl"  # WebGL above 1,000 points
@@ -307,7 +307,7 @@ def test_function_and_sessions_figures():
     ratings = pl.ratings_frame([{"id": 1, "activity_id": 1, "name": "Squatting", "rated_at": DAY0, "score": 3},
                                 {"id": 2, "activity_id": 1, "name": "Squatting", "rated_at": DAY0 + timedelta(days=9), "score": 5}])
     assert [t.name for t in function_figure(ratings).data] == ["Squatting"]
-    s = pl.sessions_per_week([{"done_at": DAY0}], RULES, today=DAY0.date() + timedelta(days=8))
+    s = pl.sessions_per_week([{"done_at": DAY0}], LIB.sessions_goal, today=DAY0.date() + timedelta(days=8))
     assert list(sessions_figure(s).data[0].y) == [1, 0]
 
 

@@ -232,7 +232,7 @@ def test_pain_chart_marks_level_changes():
     cfg = LIB.painlog
     rows = [{"id": i, "recorded_at": T0 + timedelta(days=i), "pain": 5, "activity": "walking",
              "location": "lower_back", "notes": ""} for i in range(10)]
-    ov = pl.overview(cfg, rows, [], today=(T0 + timedelta(days=10)).date())
+    ov = pl.overview(cfg, rows, [], today=(T0 + timedelta(days=10)).date(), sessions_goal=LIB.sessions_goal)
     changes = [{"exercise": "clam", "name": "Clam", "changed_at": T0 + timedelta(days=4), "from_level": 1,
                 "level": 2, "reason": "up from 20 reps each leg after three easy sessions"},
                {"exercise": "plank", "name": "Plank", "changed_at": T0 + timedelta(days=8), "from_level": 2,

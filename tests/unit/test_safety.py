@@ -44,7 +44,9 @@ def test_every_flag_has_the_expected_urgency_and_nothing_is_missing():
 
 def test_all_no_is_clear():
     r = evaluate_safety(SAFETY, ALL_NO)
-    assert r.level == "clear" and r.flagged == [] and not r.blocks_exercise and not r.blocks_routine
+    assert r.level == "clear" and r.flagged == [] and not r.blocks_exercise and not r.warning_signs
+    # the routine (like every exercise screen) opens through the one gate
+    assert exercise_gate(SAFETY, {"level": r.level, "flags": r.flagged, "answers": ALL_NO}).allowed
 
 
 @pytest.mark.parametrize("flag, level", sorted(EXPECTED.items()))

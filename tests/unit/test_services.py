@@ -100,8 +100,8 @@ def test_painlog_overview_agrees_with_the_pandas_overview(filled):
     aid = store.add_function_activity(pid, "Sitting", 3)
     store.rate_functions(pid, {aid: 4}, rated_at=DAY0)
     store.rate_functions(pid, {aid: 6}, rated_at=DAY0 + timedelta(days=20))
-    old = pl.overview(CFG, rows, sessions, store.function_activities(pid), store.function_ratings(pid), today=TODAY)
-    new = services.painlog_overview(store, pid, CFG, today=TODAY)
+    old = pl.overview(CFG, rows, sessions, store.function_activities(pid), store.function_ratings(pid), today=TODAY, sessions_goal=LIB.sessions_goal)
+    new = services.painlog_overview(store, pid, CFG, today=TODAY, sessions_goal=LIB.sessions_goal)
     assert new.entry_count == len(rows) and new.first_entry == rows[0]["recorded_at"]
     assert new.verdict.headline == old.verdict.headline and new.verdict.detail == old.verdict.detail
     assert new.verdict.baseline == pytest.approx(old.verdict.baseline) and new.verdict.kind == old.verdict.kind
@@ -113,15 +113,15 @@ def test_painlog_overview_agrees_with_the_pandas_overview(filled):
 
 def test_painlog_overview_for_an_empty_log(tmp_path):
     store = Store(f"sqlite:///{tmp_path}/e.db")
-    ov = services.painlog_overview(store, 1, CFG, today=TODAY)
+    ov = services.painlog_overview(store, 1, CFG, today=TODAY, sessions_goal=LIB.sessions_goal)
     assert ov.empty and ov.verdict.status == "empty" and ov.comparisons == [] and ov.daily.empty
     assert ov.default_range() == "All"
 
 
 def test_chart_for_a_range_matches_the_old_chart(filled):
     store, pid, rows, sessions = filled
-    old_ov = pl.overview(CFG, rows, sessions, today=TODAY)
-    ov = services.painlog_overview(store, pid, CFG, today=TODAY)
+    old_ov = pl.overview(CFG, rows, sessions, today=TODAY, sessions_goal=LIB.sessions_goal)
+    ov = services.painlog_overview(store, pid, CFG, today=TODAY, sessions_goal=LIB.sessions_goal)
     for choice in ("4 weeks", "3 months", "All"):
         start = ov.range_start(choice)
         old = json.loads(pain_figure(old_ov, CFG, sessions, start=start, today=TODAY).to_json())
@@ -139,7 +139,7 @@ def test_long_ranges_are_thinned_to_the_point_budget(tmp_path):
     for d in range(0, 4000, 2):
         store.save_routine_session(1, 20, {}, done_at=DAY0 + timedelta(days=d, hours=3))
     today = (DAY0 + timedelta(days=4000)).date()
-    ov = services.painlog_overview(store, 1, CFG, today=today)
+    ov = services.painlog_overview(store, 1, CFG, today=today, sessions_goal=LIB.sessions_goal)
     view = services.painlog_chart(store, ov, CFG, None, max_points=400)
     assert view.entries is None and view.bucket_days == 10 and len(view.points) <= 400 and len(view.rolling) <= 400
     assert view.points["entries"].sum() == len(rows)  # every entry counted once
@@ -188,7 +188,7 @@ def test_every_write_changes_the_profiles_data_version_and_only_its_own(db_url):
 def test_report_uses_the_same_overview_as_the_screen(tmp_path):
     store = Store(f"sqlite:///{tmp_path}/r.db")
     demo = store.create_demo_profile(DEMO_NAME, demo_data(LIB))
-    ov = services.painlog_overview(store, demo.id, CFG)
+    ov = services.painlog_overview(store, demo.id, CFG, sessions_goal=LIB.sessions_goal)
     inputs = gather(LIB, store, demo)
     assert inputs.ov.verdict == ov.verdict and inputs.ov.entry_count == ov.entry_count
     assert gather(LIB, store, demo, ov=ov).ov is ov  # the page hands over its cached overview
