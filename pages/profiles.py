@@ -48,7 +48,8 @@ with st.container(border=True):
     st.markdown(
         "Twelve weeks of made-up data for a patient called Alex: pain easing from about 6 to about 2-3 out of 10 "
         "with a flare-up in week 7, three or four routine sessions in most weeks, activities, function scores, "
-        "a clear safety check and a posture result. Use it to see what BackCheck shows before there is real data. "
+        "a clear safety check, a posture quiz taken twice and three form checks to compare. Use it to see what "
+        "BackCheck shows before there is real data. "
         "It is marked as demo everywhere and removing it leaves every other profile untouched."
     )
     if demos:

@@ -99,6 +99,8 @@ def test_build_a_routine_take_it_away_and_share_it(page: Page, server, tmp_path)
                    page.get_by_role("tab", name="Share link")):
         assert action.bounding_box()["y"] < first_card["y"]
     assert page.get_by_test_id("stExpander").locator("details[open]").count() == 1  # only the first is open
+    page.get_by_role("heading", name="My routine", level=1).scroll_into_view_if_needed()
+    shot(page, "routine")  # as a person first sees it: actions on top, cards folded
     open_cards(page)
     # issue 8: the posture plan's single-leg deadlift now covers the base sequence's hinge step, so the
     # dowel hinge is no longer needed in this session; the hinge step is still there, and the dowel
@@ -106,7 +108,6 @@ def test_build_a_routine_take_it_away_and_share_it(page: Page, server, tmp_path)
     expect(page.get_by_text("Base sequence, step 4 of 4").first).to_be_visible()
     assert "Superman" not in items  # lordosis: no lower-back strengthening
     expect(page.get_by_text("Posture quiz → Anterior tilt: strengthen the").first).to_be_visible()
-    shot(page, "routine")
 
     # the printable handout, on Letter paper
     page.get_by_test_id("stRadio").filter(has_text="Paper size").get_by_text("Letter", exact=True).click()
