@@ -24,7 +24,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from .content import PainLogContent
-from .painlog import EntryError, PainEntry, validate_entry
+from .painlog import EntryError, LoggedEntry, PainEntry, key_of, plain_entries, validate_entry
 
 CSV_COLUMNS = ["recorded_at", "pain", "activity", "location", "notes"]
 REQUIRED = CSV_COLUMNS[:4]
@@ -57,10 +57,6 @@ class ImportReport:
     rows: int = 0  # data rows read (blank lines not counted)
     separator: str = ","
 
-    @property
-    def valid(self) -> int:
-        return len(self.entries) + self.duplicates
-
     def summary(self) -> str:
         parts = [f"{self.rows} row{'s' if self.rows != 1 else ''} read ({SEPARATORS[self.separator]} as separators)",
                  f"{len(self.entries)} new entr{'ies' if len(self.entries) != 1 else 'y'} ready to import"]
@@ -91,7 +87,7 @@ def format_when(when: datetime | pd.Timestamp) -> str:
     return when.isoformat(timespec="microseconds" if when.microsecond else "seconds")
 
 
-def export_csv(rows: Iterable[dict]) -> bytes:
+def export_csv(rows: Iterable[LoggedEntry]) -> bytes:
     """A profile's entries as CSV bytes (oldest first), readable back by read_csv without loss."""
     frame = pd.DataFrame(list(rows), columns=["id", *CSV_COLUMNS])
     frame = frame.sort_values(["recorded_at", "id"], kind="stable")
@@ -174,10 +170,29 @@ def _check_columns(names: list[str]) -> None:
         )
 
 
+def _plain(body: list[list[str]], names: list[str], cfg: PainLogContent, now: datetime) -> dict[int, tuple]:
+    """Position in ``body`` -> checked values, for the full-width rows that are plainly valid."""
+    width = len(names)
+    at = [k for k, rec in enumerate(body) if len(rec) == width]
+    if not at:
+        return {}
+    frame = pd.DataFrame([body[k] for k in at], columns=names, index=at, dtype=object)
+    if "notes" not in frame:
+        frame["notes"] = ""
+    notes = frame["notes"]
+    frame["notes"] = notes.where(~notes.str.match(_ESCAPED.pattern).fillna(False).astype(bool), notes.str[1:])
+    checked = plain_entries(frame, cfg, now)
+    checked = checked[checked["ok"]]
+    return dict(zip(checked.index, zip([t.to_pydatetime() for t in checked["recorded_at"]],
+                                       checked["pain"].tolist(), checked["activity"].tolist(),
+                                       checked["location"].tolist(), checked["notes"].tolist())))
+
+
 def read_csv(data: bytes, cfg: PainLogContent, existing: Iterable[tuple] = (), now: datetime | None = None) -> ImportReport:
     """Check a CSV file row by row. Raises CsvError when the file as a whole is unusable.
 
-    ``existing`` holds Store.entry_key tuples of the entries already in the log.
+    ``existing`` holds the entry keys (painlog.entry_key; ``store.pain.keys``) of the entries already in the log.
+    Every row goes through the entry model (painlog.PainEntry, via validate_entry), as the form does.
     """
     if not data or not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise CsvError("The file is empty. Export a CSV from BackCheck (or a spreadsheet) and try again.")
@@ -211,27 +226,39 @@ def read_csv(data: bytes, cfg: PainLogContent, existing: Iterable[tuple] = (), n
     seen = {tuple(k) for k in existing}
     report = ImportReport(separator=sep)
     width = len(names)
-    for i, rec in enumerate(records[header_at + 1:], start=header_at + 1):
+    body = records[header_at + 1:]
+    plain = _plain(body, names, cfg, now)
+    for i, rec in enumerate(body, start=header_at + 1):
         row_no = i + 1  # spreadsheet numbering: the first record is row 1
         if not any(v.strip() for v in rec):
             continue  # a blank line (or only separators, as spreadsheets sometimes write)
         report.rows += 1
-        if len(rec) > width:
+        fast = plain.get(i - header_at - 1)
+        if fast is not None:  # plainly valid: checked for the whole column at once (painlog.plain_entries)
+            key = key_of(*fast)
+            if key in seen:
+                report.duplicates += 1
+                continue
+            seen.add(key)
+            report.entries.append(PainEntry.checked(*fast))
+            continue
+        elif len(rec) > width:
             report.rejected.append(RejectedRow(row_no, [
                 f"Row {row_no} has {len(rec)} values, the header has {width}. A separator inside a note needs quotes "
                 "around the note, and a row must not end with an extra separator."]))
             continue
-        if len(rec) < width:
+        elif len(rec) < width:
             report.rejected.append(RejectedRow(row_no, [f"has only {len(rec)} of the {width} columns."]))
             continue
-        values: dict[str, Any] = dict(zip(names, rec))
-        try:
-            entry = validate_entry(cfg, values["recorded_at"], values["pain"], values["activity"], values["location"],
-                                   _unescape_note(values.get("notes", "")), now=now)
-        except EntryError as exc:
-            report.rejected.append(RejectedRow(row_no, exc.problems))
-            continue
-        key = (entry.recorded_at, entry.pain, entry.activity, entry.location, entry.notes)
+        else:
+            values: dict[str, Any] = dict(zip(names, rec))
+            try:
+                entry = validate_entry(cfg, values["recorded_at"], values["pain"], values["activity"],
+                                       values["location"], _unescape_note(values.get("notes", "")), now=now)
+            except EntryError as exc:
+                report.rejected.append(RejectedRow(row_no, exc.problems))
+                continue
+        key = entry.key
         if key in seen:
             report.duplicates += 1
             continue

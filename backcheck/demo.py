@@ -13,11 +13,15 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from .content import Library
-from .quiz import score_quiz
-from .safety import evaluate_safety
+from .form_check import FormCheckRecord
+from .painlog import PainEntry
+from .player import RoutineSession
+from .quiz import QuizRecord, score_quiz
+from .safety import SafetyCheck, evaluate_safety
 
 DEMO_NAME = "Demo patient (Alex)"
 DEMO_SEED = 20240507
@@ -76,8 +80,29 @@ def _pain_level(day: int, total_days: int) -> float:
     return trend + flare
 
 
-def demo_data(lib: Library, today: date | None = None, seed: int = DEMO_SEED, now: datetime | None = None) -> dict:
-    """Rows for Store.create_demo_profile; nothing later than `now` (default: the current time)."""
+@dataclass(frozen=True)
+class DemoActivity:
+    """A followed activity with its function scores (rated_at, score), oldest first."""
+
+    name: str
+    created_at: datetime
+    ratings: list[tuple[datetime, int]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DemoData:
+    """Everything the demo patient holds (for store.profiles.create_demo)."""
+
+    pain_entries: list[PainEntry] = field(default_factory=list)
+    routine_sessions: list[RoutineSession] = field(default_factory=list)
+    function_activities: list[DemoActivity] = field(default_factory=list)
+    safety_checks: list[SafetyCheck] = field(default_factory=list)
+    quiz_results: list[QuizRecord] = field(default_factory=list)
+    form_checks: list[FormCheckRecord] = field(default_factory=list)
+
+
+def demo_data(lib: Library, today: date | None = None, seed: int = DEMO_SEED, now: datetime | None = None) -> DemoData:
+    """The demo patient's records; nothing later than `now` (default: the current time)."""
     now = now or datetime.now()
     today = today or now.date()
     rng = random.Random(seed)
@@ -91,7 +116,7 @@ def demo_data(lib: Library, today: date | None = None, seed: int = DEMO_SEED, no
 
     # routine sessions per calendar week (Monday to Sunday): 3-4 most weeks, 2 in the
     # first and in a busy week, 1 in the flare-up week
-    sessions: list[dict] = []
+    sessions: list[RoutineSession] = []
     session_days: set[int] = set()
     first_monday = start - timedelta(days=start.weekday())
     flare_monday = (start + timedelta(days=FLARE_DAY)) - timedelta(days=(start + timedelta(days=FLARE_DAY)).weekday())
@@ -109,11 +134,11 @@ def demo_data(lib: Library, today: date | None = None, seed: int = DEMO_SEED, no
             if when > now:
                 continue
             session_days.add(day)
-            sessions.append({"done_at": when, "minutes": rng.choice([15, 20, 20, 25]), "inputs": {"demo": True}})
+            sessions.append(RoutineSession(rng.choice([15, 20, 20, 25]), {"demo": True}, done_at=when))
         monday += timedelta(days=7)
         week += 1
 
-    entries: list[dict] = []
+    entries: list[PainEntry] = []
     for day in range(total):
         first_week = day < 7
         n = 2 if first_week else rng.choices([0, 1, 2], weights=[0.12, 0.48, 0.40])[0]
@@ -133,14 +158,15 @@ def demo_data(lib: Library, today: date | None = None, seed: int = DEMO_SEED, no
                 note = "Helped a friend move house at the weekend; back seized up."
             elif rng.random() < 0.12:
                 note = rng.choice(NOTES[act])
-            entries.append({"recorded_at": when, "pain": pain, "activity": act, "location": _pick(rng, LOCATION_MIX),
-                            "notes": note})
-    assert {e["activity"] for e in entries} <= valid_acts and {e["location"] for e in entries} <= valid_locs
+            entries.append(PainEntry.model_validate(
+                {"recorded_at": when, "pain": pain, "activity": act, "location": _pick(rng, LOCATION_MIX), "notes": note},
+                context={"cfg": lib.painlog, "now": now}))
+    assert {e.activity for e in entries} <= valid_acts and {e.location for e in entries} <= valid_locs
 
     functions = []
     for name, scores in FUNCTIONS:
-        ratings = [{"rated_at": at(d, 21, 0), "score": s} for d, s in zip(RATING_DAYS, scores) if at(d, 21, 0) <= now]
-        functions.append({"name": name, "created_at": at(0, 9, 30), "ratings": ratings})
+        ratings = [(at(d, 21, 0), s) for d, s in zip(RATING_DAYS, scores) if at(d, 21, 0) <= now]
+        functions.append(DemoActivity(name, at(0, 9, 30), ratings))
 
     safety = evaluate_safety(lib.safety, {f.id: False for f in lib.safety.flags})
     asked = {x.id: {o.id for o in x.options} for x in lib.quiz.questions}
@@ -148,24 +174,18 @@ def demo_data(lib: Library, today: date | None = None, seed: int = DEMO_SEED, no
     result = score_quiz(lib.quiz, answers, [p.id for p in lib.patterns])
     first_answers = {**answers, **{q: a for q, a in FIRST_QUIZ_CHANGES.items() if a in asked.get(q, ())}}
     first = score_quiz(lib.quiz, first_answers, [p.id for p in lib.patterns])
-    data: dict = {
-        "pain_entries": entries,
-        "routine_sessions": sessions,
-        "function_activities": functions,
-        "safety_checks": [{"taken_at": at(0, 9, 0), "level": safety.level, "flags": safety.flagged,
-                           "answers": {f.id: False for f in lib.safety.flags}}],
-        "quiz_results": [  # newest first, as the store lists them
-            {"taken_at": at(RETAKE_DAY, 19, 30), "verdict": result.verdict, "leading": list(result.leading),
-             "answers": answers, "result": result.to_dict()},
-            {"taken_at": at(FIRST_QUIZ_DAY, 9, 15), "verdict": first.verdict, "leading": list(first.leading),
-             "answers": first_answers, "result": first.to_dict()},
-        ],
-        "form_checks": [],
-    }
     fault_ids = set(lib.fault_by_id)
-    for day, check in FORM_CHECKS:
-        when = at(day, 19, 0)
-        if when <= now:
-            data["form_checks"].append({"taken_at": when, "faults": {
-                m: [i for i in ids if i in fault_ids] for m, ids in check.items()}})
-    return data
+    form_checks = [FormCheckRecord({m: [i for i in ids if i in fault_ids] for m, ids in check.items()},
+                                   taken_at=at(day, 19, 0))
+                   for day, check in FORM_CHECKS if at(day, 19, 0) <= now]
+    return DemoData(
+        pain_entries=entries,
+        routine_sessions=sessions,
+        function_activities=functions,
+        safety_checks=[SafetyCheck.of(safety, {f.id: False for f in lib.safety.flags}, taken_at=at(0, 9, 0))],
+        quiz_results=[  # newest first, as the store lists them
+            QuizRecord.of(answers, result, taken_at=at(RETAKE_DAY, 19, 30)),
+            QuizRecord.of(first_answers, first, taken_at=at(FIRST_QUIZ_DAY, 9, 15)),
+        ],
+        form_checks=form_checks,
+    )

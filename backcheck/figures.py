@@ -88,12 +88,13 @@ def _scatter(n: int):
     return go.Scattergl if n > 1000 else go.Scatter
 
 
-def pain_figure(ov, cfg, sessions=(), start=None, today=None, level_changes=()) -> go.Figure:
+def pain_figure(ov, cfg, sessions=(), start=None, today=None, level_changes=(), names=None) -> go.Figure:
     """Pain over time: entries by activity, the rolling mean, baseline with its band, sessions.
 
     ``ov`` is a backcheck.painlog.Overview, ``cfg`` the PainLogContent, ``sessions`` the
-    routine-session rows, ``level_changes`` the exercise level changes (marked at the top:
-    exercise, changed_at, level, from_level, reason, and optionally name) and ``start`` the
+    routine sessions' done-at times, ``level_changes`` the exercise level changes
+    (backcheck.progression.LevelChange, marked at the top; ``names`` maps exercise ids to the
+    names shown, else the id is shown) and ``start`` the
     first day shown (None = the whole log). Above
     ``rules.chart_max_points`` entries in the range, daily means are drawn instead.
     """
@@ -105,11 +106,11 @@ def pain_figure(ov, cfg, sessions=(), start=None, today=None, level_changes=()) 
                       last_entry=entries["recorded_at"].max() if len(entries) else None,
                       start=start, today=today, entries=entries,
                       shown=int(len(entries) if start is None else (entries["recorded_at"] >= start).sum()),
-                      session_times=[s["done_at"] for s in sessions])
-    return pain_chart(view, cfg, level_changes)
+                      session_times=list(sessions))
+    return pain_chart(view, cfg, level_changes, names)
 
 
-def pain_chart(view, cfg, level_changes=()) -> go.Figure:
+def pain_chart(view, cfg, level_changes=(), names=None) -> go.Figure:
     """Draw a backcheck.painlog.ChartView: band and baseline, entries (or averages), rolling mean, sessions,
     and the exercise level changes (see pain_figure)."""
     rules = cfg.rules
@@ -175,14 +176,15 @@ def pain_chart(view, cfg, level_changes=()) -> go.Figure:
 
     if level_changes:
         import pandas as pd  # local, like the painlog import above: keeps the quiz figure's import light
-    changes = [c for c in level_changes if x_range[0] <= pd.Timestamp(c["changed_at"]) <= x_range[1]]
+    changes = [c for c in level_changes if x_range[0] <= pd.Timestamp(c.changed_at) <= x_range[1]]
     if changes:  # exercise level changes (session player): up or down triangles along the top
-        up = [c["level"] > c["from_level"] for c in changes]
+        up = [c.level > c.from_level for c in changes]
+        names = names or {}
         fig.add_trace(go.Scatter(
-            x=[c["changed_at"] for c in changes], y=[10.2] * len(changes), mode="markers", name="Exercise level changed",
+            x=[c.changed_at for c in changes], y=[10.2] * len(changes), mode="markers", name="Exercise level changed",
             marker=dict(symbol=["triangle-up" if u else "triangle-down" for u in up], size=11,
                         color=["#2a7d4f" if u else "#b5651d" for u in up]),
-            customdata=[f"{c.get('name', c['exercise'])}: level {c['level']} ({c['reason']})" for c in changes],
+            customdata=[f"{names.get(c.exercise, c.exercise)}: level {c.level} ({c.reason})" for c in changes],
             hovertemplate="%{x|%a %d %b %Y}<br>%{customdata}<extra></extra>",
         ))
 

@@ -1,7 +1,7 @@
 """Form check: build a self-check from ticked faults, group the faults, compare checks.
 
-A saved check (a row from ``Store.form_check_history`` / ``latest_form_check``) is a
-dict with ``taken_at`` and ``faults``: ``{movement id: [ticked fault ids]}``. Only the
+A saved check (a :class:`FormCheckRecord` from ``store.form_checks``) has ``taken_at``
+and ``faults``: ``{movement id: [ticked fault ids]}``. Only the
 movements the person checked are keys; an empty list means "checked, nothing found",
 a missing movement means "skipped this time". ``ticked_ids`` turns any check (or None)
 into the flat list of ticked fault ids — the routine generator relies on it.
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Iterable
 
 import pandas as pd
@@ -27,18 +28,45 @@ class FormCheckError(ValueError):
     """The ticked faults cannot be saved as they are; the message says what to change."""
 
 
+# --------------------------------------------------------------------------- the saved shape
+
+
+def check_faults(faults: Any) -> dict[str, list[str]]:
+    """The shape a form check is stored in, checked: {movement id: [fault ids]} with at least one
+    movement; repeated ids are dropped. ValueError (nothing is saved) otherwise."""
+    if not isinstance(faults, dict) or not all(
+        isinstance(k, str) and isinstance(v, (list, tuple)) and all(isinstance(i, str) for i in v)
+        for k, v in faults.items()
+    ):
+        raise ValueError("A form check must map each checked movement to a list of fault ids. Nothing was saved.")
+    if not faults:
+        raise ValueError("Check at least one movement before saving. Nothing was saved.")
+    return {k: list(dict.fromkeys(v)) for k, v in faults.items()}
+
+
+@dataclass(frozen=True)
+class FormCheckRecord:
+    """A saved form check. ``faults`` maps each checked movement to the fault ids ticked in it;
+    an empty list means "checked, nothing found", a missing movement "skipped this time"."""
+
+    faults: dict[str, list[str]]
+    taken_at: datetime = field(default_factory=datetime.now)
+    id: int | None = None  # set once stored
+    profile_id: int | None = None
+
+
 # --------------------------------------------------------------------------- reading a check
 
 
-def ticked_ids(check: dict | None) -> list[str]:
+def ticked_ids(check: FormCheckRecord | None) -> list[str]:
     """Every fault id ticked in a saved check, in stored order, without repeats.
 
     ``None`` (no check yet) gives ``[]``. Accepts the per-movement dict this module
     writes and, for robustness, a flat list of ids.
     """
-    if not check:
+    if check is None:
         return []
-    faults: Any = check.get("faults") if isinstance(check, dict) else None
+    faults: Any = getattr(check, "faults", None)
     if isinstance(faults, dict):
         values: Iterable[Any] = (i for ids in faults.values() if isinstance(ids, (list, tuple)) for i in ids)
     elif isinstance(faults, (list, tuple)):
@@ -48,11 +76,11 @@ def ticked_ids(check: dict | None) -> list[str]:
     return list(dict.fromkeys(i for i in values if isinstance(i, str)))
 
 
-def checked_movements(check: dict | None) -> list[str]:
+def checked_movements(check: FormCheckRecord | None) -> list[str]:
     """Movement ids that were checked (not skipped) in a saved check."""
-    if not check:
+    if check is None:
         return []
-    faults = check.get("faults")
+    faults = check.faults
     if isinstance(faults, dict):
         return [m for m in faults if isinstance(m, str)]
     return []
@@ -138,7 +166,7 @@ def advice_for(lib: Library, ids: Iterable[str]) -> list[tuple[Movement, Advice]
     return sorted(pairs, key=lambda p: 0 if p[1].kind == "professional" else 1)
 
 
-def describe(lib: Library, check: dict | None) -> str:
+def describe(lib: Library, check: FormCheckRecord | None) -> str:
     """One line for the home page: what the check found (without its date)."""
     if check is None:
         return "not done yet"
@@ -228,7 +256,7 @@ def _state(fault: Fault, ids: set[str], movements: set[str]) -> State:
     return FaultState.TICKED if fault.id in ids else FaultState.CLEAR
 
 
-def compare(lib: Library, latest: dict, previous: dict) -> Comparison:
+def compare(lib: Library, latest: FormCheckRecord, previous: FormCheckRecord) -> Comparison:
     """Compare two saved checks. Only faults ticked in at least one of them appear.
 
     A fault ticked before and not now is *cleared* if its movement was checked now, and
@@ -250,14 +278,14 @@ def compare(lib: Library, latest: dict, previous: dict) -> Comparison:
     return Comparison(changes)
 
 
-def history_frame(lib: Library, history: list[dict], fmt_when=str) -> pd.DataFrame:
+def history_frame(lib: Library, history: list[FormCheckRecord], fmt_when=str) -> pd.DataFrame:
     """One row per saved check, newest first: when, movements checked, faults ticked."""
     names = {m.id: m.name for m in lib.faults.movements}
     rows = []
     for check in history:
         ids = [i for i in ticked_ids(check) if i in lib.fault_by_id]
         rows.append({
-            "Checked": fmt_when(check["taken_at"]),
+            "Checked": fmt_when(check.taken_at),
             "Movements": ", ".join(names.get(m, m) for m in checked_movements(check)) or "—",
             "Faults ticked": len(ids),
             "Faults": "; ".join(lib.fault_by_id[i].name for i in ids) or "None",

@@ -22,14 +22,18 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any, Iterable, Literal, Sequence
+from functools import lru_cache
+from typing import Any, Callable, Iterable, Literal, Sequence
 
 import pandas as pd
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from .content import Choice, PainLogContent, PainRules
-from .text import NameProblem, clean_name, fmt_day, fmt_day_month
+from .text import NameProblem, clean_name, fmt_day, fmt_day_month, same_name
 
 NOTES_MAX = 500
+PAIN_MIN, PAIN_MAX = 0, 10  # the 0-10 numeric rating scale (pain and function scores)
 FUNCTION_NAME_MAX = 60
 EARLIEST = datetime(1990, 1, 1)
 EPS = 1e-9
@@ -46,19 +50,6 @@ class EntryError(ValueError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__(" ".join(problems))
-
-
-@dataclass(frozen=True)
-class PainEntry:
-    recorded_at: datetime
-    pain: int
-    activity: str
-    location: str
-    notes: str = ""
-
-    def as_row(self) -> dict[str, Any]:
-        return {"recorded_at": self.recorded_at, "pain": self.pain, "activity": self.activity,
-                "location": self.location, "notes": self.notes}
 
 
 # --------------------------------------------------------------------------- checking one entry
@@ -85,9 +76,18 @@ def parse_pain(value: Any) -> int:
             shown = text if len(text) <= 20 else text[:20] + "…"
             raise EntryError([f"{msg}; got '{shown}'."])
         number = int(float(text))
-    if not 0 <= number <= 10:
+    if not PAIN_MIN <= number <= PAIN_MAX:
         raise EntryError([f"{msg}; got {number}."])
     return number
+
+
+def choice_lookup(choices: Sequence[Choice]) -> dict[str, str]:
+    """What a choice may be typed as (its id, or its label in any case, lower-cased) -> its id; the first choice wins."""
+    out: dict[str, str] = {}
+    for c in reversed(choices):
+        out[c.label.lower()] = c.id
+        out[c.id] = c.id
+    return out
 
 
 def resolve_choice(value: Any, choices: Sequence[Choice], what: str) -> str:
@@ -96,9 +96,9 @@ def resolve_choice(value: Any, choices: Sequence[Choice], what: str) -> str:
     if not text:
         raise EntryError([f"Pick {what}."])
     low = text.lower()
-    for c in choices:
-        if low == c.id or low == c.label.lower():
-            return c.id
+    found = choice_lookup(choices).get(low)
+    if found is not None:
+        return found
     shown = text if len(text) <= 30 else text[:30] + "…"
     allowed = ", ".join(c.id for c in choices)
     raise EntryError([f"'{shown}' is not a known {what}; use one of: {allowed}."])
@@ -124,43 +124,238 @@ def parse_when(value: Any) -> datetime:
     return when
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # control characters other than tab and line break
+
+
 def clean_notes(value: Any) -> str:
     text = "" if value is None else str(value)
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     if len(text) > NOTES_MAX:
         raise EntryError([f"Notes can be at most {NOTES_MAX} characters; these have {len(text)}. Shorten them."])
-    if any(ord(ch) < 32 and ch not in "\n\t" for ch in text):
+    if _CONTROL.search(text):
         raise EntryError(["Notes contain control characters; remove them and try again."])
     return text
 
 
+# The checks above are the only home of the entry rules; PainEntry runs them on every way in.
+_WHEN_RANGE = "entry_when_range"  # a problem with the date's range is listed after the others
+
+
+def _context(info: ValidationInfo) -> tuple[PainLogContent, datetime]:
+    ctx = info.context or {}
+    return ctx.get("cfg") or default_painlog(), ctx.get("now") or datetime.now()
+
+
+def _via(check: Callable[..., Any], *args: Any, kind: str = "entry") -> Any:
+    """Run one of the checks above for a PainEntry field; its EntryError becomes pydantic's error."""
+    try:
+        return check(*args)
+    except EntryError as exc:
+        raise PydanticCustomError(kind, "{text}", {"text": " ".join(exc.problems)}) from None
+
+
+def check_day(when: datetime, now: datetime) -> datetime:
+    """An entry's time must be on today or earlier, and not before EARLIEST."""
+    if when.date() > now.date():
+        raise EntryError([f"{when:%d %b %Y} is in the future; entries can be for today or earlier."])
+    if when < EARLIEST:
+        raise EntryError([f"{when:%d %b %Y} is too long ago; check the year."])
+    return when
+
+
+class PainEntry(BaseModel):
+    """One pain entry as a person enters it: from the form, a CSV row or a programmatic call.
+
+    The one input model for an entry: every field is checked by the functions above
+    (ranges, the activity and location allow-lists of the content, note length). The
+    allow-lists and "today" come from the validation context (``cfg``, ``now``); without
+    one, the shipped content and the current time are used. Use :func:`validate_entry` to
+    get every problem at once as an :class:`EntryError`.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    recorded_at: datetime
+    pain: int
+    activity: str
+    location: str
+    notes: str = ""
+
+    @field_validator("recorded_at", mode="plain")
+    @classmethod
+    def _when(cls, value: Any, info: ValidationInfo) -> datetime:
+        return _via(check_day, _via(parse_when, value), _context(info)[1], kind=_WHEN_RANGE)
+
+    @field_validator("pain", mode="plain")
+    @classmethod
+    def _pain(cls, value: Any) -> int:
+        return _via(parse_pain, value)
+
+    @field_validator("activity", "location", mode="plain")
+    @classmethod
+    def _choice(cls, value: Any, info: ValidationInfo) -> str:
+        cfg = _context(info)[0]
+        if info.field_name == "activity":
+            return _via(resolve_choice, value, cfg.activities, "activity")
+        return _via(resolve_choice, value, cfg.locations, "place where it hurts")
+
+    @field_validator("notes", mode="plain")
+    @classmethod
+    def _notes(cls, value: Any) -> str:
+        return _via(clean_notes, value)
+
+    @property
+    def key(self) -> tuple:
+        return entry_key(self)
+
+    @classmethod
+    def checked(cls, recorded_at: datetime, pain: int, activity: str, location: str, notes: str) -> "PainEntry":
+        """An entry from values :func:`plain_entries` has already checked against these rules (no second pass).
+
+        What ``model_construct`` does, without its per-field bookkeeping: a CSV file of 100,000 rows
+        builds 100,000 of these."""
+        entry = cls.__new__(cls)
+        object.__setattr__(entry, "__dict__", {"recorded_at": recorded_at, "pain": pain, "activity": activity,
+                                               "location": location, "notes": notes})
+        object.__setattr__(entry, "__pydantic_fields_set__", _ALL_FIELDS)
+        object.__setattr__(entry, "__pydantic_extra__", None)
+        object.__setattr__(entry, "__pydantic_private__", None)
+        return entry
+
+
+_ALL_FIELDS = frozenset(PainEntry.model_fields)
+
+
 def validate_entry(cfg: PainLogContent, recorded_at: Any, pain: Any, activity: Any, location: Any,
                    notes: Any = "", now: datetime | None = None) -> PainEntry:
-    """Check every field; raise EntryError listing all problems at once, or return the entry."""
-    now = now or datetime.now()
-    problems: list[str] = []
-    values: dict[str, Any] = {}
-    checks = (
-        ("recorded_at", lambda: parse_when(recorded_at)),
-        ("pain", lambda: parse_pain(pain)),
-        ("activity", lambda: resolve_choice(activity, cfg.activities, "activity")),
-        ("location", lambda: resolve_choice(location, cfg.locations, "place where it hurts")),
-        ("notes", lambda: clean_notes(notes)),
-    )
-    for name, check in checks:
-        try:
-            values[name] = check()
-        except EntryError as exc:
-            problems += exc.problems
-    when = values.get("recorded_at")
-    if when is not None:
-        if when.date() > now.date():
-            problems.append(f"{fmt_day(when)} is in the future; entries can be for today or earlier.")
-        elif when < EARLIEST:
-            problems.append(f"{fmt_day(when)} is too long ago; check the year.")
-    if problems:
-        raise EntryError(problems)
-    return PainEntry(**values)
+    """Check every field through PainEntry; raise EntryError listing all problems at once, or return the entry."""
+    try:
+        return PainEntry.model_validate(
+            {"recorded_at": recorded_at, "pain": pain, "activity": activity, "location": location, "notes": notes},
+            context={"cfg": cfg, "now": now or datetime.now()})
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False, include_input=False)
+        ordered = [e for e in errors if e["type"] != _WHEN_RANGE] + [e for e in errors if e["type"] == _WHEN_RANGE]
+        raise EntryError([e["msg"] for e in ordered]) from None
+
+
+# The whole-column form of PainEntry's checks, for many rows at once (a CSV file). It accepts only
+# rows that are plainly valid under the same rules and constants (a date-time written as
+# YYYY-MM-DDTHH:MM[:SS[.ffffff]], a pain of one or two digits, an activity and a place by id or
+# label, notes within NOTES_MAX without control characters) and gives their values exactly as
+# PainEntry would. Every other row goes through PainEntry itself, which says what is wrong.
+_PLAIN_WHEN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{6})?)?"
+_PLAIN_PAIN = r"[0-9]{1,2}"
+
+
+def plain_entries(frame: pd.DataFrame, cfg: PainLogContent, now: datetime) -> pd.DataFrame:
+    """For text columns recorded_at, pain, activity, location, notes: which rows are plainly valid
+    (column ``ok``) and their checked values (the other columns; meaningful where ``ok``)."""
+    when_text = frame["recorded_at"].str.strip()
+    when_ok = when_text.str.fullmatch(_PLAIN_WHEN).fillna(False).astype(bool)
+    when = pd.to_datetime(when_text.where(when_ok), format="ISO8601", errors="coerce")
+    when_ok &= (when.notna() & (when.dt.normalize() <= pd.Timestamp(now).normalize())  # check_day, for a column
+                & (when >= pd.Timestamp(EARLIEST)))
+    pain_text = frame["pain"].str.strip()
+    pain_ok = pain_text.str.fullmatch(_PLAIN_PAIN).fillna(False).astype(bool)
+    pain = pd.to_numeric(pain_text.where(pain_ok), errors="coerce")
+    pain_ok &= pain.between(PAIN_MIN, PAIN_MAX)
+    activity = frame["activity"].str.strip().str.lower().map(choice_lookup(cfg.activities))
+    location = frame["location"].str.strip().str.lower().map(choice_lookup(cfg.locations))
+    notes = frame["notes"].str.replace("\r\n", "\n", regex=False).str.replace("\r", "\n", regex=False).str.strip()
+    notes_ok = (notes.str.len() <= NOTES_MAX) & ~notes.str.contains(_CONTROL.pattern, regex=True).fillna(True).astype(bool)
+    ok = when_ok & pain_ok & activity.notna() & location.notna() & notes_ok
+    return pd.DataFrame({"ok": ok, "recorded_at": when, "pain": pain.where(ok, 0).astype("int64"),
+                         "activity": activity, "location": location, "notes": notes}, index=frame.index)
+
+
+def entry_key(entry: Any) -> tuple:
+    """What makes two entries the same entry (for duplicate-free imports): any object with the entry's fields."""
+    return key_of(entry.recorded_at, entry.pain, entry.activity, entry.location, entry.notes)
+
+
+def key_of(recorded_at: datetime, pain: int, activity: str, location: str, notes: str | None) -> tuple:
+    return (recorded_at, int(pain), activity, location, notes or "")
+
+
+@lru_cache(maxsize=1)
+def default_painlog() -> PainLogContent:
+    """The shipped content's pain-log choices (for a PainEntry made without a validation context)."""
+    from .content import load_library
+
+    return load_library().painlog
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedEntry:
+    """A stored pain entry (what the pain-log repository returns)."""
+
+    id: int
+    recorded_at: datetime
+    pain: int
+    activity: str
+    location: str
+    notes: str = ""
+    profile_id: int | None = None
+    created_at: datetime | None = None
+
+    @property
+    def key(self) -> tuple:
+        return entry_key(self)
+
+    @property
+    def entry(self) -> PainEntry:
+        """The entry's values as the input model (already checked when it was saved)."""
+        return PainEntry.model_construct(recorded_at=self.recorded_at, pain=self.pain, activity=self.activity,
+                                         location=self.location, notes=self.notes)
+
+
+@dataclass(frozen=True)
+class PainStats:
+    """How many entries a profile has, and the first and latest entry times (None when there are none)."""
+
+    count: int
+    first: datetime | None
+    last: datetime | None
+
+
+@dataclass(frozen=True)
+class DailyPain:
+    """One logged calendar day: the mean pain of its entries and how many there were."""
+
+    day: date
+    pain: float
+    entries: int
+
+
+@dataclass(frozen=True)
+class FunctionActivity:
+    """An activity a person follows with a function score (0-10)."""
+
+    id: int
+    name: str
+    created_at: datetime
+    profile_id: int | None = None
+
+
+@dataclass(frozen=True)
+class FunctionRating:
+    """One function score, with its activity's name."""
+
+    id: int
+    activity_id: int
+    name: str
+    rated_at: datetime
+    score: int
+
+
+def check_new_activity(existing: Iterable[str], name: str, limit: int) -> None:
+    """The rule for following another activity: at most ``limit``, and no name twice (see same_name)."""
+    names = list(existing)
+    if len(names) >= limit:
+        raise ValueError(f"You can follow at most {limit} activities. Remove one before adding another.")
+    if any(same_name(n, name) for n in names):
+        raise ValueError(f"'{name}' is already on your list.")
 
 
 def clean_function_name(name: Any) -> str:
@@ -184,7 +379,7 @@ def parse_score(value: Any) -> int:
 # --------------------------------------------------------------------------- frames
 
 
-def entries_frame(rows: Iterable[dict]) -> pd.DataFrame:
+def entries_frame(rows: Iterable[LoggedEntry]) -> pd.DataFrame:
     """Entries as a frame sorted by time (columns: id, recorded_at, pain, activity, location, notes)."""
     df = pd.DataFrame(list(rows), columns=ENTRY_COLUMNS)
     df["recorded_at"] = pd.to_datetime(df["recorded_at"])
@@ -215,8 +410,9 @@ def activity_days(entries: pd.DataFrame) -> pd.DataFrame:
     return entries.groupby([day, "activity"]).size().unstack(fill_value=0) > 0
 
 
-def session_days(sessions: Iterable[dict]) -> pd.DatetimeIndex:
-    days = sorted({pd.Timestamp(s["done_at"]).normalize() for s in sessions})
+def session_days(done: Iterable[datetime]) -> pd.DatetimeIndex:
+    """The calendar days of routine sessions, from their done-at times."""
+    days = sorted({pd.Timestamp(t).normalize() for t in done})
     return pd.DatetimeIndex(days, name="day")
 
 
@@ -392,11 +588,12 @@ class ActivityComparison:
                 f"other {self.days_without} logged days {self.mean_without:.1f} ({rel}).")
 
 
-def activity_comparisons(entries: pd.DataFrame, cfg: PainLogContent, sessions: Iterable[dict] = ()) -> list[ActivityComparison]:
+def activity_comparisons(entries: pd.DataFrame, cfg: PainLogContent, sessions: Iterable[datetime] = ()) -> list[ActivityComparison]:
     """Pain on logged days with vs without each activity (and with vs without a routine session).
 
-    Only logged days count. Means are filled in only when there are at least
-    ``min_days_each`` days on each side; otherwise the row says how many days there are.
+    ``sessions``: the done-at times of routine sessions. Only logged days count. Means are
+    filled in only when there are at least ``min_days_each`` days on each side; otherwise the
+    row says how many days there are.
     """
     rules = cfg.rules
     if entries.empty:
@@ -427,7 +624,7 @@ def comparisons_from_days(daily: pd.DataFrame, activity_days: dict[str, tuple[in
     """The same comparisons as activity_comparisons, from daily means and per-activity day totals.
 
     ``activity_days`` maps an activity id to (days with it, sum of those days' mean pain), as
-    Store.pain_activity_days computes it in the database; the whole log never leaves it.
+    store.pain.activity_days computes it in the database; the whole log never leaves it.
     """
     rules = cfg.rules
     if daily.empty:
@@ -488,13 +685,13 @@ def week_start(day: date | datetime | pd.Timestamp) -> pd.Timestamp:
     return ts - pd.Timedelta(days=ts.weekday())
 
 
-def sessions_per_week(sessions: Iterable[dict], goal: int, today: date | None = None,
+def sessions_per_week(sessions: Iterable[datetime], goal: int, today: date | None = None,
                       weeks: int = 4) -> SessionSummary:
-    """The one count of routine sessions: per calendar week (Monday to Sunday) against the weekly
-    goal (``Library.sessions_goal``), over the last `weeks` full weeks, and this week so far."""
+    """The one count of routine sessions (their done-at times): per calendar week (Monday to Sunday)
+    against the weekly goal (``Library.sessions_goal``), over the last `weeks` full weeks, and this week so far."""
     today = today or date.today()
     this_monday = week_start(today)
-    done = [week_start(s["done_at"]) for s in sessions]
+    done = [week_start(t) for t in sessions]
     if not done:
         empty = pd.DataFrame({"week": pd.DatetimeIndex([]), "sessions": pd.Series([], dtype="int64")})
         return SessionSummary(empty, goal, 0, 0, None, 0, 0)
@@ -538,20 +735,20 @@ class FunctionTrend:
                 f"({word}).")
 
 
-def function_trends(activities: Sequence[dict], ratings: Sequence[dict]) -> list[FunctionTrend]:
+def function_trends(activities: Sequence[FunctionActivity], ratings: Sequence[FunctionRating]) -> list[FunctionTrend]:
     out = []
     for act in activities:
-        mine = [r for r in ratings if r["activity_id"] == act["id"]]
-        mine.sort(key=lambda r: (r["rated_at"], r.get("id", 0)))
+        mine = [r for r in ratings if r.activity_id == act.id]
+        mine.sort(key=lambda r: (r.rated_at, r.id))
         if mine:
-            out.append(FunctionTrend(act["id"], act["name"], mine[0]["score"], mine[-1]["score"],
-                                     mine[0]["rated_at"], mine[-1]["rated_at"], len(mine)))
+            out.append(FunctionTrend(act.id, act.name, mine[0].score, mine[-1].score,
+                                     mine[0].rated_at, mine[-1].rated_at, len(mine)))
         else:
-            out.append(FunctionTrend(act["id"], act["name"], None, None, None, None, 0))
+            out.append(FunctionTrend(act.id, act.name, None, None, None, None, 0))
     return out
 
 
-def ratings_frame(ratings: Sequence[dict]) -> pd.DataFrame:
+def ratings_frame(ratings: Sequence[FunctionRating]) -> pd.DataFrame:
     df = pd.DataFrame(list(ratings), columns=["id", "activity_id", "name", "rated_at", "score"])
     df["rated_at"] = pd.to_datetime(df["rated_at"])
     return df.sort_values(["rated_at", "id"], kind="stable").reset_index(drop=True)
@@ -625,16 +822,16 @@ class Overview:
     functions: list[FunctionTrend] = field(default_factory=list)
 
 
-def overview(cfg: PainLogContent, entry_rows: Iterable[dict], session_rows: Sequence[dict] = (),
-             activities: Sequence[dict] = (), ratings: Sequence[dict] = (), today: date | None = None, *,
-             sessions_goal: int) -> Overview:
+def overview(cfg: PainLogContent, entry_rows: Iterable[LoggedEntry], session_times: Sequence[datetime] = (),
+             activities: Sequence[FunctionActivity] = (), ratings: Sequence[FunctionRating] = (),
+             today: date | None = None, *, sessions_goal: int) -> Overview:
     entries = entries_frame(entry_rows)
     return Overview(
         entries=entries,
         daily=daily_frame(entries, cfg.rules.window_days),
         verdict=compute_verdict(entries, cfg.rules),
-        comparisons=activity_comparisons(entries, cfg, session_rows),
-        sessions=sessions_per_week(session_rows, sessions_goal, today=today),
+        comparisons=activity_comparisons(entries, cfg, session_times),
+        sessions=sessions_per_week(session_times, sessions_goal, today=today),
         functions=function_trends(activities, ratings),
     )
 

@@ -24,7 +24,8 @@ advice: take the load off, keep moving).
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
 from typing import Any, Iterable, Mapping, Sequence
 
 from .content import Exercise, Library
@@ -226,6 +227,40 @@ class PlayerState:
     @property
     def pain_now(self) -> int | None:
         return self.pain_checks[-1] if self.pain_checks else None
+
+
+# --------------------------------------------------------------------------- stored sessions
+
+
+@dataclass(frozen=True)
+class RoutineSession:
+    """A routine session done (marked on My routine, or recorded by the player): it counts towards the week."""
+
+    minutes: int
+    inputs: dict  # the routine inputs it was built from (RoutineInputs.to_dict(), plus "player_session")
+    done_at: datetime = field(default_factory=datetime.now)
+    id: int | None = None  # set once stored
+    profile_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PlayerSessionRecord:
+    """A player session as stored: in progress (its plan and state, saved after every step), finished or set aside."""
+
+    id: int
+    profile_id: int
+    started_at: datetime
+    updated_at: datetime
+    status: str  # active | finished | abandoned
+    plan: dict  # Plan.to_dict()
+    state: dict  # PlayerState.to_dict()
+    inputs: dict  # the routine inputs the session was built from
+    finished_at: datetime | None = None
+    pain_before: int | None = None
+    pain_after: int | None = None
+    effort: str | None = None  # easy | right | hard
+    results: list[dict] | None = None  # per exercise (see results()): exercise, level, outcome, note...
+    routine_session_id: int | None = None  # the RoutineSession it counts as
 
 
 def check_pain(value: Any) -> int:

@@ -10,7 +10,7 @@ session, :func:`decide` looks at the sessions since the exercise's last level ch
   equipment the person does not have (then it holds and says so), or it is the top level;
 - otherwise **hold**.
 
-Level changes are stored (``storage.level_changes``); :func:`current_levels` folds them into
+Level changes are stored (``store.player.level_changes``, as LevelChange); :func:`current_levels` folds them into
 each exercise's level and why it last changed.
 """
 
@@ -58,6 +58,20 @@ class Decision:
     @property
     def changed(self) -> bool:
         return self.to_level != self.from_level
+
+
+@dataclass(frozen=True)
+class LevelChange:
+    """A stored change of an exercise's level (what the session repository returns)."""
+
+    exercise: str
+    changed_at: datetime
+    from_level: int
+    level: int
+    reason: str
+    session_id: int | None = None  # the player session that caused it
+    id: int | None = None
+    profile_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -121,11 +135,11 @@ def decide(pg: Progression, ladder: Ladder, level: int, since_change: Sequence[S
     return Decision(ex, "advance", level, level + 1, f"up from {current.label} after {_count(len(easy), 'easy session')}")
 
 
-def current_levels(changes: Iterable[Mapping]) -> dict[str, LevelState]:
-    """Fold stored level changes (oldest first: exercise, level, changed_at, reason) into levels."""
+def current_levels(changes: Iterable[LevelChange]) -> dict[str, LevelState]:
+    """Fold stored level changes (oldest first) into levels."""
     out: dict[str, LevelState] = {}
     for c in changes:
-        out[c["exercise"]] = LevelState(int(c["level"]), c["changed_at"], c.get("reason") or "")
+        out[c.exercise] = LevelState(int(c.level), c.changed_at, c.reason or "")
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Mapping
 
 from .content import Quiz
@@ -83,6 +84,23 @@ class QuizResult:
             for s in data["scores"]
         ]
         return cls(**{**data, "scores": scores})
+
+
+@dataclass(frozen=True)
+class QuizRecord:
+    """A saved quiz: the answers, and the result as scored then (``result`` is QuizResult.to_dict())."""
+
+    verdict: str
+    leading: list[str]
+    answers: dict[str, str]
+    result: dict
+    taken_at: datetime = field(default_factory=datetime.now)
+    id: int | None = None  # set once stored
+    profile_id: int | None = None
+
+    @classmethod
+    def of(cls, answers: Mapping[str, str], result: QuizResult, taken_at: datetime | None = None) -> "QuizRecord":
+        return cls(result.verdict, list(result.leading), dict(answers), result.to_dict(), taken_at or datetime.now())
 
 
 def score_quiz(quiz: Quiz, answers: Mapping[str, str], pattern_ids: list[str]) -> QuizResult:

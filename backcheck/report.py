@@ -18,13 +18,15 @@ from datetime import date
 import pandas as pd
 
 from .content import Library
-from .form_check import ticked_ids
+from .form_check import FormCheckRecord, ticked_ids
 from .painlog import ChartView, chart_view, rule_text
 from .palette import PAIN_LINE, SESSION_COLOUR, activity_colour, rgb
 from .pdf import BackCheckPDF, PageSize
-from .safety import SafetyLevel
+from .quiz import QuizRecord
+from .safety import SafetyCheck, SafetyLevel
 from .services import PainlogOverview, painlog_overview
-from .storage import Profile, Store
+from .profiles import Profile
+from .storage import Store
 from .text import fmt_day, fmt_day_month
 
 GREEN = rgb(SESSION_COLOUR)
@@ -39,9 +41,9 @@ class ReportInputs:
     profile: Profile
     ov: PainlogOverview
     chart: ChartView
-    quiz: dict | None
-    form_check: dict | None
-    safety: dict | None
+    quiz: QuizRecord | None
+    form_check: FormCheckRecord | None
+    safety: SafetyCheck | None
     today: date
 
 
@@ -54,20 +56,20 @@ def gather(lib: Library, store: Store, profile: Profile, today: date | None = No
         ov = painlog_overview(store, pid, cfg, today=today, sessions_goal=lib.sessions_goal)
     entries = None
     if 0 < ov.entry_count <= MAX_POINTS:
-        entries = pd.DataFrame(store.pain_entries_between(pid, columns=("id", "recorded_at", "pain", "activity", "location")),
+        entries = pd.DataFrame(store.pain.between(pid),
                                columns=["id", "recorded_at", "pain", "activity", "location"])
         entries["recorded_at"] = pd.to_datetime(entries["recorded_at"])
     chart = chart_view(ov.daily, ov.verdict, cfg.rules, first_entry=ov.first_entry, last_entry=ov.last_entry,
                        today=today or ov.today, entries=entries, shown=ov.entry_count,
                        session_times=ov.session_times, max_points=MAX_DAYS)
     return ReportInputs(
-        profile=profile, ov=ov, chart=chart, quiz=store.latest_quiz_result(pid),
-        form_check=store.latest_form_check(pid),
-        safety=store.latest_safety_check(pid), today=today or date.today(),
+        profile=profile, ov=ov, chart=chart, quiz=store.quiz.latest(pid),
+        form_check=store.form_checks.latest(pid),
+        safety=store.safety.latest(pid), today=today or date.today(),
     )
 
 
-def _fault_names(lib: Library, check: dict | None) -> list[str]:
+def _fault_names(lib: Library, check: FormCheckRecord | None) -> list[str]:
     names = []
     for fid in ticked_ids(check):
         fault = lib.fault_by_id.get(fid)
@@ -283,21 +285,21 @@ def _render(lib: Library, inp: ReportInputs, page_size: PageSize, chart_h: float
     if inp.safety is None:
         safety = "not done yet"
     else:
-        level = SafetyLevel.label_of(inp.safety["level"])
-        safety = f"{level} ({fmt_day(inp.safety['taken_at'])})"
+        level = SafetyLevel.label_of(inp.safety.level)
+        safety = f"{level} ({fmt_day(inp.safety.taken_at)})"
     _text(pdf, f"Red-flag safety check: {safety}.")
     if inp.quiz is None:
         posture = "not done yet"
     else:
-        names = [lib.pattern_by_id[p].name for p in inp.quiz["leading"] if p in lib.pattern_by_id]
-        posture = " and ".join(names) if names else {"too_few": "too few answers to tell"}.get(inp.quiz["verdict"], "no clear pattern")
-        posture += f" ({fmt_day(inp.quiz['taken_at'])}; self-check)"
+        names = [lib.pattern_by_id[p].name for p in inp.quiz.leading if p in lib.pattern_by_id]
+        posture = " and ".join(names) if names else {"too_few": "too few answers to tell"}.get(inp.quiz.verdict, "no clear pattern")
+        posture += f" ({fmt_day(inp.quiz.taken_at)}; self-check)"
     _text(pdf, f"Posture quiz: {posture}.")
     if inp.form_check is None:
         faults = "not done yet"
     else:
         names = _fault_names(lib, inp.form_check)
-        faults = ("; ".join(names) if names else "none ticked") + f" ({fmt_day(inp.form_check['taken_at'])})"
+        faults = ("; ".join(names) if names else "none ticked") + f" ({fmt_day(inp.form_check.taken_at)})"
     _text(pdf, f"Form check faults: {faults}.")
 
     pdf.ln(1.5)

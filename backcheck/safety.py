@@ -13,6 +13,7 @@ people to hold planks and bridges, squat and kick up into handstands.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Literal, Mapping
 
 from .content import URGENCY_ORDER, Safety
@@ -71,6 +72,23 @@ class SafetyResult:
         return safety.levels[self.level].headline if self.warning_signs else ""
 
 
+@dataclass(frozen=True)
+class SafetyCheck:
+    """A saved safety check: the level and flags as evaluated then, and every answer given."""
+
+    level: str
+    flags: list[str]
+    answers: dict[str, bool]
+    taken_at: datetime = field(default_factory=datetime.now)
+    id: int | None = None  # set once stored
+    profile_id: int | None = None
+
+    @classmethod
+    def of(cls, result: SafetyResult, answers: Mapping[str, bool], taken_at: datetime | None = None) -> "SafetyCheck":
+        return cls(result.level, list(result.flagged), {k: bool(v) for k, v in answers.items()},
+                   taken_at or datetime.now())
+
+
 def _most_urgent(levels: list[str]) -> SafetyLevel:
     best = max((RANK.get(lv, RANK["soon"]) for lv in levels), default=0)
     return list(SafetyLevel)[best]
@@ -101,7 +119,7 @@ def evaluate_safety(safety: Safety, answers: Mapping[str, bool | None]) -> Safet
     return SafetyResult(_most_urgent([by_id[i].urgency for i in flagged]), flagged, lines)
 
 
-def read_saved(safety: Safety, check: Mapping[str, Any]) -> SafetyResult:
+def read_saved(safety: Safety, check: SafetyCheck) -> SafetyResult:
     """A saved check as it reads under today's rules, never raising on old or odd data.
 
     - The level is the most urgent of the saved level and of every saved flag under today's
@@ -112,9 +130,9 @@ def read_saved(safety: Safety, check: Mapping[str, Any]) -> SafetyResult:
       before the exercises open, even if it was clear.
     """
     by_id, retired = safety.flag_by_id, safety.retired_by_id
-    saved_level = str(check.get("level") or "soon")
-    raw_flags = [str(f) for f in (check.get("flags") or [])]
-    answers = check.get("answers") or {}
+    saved_level = str(check.level or "soon")
+    raw_flags = [str(f) for f in (check.flags or [])]
+    answers = check.answers or {}
     lines: list[FlagLine] = []
     for fid in dict.fromkeys(raw_flags):
         if fid in by_id:
@@ -150,7 +168,7 @@ class ExerciseGate:
         return self.reason == "clear"
 
 
-def exercise_gate(safety: Safety, check: Mapping[str, Any] | None) -> ExerciseGate:
+def exercise_gate(safety: Safety, check: SafetyCheck | None) -> ExerciseGate:
     """The one rule every exercise screen follows: a clear, current safety check opens them."""
     if check is None:
         return ExerciseGate("no_check")
@@ -161,7 +179,7 @@ def exercise_gate(safety: Safety, check: Mapping[str, Any] | None) -> ExerciseGa
         reason = "outdated"
     else:
         reason = "clear"
-    return ExerciseGate(reason, result, check.get("taken_at"))
+    return ExerciseGate(reason, result, check.taken_at)
 
 
 # --------------------------------------------------------------------------- wording

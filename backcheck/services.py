@@ -23,8 +23,10 @@ from . import painlog as pl
 from . import session as S
 from .content import Library, PainLogContent
 from .exports import SHARE_KEYS, decode_share, is_share_query
+from .form_check import FormCheckRecord
 from .form_check import describe as describe_form_check
 from .labels import Labelled
+from .quiz import QuizRecord
 from .routine import Routine, RoutineInputs, left_for_time, minutes_to_fit
 from .safety import ExerciseGate, exercise_gate, flag_summary
 from .storage import Store
@@ -49,8 +51,8 @@ class PainlogOverview:
     sessions: pl.SessionSummary | None = None
     session_times: list[datetime] = field(default_factory=list)
     functions: list[pl.FunctionTrend] = field(default_factory=list)
-    activities: list[dict] = field(default_factory=list)
-    ratings: list[dict] = field(default_factory=list)
+    activities: list[pl.FunctionActivity] = field(default_factory=list)
+    ratings: list[pl.FunctionRating] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -63,8 +65,8 @@ class PainlogOverview:
         return pl.default_range_at(self.first_entry, self.last_entry, self.today)
 
 
-def daily_from_rows(rows: list[dict], window_days: int) -> pd.DataFrame:
-    """Store.pain_daily rows as the frame painlog.daily_frame makes from entries."""
+def daily_from_rows(rows: list[pl.DailyPain], window_days: int) -> pd.DataFrame:
+    """store.pain.daily rows as the frame painlog.daily_frame makes from entries."""
     if not rows:
         return pd.DataFrame({"pain": [], "entries": [], "rolling": []}, index=pd.DatetimeIndex([], name="day"))
     daily = pd.DataFrame(rows)
@@ -81,19 +83,19 @@ def painlog_overview(store: Store, profile_id: int, cfg: PainLogContent, today: 
     sessions_goal: the weekly routine goal (``Library.sessions_goal``)."""
     today = today or date.today()
     rules = cfg.rules
-    stats = store.pain_stats(profile_id)
-    daily = daily_from_rows(store.pain_daily(profile_id), rules.window_days)
-    session_times = store.session_times(profile_id)
-    activity_days = store.pain_activity_days(profile_id) if stats["count"] else {}
+    stats = store.pain.stats(profile_id)
+    daily = daily_from_rows(store.pain.daily(profile_id), rules.window_days)
+    session_times = store.sessions.times(profile_id)
+    activity_days = store.pain.activity_days(profile_id) if stats.count else {}
     s_days = pd.DatetimeIndex(sorted({pd.Timestamp(t).normalize() for t in session_times}), name="day")
-    activities = store.function_activities(profile_id)
-    ratings = store.function_ratings(profile_id)
+    activities = store.functions.activities(profile_id)
+    ratings = store.functions.ratings(profile_id)
     return PainlogOverview(
-        profile_id=profile_id, today=today, entry_count=stats["count"], first_entry=stats["first"],
-        last_entry=stats["last"], daily=daily,
-        verdict=pl.verdict_from_daily(daily, stats["count"], rules),
+        profile_id=profile_id, today=today, entry_count=stats.count, first_entry=stats.first,
+        last_entry=stats.last, daily=daily,
+        verdict=pl.verdict_from_daily(daily, stats.count, rules),
         comparisons=pl.comparisons_from_days(daily, activity_days, cfg, s_days),
-        sessions=pl.sessions_per_week([{"done_at": t} for t in session_times], sessions_goal, today=today),
+        sessions=pl.sessions_per_week(session_times, sessions_goal, today=today),
         session_times=session_times,
         functions=pl.function_trends(activities, ratings), activities=activities, ratings=ratings,
     )
@@ -105,9 +107,8 @@ def painlog_chart(store: Store, ov: PainlogOverview, cfg: PainLogContent, start:
     shown = ov.entry_count if start is None else int(ov.daily.loc[ov.daily.index >= start, "entries"].sum())
     entries = None
     if shown <= cfg.rules.chart_max_points:
-        rows = [] if not shown else store.pain_entries_between(
-            ov.profile_id, start=None if start is None else start.to_pydatetime(),
-            columns=("id", "recorded_at", "pain", "activity", "location"))
+        rows = [] if not shown else store.pain.between(
+            ov.profile_id, start=None if start is None else start.to_pydatetime())
         entries = pd.DataFrame(rows, columns=["id", "recorded_at", "pain", "activity", "location"])
         entries["recorded_at"] = pd.to_datetime(entries["recorded_at"])
     return pl.chart_view(ov.daily, ov.verdict, cfg.rules, first_entry=ov.first_entry, last_entry=ov.last_entry,
@@ -117,13 +118,13 @@ def painlog_chart(store: Store, ov: PainlogOverview, cfg: PainLogContent, start:
 
 def painlog_table(store: Store, profile_id: int, limit: int = TABLE_MAX_ROWS) -> pd.DataFrame:
     """The newest entries (at most ``limit``), as painlog.entries_frame makes them."""
-    return pl.entries_frame(store.pain_entries_between(profile_id, limit=limit, newest_first=True))
+    return pl.entries_frame(store.pain.between(profile_id, limit=limit, newest_first=True))
 
 
 def painlog_day(store: Store, profile_id: int, day: date) -> pd.DataFrame:
     """The entries of one calendar day (for the edit picker)."""
     start = datetime.combine(day, datetime.min.time())
-    return pl.entries_frame(store.pain_entries_between(profile_id, start=start, end=start + timedelta(days=1)))
+    return pl.entries_frame(store.pain.between(profile_id, start=start, end=start + timedelta(days=1)))
 
 
 # --------------------------------------------------------------------------- My routine
@@ -136,8 +137,8 @@ class RoutineContext:
     shared: bool  # built from a share link, not from the profile's results
     defaults: RoutineInputs  # goals, minutes, equipment, pain, patterns, faults, weekdays to start with
     link_problems: list[str] = field(default_factory=list)  # what the link carried that could not be used
-    quiz: dict | None = None  # the saved posture result (own results only)
-    form: dict | None = None  # the saved form check (own results only)
+    quiz: QuizRecord | None = None  # the saved posture result (own results only)
+    form: FormCheckRecord | None = None  # the saved form check (own results only)
     widget_suffix: str = ""  # widget keys: per profile, and per link so a new link resets the choices
 
     @property
@@ -159,9 +160,9 @@ def routine_context(store: Store, profile_id: int, lib: Library, params: Mapping
         link_key = "&".join(f"{k}={params[k]}" for k in SHARE_KEYS.values() if k in params)
         suffix = f"link{profile_id}_" + hashlib.sha256(link_key.encode()).hexdigest()[:10]
         return RoutineContext(True, defaults, problems, widget_suffix=suffix)
-    quiz = store.latest_quiz_result(profile_id)
-    form = store.latest_form_check(profile_id)
-    defaults = S.todays_inputs(lib, quiz, form, store.routine_sessions(profile_id))
+    quiz = store.quiz.latest(profile_id)
+    form = store.form_checks.latest(profile_id)
+    defaults = S.todays_inputs(lib, quiz, form, store.sessions.list(profile_id))
     return RoutineContext(False, defaults, quiz=quiz, form=form, widget_suffix=f"own{profile_id}")
 
 
@@ -205,9 +206,9 @@ class WeekProgress:
 
 def week_progress(store: Store, profile_id: int, lib: Library, today: date | None = None) -> WeekProgress:
     today = today or date.today()
-    sessions = store.routine_sessions(profile_id)
-    summary = pl.sessions_per_week(sessions, lib.sessions_goal, today)
-    done_today = sorted(r["done_at"] for r in sessions if r["done_at"].date() == today)
+    done = store.sessions.times(profile_id)
+    summary = pl.sessions_per_week(done, lib.sessions_goal, today)
+    done_today = sorted(t for t in done if t.date() == today)
     return WeekProgress(summary.this_week, lib.sessions_goal, lib.source_by_id[lib.sessions_goal_source].short,
                         done_today)
 
@@ -260,54 +261,54 @@ class HomeView:
 def home_steps(store: Store, profile_id: int, lib: Library, today: date | None = None) -> HomeView:
     """Gather Home: the safety gate, this week's sessions, what changed, the next step and every step's status."""
     today = today or date.today()
-    progress = store.progress(profile_id)
-    safety_check = store.latest_safety_check(profile_id)
+    progress = store.profiles.progress(profile_id)
+    safety_check = store.safety.latest(profile_id)
     gate = exercise_gate(lib.safety, safety_check)
     flag = flag_summary(lib.safety, gate.result) if gate.reason == "red_flag" and gate.result else ""
     returning = S.is_returning(progress)
     week = week_progress(store, profile_id, lib, today)
-    sessions = store.routine_sessions(profile_id)
-    entries = store.pain_entries(profile_id) if returning else []
-    changes = S.changes_since_last_week(store.level_changes(profile_id), entries, sessions, lib, today) \
+    sessions = store.sessions.list(profile_id)
+    entries = store.pain.all(profile_id) if returning else []
+    changes = S.changes_since_last_week(store.player.level_changes(profile_id), entries, sessions, lib, today) \
         if returning else []
 
     if safety_check is None:
         safety_status = "Not done yet."
     elif gate.allowed:
-        safety_status = f"Clear on {fmt_when(safety_check['taken_at'])}."
+        safety_status = f"Clear on {fmt_when(safety_check.taken_at)}."
     elif gate.reason == "outdated":
-        safety_status = (f"Answered on {fmt_when(safety_check['taken_at'])}, before new questions were added: "
+        safety_status = (f"Answered on {fmt_when(safety_check.taken_at)}, before new questions were added: "
                          "please answer it again.")
     else:
-        safety_status = (f"Warning signs reported on {fmt_when(safety_check['taken_at'])}: "
+        safety_status = (f"Warning signs reported on {fmt_when(safety_check.taken_at)}: "
                          f"{gate.result.headline(lib.safety) if gate.result else ''}")
-    quiz = store.latest_quiz_result(profile_id)
+    quiz = store.quiz.latest(profile_id)
     if quiz is None:
         quiz_status = "Not done yet."
     else:
-        names = [lib.pattern_by_id[p].short_name for p in quiz["leading"] if p in lib.pattern_by_id]
-        quiz_status = f"Done on {fmt_when(quiz['taken_at'])}: {', '.join(names) if names else 'no clear pattern'}."
-    form = store.latest_form_check(profile_id)
+        names = [lib.pattern_by_id[p].short_name for p in quiz.leading if p in lib.pattern_by_id]
+        quiz_status = f"Done on {fmt_when(quiz.taken_at)}: {', '.join(names) if names else 'no clear pattern'}."
+    form = store.form_checks.latest(profile_id)
     form_status = "Not done yet." if form is None else (
-        f"Done on {fmt_when(form['taken_at'])}: {describe_form_check(lib, form)}.")
+        f"Done on {fmt_when(form.taken_at)}: {describe_form_check(lib, form)}.")
     if not sessions:
         routine_status = "No session marked done yet."
     else:
-        routine_status = (f"Last session {fmt_when(sessions[0]['done_at'])}; {week.this_week} this week "
+        routine_status = (f"Last session {fmt_when(sessions[0].done_at)}; {week.this_week} this week "
                           f"(aim for at least {week.goal}).")
-    pain_latest = store.latest_pain_entry(profile_id)
+    pain_latest = store.pain.latest(profile_id)
     pain_status = "No entries yet." if pain_latest is None else (
-        f"Latest entry: pain {pain_latest['pain']}/10 on {fmt_when(pain_latest['recorded_at'])} · "
-        f"{lib.painlog.activity_label.get(pain_latest['activity'], pain_latest['activity'])}.")
+        f"Latest entry: pain {pain_latest.pain}/10 on {fmt_when(pain_latest.recorded_at)} · "
+        f"{lib.painlog.activity_label.get(pain_latest.activity, pain_latest.activity)}.")
     about = {  # step: (what it is, done?, status)
         StepKey.SAFETY: ("A minute of yes/no questions about signs that need a doctor.",
-                         progress["safety"] is not None and gate.allowed, safety_status),
-        StepKey.QUIZ: ("Eleven questions in front of a mirror or on the floor.", progress["quiz"] is not None,
+                         progress.safety is not None and gate.allowed, safety_status),
+        StepKey.QUIZ: ("Eleven questions in front of a mirror or on the floor.", progress.quiz is not None,
                        quiz_status),
-        StepKey.FORM: ("Tick the hip-hinge, squat and handstand faults you notice.", progress["form"] is not None,
+        StepKey.FORM: ("Tick the hip-hinge, squat and handstand faults you notice.", progress.form is not None,
                        form_status),
         StepKey.ROUTINE: ("A session built from your answers, goal and time — printable and shareable.",
-                          progress["session"] is not None, routine_status),
+                          progress.session is not None, routine_status),
         StepKey.LIBRARY: ("Every exercise from the articles, with cues, doses and sources.", None, "Browse any time."),
         StepKey.PAIN: ("Log pain in a few taps and see whether it is really changing.", True if pain_latest else None,
                        pain_status),

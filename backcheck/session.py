@@ -13,17 +13,31 @@ from datetime import date, datetime, timedelta
 from typing import Any, Iterable, Mapping, Sequence
 
 from .content import Library
-from .player import SPEED_ENV, Plan, PlayerError, PlayerState, build_plan, check_pain, results, start
+from .player import (
+    SPEED_ENV,
+    Plan,
+    PlayerError,
+    PlayerSessionRecord,
+    PlayerState,
+    RoutineSession,
+    build_plan,
+    check_pain,
+    results,
+    start,
+)
 from .progression import (
     EFFORTS,
     Decision,
+    LevelChange,
     LevelState,
     SessionResult,
     current_levels,
     decide_all,
 )
-from .form_check import ticked_ids
-from .quiz import names_patterns
+from .form_check import FormCheckRecord, ticked_ids
+from .painlog import LoggedEntry
+from .profiles import Progress
+from .quiz import QuizRecord, names_patterns
 from .routine import Routine, RoutineInputError, RoutineInputs, normalise_inputs
 from .safety import REDO_AFTER_FLAG, outdated_message
 from .storage import Store
@@ -41,7 +55,7 @@ def player_speed() -> float:
 
 
 def levels(store: Store, profile_id: int) -> dict[str, LevelState]:
-    return current_levels(store.level_changes(profile_id))
+    return current_levels(store.player.level_changes(profile_id))
 
 
 def routine_plan(lib: Library, routine: Routine, level_states: Mapping[str, LevelState],
@@ -59,7 +73,7 @@ def begin(lib: Library, store: Store, profile_id: int, routine: Routine, pain_be
     """
     plan = routine_plan(lib, routine, levels(store, profile_id))
     state = start(plan, pain_before, now)
-    return store.start_player_session(profile_id, plan.to_dict(), state.to_dict(),
+    return store.player.start(profile_id, plan, state,
                                       dict(inputs if inputs is not None else routine.inputs.to_dict()))
 
 
@@ -73,23 +87,23 @@ class Active:
 
 
 def active(store: Store, profile_id: int) -> Active | None:
-    row = store.active_player_session(profile_id)
+    row = store.player.active(profile_id)
     if row is None:
         return None
     try:
-        return Active(row["id"], Plan.from_dict(row["plan"]), PlayerState.from_dict(row["state"]),
-                      dict(row["inputs"] or {}), row["started_at"])
+        return Active(row.id, Plan.from_dict(row.plan), PlayerState.from_dict(row.state),
+                      dict(row.inputs or {}), row.started_at)
     except (KeyError, TypeError, ValueError):  # a session saved by an incompatible version: set it aside
-        store.abandon_player_session(profile_id, row["id"])
+        store.player.abandon(profile_id, row.id)
         return None
 
 
-def session_results(rows: Iterable[Mapping]) -> list[SessionResult]:
+def session_results(rows: Iterable[PlayerSessionRecord]) -> list[SessionResult]:
     """Recorded player sessions as the progression rules see them."""
     out = []
     for r in rows:
-        outcomes = {x["exercise"]: x["outcome"] for x in (r.get("results") or []) if x.get("outcome")}
-        out.append(SessionResult(r["finished_at"], r["effort"], r["pain_before"], r["pain_after"], outcomes))
+        outcomes = {x["exercise"]: x["outcome"] for x in (r.results or []) if x.get("outcome")}
+        out.append(SessionResult(r.finished_at, r.effort, r.pain_before, r.pain_after, outcomes))
     return out
 
 
@@ -111,13 +125,12 @@ def record(lib: Library, store: Store, profile_id: int, session: Active, pain_af
     done = results(session.plan, session.state)
     this = SessionResult(now, effort, session.state.pain_before, pain,
                          {x["exercise"]: x["outcome"] for x in done if x["outcome"]})
-    history = [*session_results(store.finished_player_sessions(profile_id)), this]
+    history = [*session_results(store.player.finished(profile_id)), this]
     equipment = session.inputs.get("equipment")
     decisions = decide_all(lib, history, levels(store, profile_id),
                            equipment=equipment if isinstance(equipment, list) else None)
-    changes = [{"exercise": d.exercise, "from_level": d.from_level, "level": d.to_level, "reason": d.reason}
-               for d in decisions if d.changed]
-    store.finish_player_session(profile_id, session.id, session.state.to_dict(), pain, effort, done,
+    changes = [LevelChange(d.exercise, now, d.from_level, d.to_level, d.reason) for d in decisions if d.changed]
+    store.player.finish(profile_id, session.id, session.state, pain, effort, done,
                                 minutes_of(session.started_at, now), changes, now=now)
     return decisions
 
@@ -135,21 +148,21 @@ class WeekChange:
     kind: str  # level | pain | sessions
 
 
-def changes_since_last_week(level_changes: Sequence[Mapping], pain_entries: Sequence[Mapping],
-                            sessions: Sequence[Mapping], lib: Library, today: date) -> list[WeekChange]:
+def changes_since_last_week(level_changes: Sequence[LevelChange], pain_entries: Sequence[LoggedEntry],
+                            sessions: Sequence[RoutineSession], lib: Library, today: date) -> list[WeekChange]:
     """Plain sentences on what changed in the last 7 days against the 7 before."""
     out: list[WeekChange] = []
     start_this = datetime.combine(today - timedelta(days=6), datetime.min.time())
     start_last = start_this - timedelta(days=7)
     for c in level_changes:
-        if c["changed_at"] >= start_this:
-            ex = lib.exercise_by_id.get(c["exercise"])
-            name = ex.name if ex else c["exercise"]
-            verb = "moved up" if c["level"] > c["from_level"] else "stepped back"
-            out.append(WeekChange(f"{name} {verb} to level {c['level']} ({c['reason']}).", "level"))
+        if c.changed_at >= start_this:
+            ex = lib.exercise_by_id.get(c.exercise)
+            name = ex.name if ex else c.exercise
+            verb = "moved up" if c.level > c.from_level else "stepped back"
+            out.append(WeekChange(f"{name} {verb} to level {c.level} ({c.reason}).", "level"))
 
-    def mean(rows: Sequence[Mapping], lo: datetime, hi: datetime | None) -> float | None:
-        vals = [r["pain"] for r in rows if r["recorded_at"] >= lo and (hi is None or r["recorded_at"] < hi)]
+    def mean(rows: Sequence[LoggedEntry], lo: datetime, hi: datetime | None) -> float | None:
+        vals = [r.pain for r in rows if r.recorded_at >= lo and (hi is None or r.recorded_at < hi)]
         return sum(vals) / len(vals) if vals else None
 
     now_mean, before_mean = mean(pain_entries, start_this, None), mean(pain_entries, start_last, start_this)
@@ -158,22 +171,22 @@ def changes_since_last_week(level_changes: Sequence[Mapping], pain_entries: Sequ
         trend = "about the same as" if abs(diff) < 0.5 else ("lower than" if diff < 0 else "higher than")
         out.append(WeekChange(f"Average pain in the last 7 days {now_mean:.1f}/10, {trend} the 7 days before "
                               f"({before_mean:.1f}/10).", "pain"))
-    n_now = sum(1 for s in sessions if s["done_at"] >= start_this)
-    n_before = sum(1 for s in sessions if start_last <= s["done_at"] < start_this)
+    n_now = sum(1 for s in sessions if s.done_at >= start_this)
+    n_before = sum(1 for s in sessions if start_last <= s.done_at < start_this)
     if n_now or n_before:
         noun = "session" if n_now == 1 else "sessions"
         out.append(WeekChange(f"{n_now} {noun} in the last 7 days, {n_before} in the 7 days before.", "sessions"))
     return out
 
 
-def next_assessment_step(progress: Mapping[str, datetime | None], gate_reason: str | None,
+def next_assessment_step(progress: Progress, gate_reason: str | None,
                          today: date) -> tuple[str, str] | None:
     """The one assessment step worth doing next for a returning person: (key, why), or None.
 
     Only when something is missing or stale: no (or an old) safety check, no posture quiz,
     no form check. gate_reason: ``safety.exercise_gate(...).reason``.
     """
-    safety = progress.get("safety")
+    safety = progress.safety
     if safety is None:
         return ("safety", "You have not done the safety check yet.")
     if gate_reason == "outdated":
@@ -183,30 +196,31 @@ def next_assessment_step(progress: Mapping[str, datetime | None], gate_reason: s
     if (today - safety.date()).days > SAFETY_STALE_DAYS:
         return ("safety", f"Your safety check is from {fmt_day(safety)}, more than 4 weeks ago. "
                           "A minute to check the warning signs again.")
-    if progress.get("quiz") is None:
+    if progress.quiz is None:
         return ("quiz", "Your routine can aim at your posture pattern once you have taken the posture quiz.")
-    if progress.get("form") is None:
+    if progress.form is None:
         return ("form", "A form check adds the drills for the faults you find in your hinge, squat or handstand.")
     return None
 
 
-def is_returning(progress: Mapping[str, datetime | None]) -> bool:
+def is_returning(progress: Progress) -> bool:
     """Someone who has saved anything before sees Today; a first-time person sees the steps."""
-    return any(v is not None for v in progress.values())
+    return progress.any()
 
 
-def todays_inputs(lib: Library, quiz: Mapping | None, form: Mapping | None, history: Sequence[Mapping],
+def todays_inputs(lib: Library, quiz: QuizRecord | None, form: FormCheckRecord | None,
+                  history: Sequence[RoutineSession],
                   pain: int = 0) -> RoutineInputs:
     """Routine inputs for today as My routine would start them: the saved posture result and form
     check, and the goals, minutes, equipment and days of the last session."""
     rules = lib.routine
-    patterns = tuple(quiz["leading"]) if quiz and names_patterns(quiz.get("verdict")) else ()
+    patterns = tuple(quiz.leading) if quiz and names_patterns(quiz.verdict) else ()
     patterns = tuple(p for p in patterns if p in lib.pattern_by_id)
     faults = tuple(f for f in ticked_ids(form) if f in lib.fault_by_id)
     base = RoutineInputs(goals=("general",), minutes=rules.session.minutes_default,
                          weekdays=tuple(rules.calendar.weekdays_default))
     if history:
-        last = dict(history[0].get("inputs") or {})
+        last = dict(history[0].inputs or {})
         try:
             base = normalise_inputs(lib, RoutineInputs.from_dict(
                 {k: last[k] for k in ("goals", "minutes", "equipment", "weekdays") if k in last}))

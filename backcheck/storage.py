@@ -5,7 +5,9 @@ The default store is an SQLite file (``data/backcheck.db``), created on first us
 (e.g. ``postgresql+psycopg://user:pw@host/db``). Every stored row belongs to a profile.
 
 Each write runs in one transaction, so a failure leaves nothing half-written; database
-errors surface as :class:`StorageError` with a message meant for people.
+errors surface as :class:`StorageError` with a message meant for people. The data access
+lives in small repositories by aggregate (:mod:`backcheck.repos`), reached from the store:
+``store.profiles``, ``store.pain``, ``store.sessions``...
 Schema changes are Alembic migrations (backcheck/migrations), run when the store opens, under a
 migration lock so that two servers never run them twice; the SQLite file is copied aside before
 a migration changes it.
@@ -21,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from sqlalchemy import (
     JSON,
@@ -36,7 +38,6 @@ from sqlalchemy import (
     Table,
     Text,
     create_engine,
-    delete,
     event,
     func,
     insert,
@@ -45,10 +46,22 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from . import migrations as _mig
-from .text import NameProblem, clean_name, same_name
+from .profiles import PROFILE_NAME_MAX, ProfileError
+
+if TYPE_CHECKING:
+    from .repos import (
+        FormCheckRepository,
+        FunctionRepository,
+        PainRepository,
+        PlayerRepository,
+        ProfileRepository,
+        QuizRepository,
+        RoutineSessionRepository,
+        SafetyRepository,
+    )
 
 try:
     import fcntl
@@ -58,16 +71,11 @@ except ImportError:  # Windows: no flock; the migration transaction's own re-che
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = PROJECT_DIR / "data" / "backcheck.db"
 DEFAULT_PROFILE = "Me"
-PROFILE_NAME_MAX = 40
 _WRITE = "backcheck_write"  # execution option: this transaction writes (BEGIN IMMEDIATE on SQLite)
 
 
 class StorageError(Exception):
     """Reading or writing the store failed; the message is safe to show to a person."""
-
-
-class ProfileError(ValueError):
-    """A profile request that cannot be honoured (bad name, duplicate, last profile)."""
 
 
 # Constraint names on every engine: PostgreSQL's own defaults, so the PostgreSQL databases that
@@ -208,14 +216,6 @@ def database_url() -> str:
     return f"sqlite:///{path.expanduser().resolve()}"
 
 
-@dataclass(frozen=True)
-class Profile:
-    id: int
-    name: str
-    is_demo: bool
-    created_at: datetime
-
-
 # Python modules behind SQLAlchemy URL drivers, and the package that provides each.
 DRIVER_PACKAGES = {
     "psycopg": "psycopg[binary]", "psycopg2": "psycopg2-binary", "pg8000": "pg8000", "asyncpg": "asyncpg",
@@ -283,6 +283,24 @@ def _url_problem(url: str, exc: Exception) -> StorageError:
         "Could not open the BackCheck database: the database URL (BACKCHECK_DB_URL) cannot be used. "
         "Check its form, e.g. postgresql+psycopg://user:password@host/backcheck, and that its driver "
         "is installed. Nothing was changed.")
+
+
+class _Repository:
+    """A store attribute that makes the named repository of backcheck.repos on first use (once per store)."""
+
+    def __init__(self, class_name: str) -> None:
+        self.class_name = class_name
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, store: Store | None, owner: type) -> Any:
+        if store is None:
+            return self
+        from . import repos
+
+        repo = store.__dict__[self.name] = getattr(repos, self.class_name)(store)
+        return repo
 
 
 class _Refused(StorageError):
@@ -581,470 +599,20 @@ class Store:
         except SQLAlchemyError as exc:
             raise _friendly(exc, action, self.sqlite_path) from exc
 
-    # ------------------------------------------------------------------ profiles
+    # ------------------------------------------------------------------ repositories
+    # The data access, one repository per aggregate (backcheck.repos), each taking and returning
+    # the core's typed records. Made on first use: backcheck.repos builds on this module.
 
-    def list_profiles(self) -> list[Profile]:
-        with self._tx("read the profiles") as conn:
-            rows = conn.execute(select(profiles).order_by(profiles.c.is_demo, profiles.c.id)).mappings().all()
-        return [Profile(**r) for r in rows]
+    profiles: ProfileRepository = _Repository("ProfileRepository")  # type: ignore[assignment]
+    safety: SafetyRepository = _Repository("SafetyRepository")  # type: ignore[assignment]
+    quiz: QuizRepository = _Repository("QuizRepository")  # type: ignore[assignment]
+    form_checks: FormCheckRepository = _Repository("FormCheckRepository")  # type: ignore[assignment]
+    sessions: RoutineSessionRepository = _Repository("RoutineSessionRepository")  # type: ignore[assignment]
+    player: PlayerRepository = _Repository("PlayerRepository")  # type: ignore[assignment]
+    pain: PainRepository = _Repository("PainRepository")  # type: ignore[assignment]
+    functions: FunctionRepository = _Repository("FunctionRepository")  # type: ignore[assignment]
 
-    def get_profile(self, profile_id: int) -> Profile | None:
-        with self._tx("read the profile") as conn:
-            row = conn.execute(select(profiles).where(profiles.c.id == profile_id)).mappings().first()
-        return Profile(**row) if row else None
-
-    @staticmethod
-    def clean_profile_name(name: str) -> str:
-        """See backcheck.text.clean_name: NFKC, no format/control characters, something visible."""
-        try:
-            return clean_name(name, PROFILE_NAME_MAX, "profile")
-        except NameProblem as exc:
-            raise ProfileError(str(exc)) from None
-
-    @staticmethod
-    def _check_name_free(conn: Connection, name: str, except_id: int | None = None) -> None:
-        """Names count as the same regardless of case and width ("SAM", "ｓａｍ" and "sam")."""
-        for pid, other in conn.execute(select(profiles.c.id, profiles.c.name)):
-            if pid != except_id and same_name(other, name):
-                raise ProfileError(f"A profile called '{name}' already exists. Pick another name.")
-
-    def create_profile(self, name: str, is_demo: bool = False) -> Profile:
-        cleaned = self.clean_profile_name(name)
-        try:
-            with self._tx("create the profile") as conn:
-                self._check_name_free(conn, cleaned)
-                pid = conn.execute(
-                    insert(profiles).values(name=cleaned, is_demo=is_demo, created_at=datetime.now())
-                ).inserted_primary_key[0]
-        except StorageError as exc:
-            if isinstance(exc.__cause__, IntegrityError):
-                raise ProfileError(f"A profile called '{cleaned}' already exists. Pick another name.") from exc
-            raise
-        profile = self.get_profile(pid)
-        assert profile is not None
-        return profile
-
-    def rename_profile(self, profile_id: int, name: str) -> None:
-        cleaned = self.clean_profile_name(name)
-        try:
-            with self._tx("rename the profile") as conn:
-                self._check_name_free(conn, cleaned, except_id=profile_id)
-                conn.execute(update(profiles).where(profiles.c.id == profile_id).values(name=cleaned))
-        except StorageError as exc:
-            if isinstance(exc.__cause__, IntegrityError):
-                raise ProfileError(f"A profile called '{cleaned}' already exists. Pick another name.") from exc
-            raise
-
-    def delete_profile(self, profile_id: int) -> None:
-        """Delete a profile and everything it owns. The last profile cannot be deleted."""
-        with self._tx("delete the profile") as conn:
-            count = conn.execute(select(func.count()).select_from(profiles)).scalar_one()
-            if count <= 1:
-                raise ProfileError("This is the only profile; create another one before deleting it.")
-            # Explicit child deletes so databases without ON DELETE CASCADE behave the same.
-            for table in (level_changes, player_sessions, function_ratings, function_activities, pain_entries,
-                          routine_sessions, form_checks, quiz_results, safety_checks):
-                conn.execute(delete(table).where(table.c.profile_id == profile_id))
-            conn.execute(delete(profiles).where(profiles.c.id == profile_id))
-
-    # ------------------------------------------------------------------ safety checks
-
-    def save_safety_check(self, profile_id: int, level: str, flags: list[str], answers: dict[str, bool],
-                          taken_at: datetime | None = None) -> int:
-        with self._tx("save the safety check") as conn:
-            return conn.execute(insert(safety_checks).values(
-                profile_id=profile_id, taken_at=taken_at or datetime.now(), level=level,
-                flags=list(flags), answers=dict(answers),
-            )).inserted_primary_key[0]
-
-    def latest_safety_check(self, profile_id: int) -> dict | None:
-        return self._latest(safety_checks, profile_id, "read the safety check")
-
-    # ------------------------------------------------------------------ quiz results
-
-    def save_quiz_result(self, profile_id: int, answers: dict[str, str], result: dict,
-                         taken_at: datetime | None = None) -> int:
-        with self._tx("save the quiz result") as conn:
-            return conn.execute(insert(quiz_results).values(
-                profile_id=profile_id, taken_at=taken_at or datetime.now(), verdict=result["verdict"],
-                leading=list(result["leading"]), answers=dict(answers), result=result,
-            )).inserted_primary_key[0]
-
-    def quiz_history(self, profile_id: int) -> list[dict]:
-        return self._all(quiz_results, profile_id, "read the quiz history")
-
-    def latest_quiz_result(self, profile_id: int) -> dict | None:
-        return self._latest(quiz_results, profile_id, "read the quiz result")
-
-    # ------------------------------------------------------------------ form checks (form check screen)
-
-    # A form check stores ``faults`` as {movement id: [ticked fault ids]}. Only the
-    # movements the person checked are keys; an empty list means "checked, no fault
-    # found", a missing movement means "skipped this time". Use
-    # backcheck.form_check.ticked_ids(check) for the flat list of ticked ids; the
-    # page validates ids against the content (backcheck.form_check.clean_check) first.
-
-    def save_form_check(self, profile_id: int, faults: dict[str, list[str]],
-                        taken_at: datetime | None = None) -> int:
-        if not isinstance(faults, dict) or not all(
-            isinstance(k, str) and isinstance(v, (list, tuple)) and all(isinstance(i, str) for i in v)
-            for k, v in faults.items()
-        ):
-            raise ValueError("A form check must map each checked movement to a list of fault ids. Nothing was saved.")
-        if not faults:
-            raise ValueError("Check at least one movement before saving. Nothing was saved.")
-        clean = {k: list(dict.fromkeys(v)) for k, v in faults.items()}
-        with self._tx("save the form check") as conn:
-            return conn.execute(insert(form_checks).values(
-                profile_id=profile_id, taken_at=taken_at or datetime.now(), faults=clean,
-            )).inserted_primary_key[0]
-
-    def form_check_history(self, profile_id: int) -> list[dict]:
-        """The profile's form checks, newest first (id, profile_id, taken_at, faults)."""
-        return self._all(form_checks, profile_id, "read the form checks")
-
-    def latest_form_check(self, profile_id: int) -> dict | None:
-        return self._latest(form_checks, profile_id, "read the form check")
-
-    # ------------------------------------------------------------------ routine sessions
-    # Written by the routine screen ("Mark today's session done"); read by the pain log
-    # (chart marks, sessions per week), the clinician report and Home.
-
-    def save_routine_session(self, profile_id: int, minutes: int, inputs: dict,
-                             done_at: datetime | None = None) -> int:
-        """Record one routine session done; ``inputs`` is whatever the routine was built from."""
-        with self._tx("save the routine session") as conn:
-            return conn.execute(insert(routine_sessions).values(
-                profile_id=profile_id, done_at=done_at or datetime.now(), minutes=int(minutes), inputs=dict(inputs),
-            )).inserted_primary_key[0]
-
-    def routine_sessions(self, profile_id: int) -> list[dict]:
-        """The profile's routine sessions, newest first (id, profile_id, done_at, minutes, inputs)."""
-        query = (select(routine_sessions).where(routine_sessions.c.profile_id == profile_id)
-                 .order_by(routine_sessions.c.done_at.desc(), routine_sessions.c.id.desc()))
-        with self._tx("read the routine sessions") as conn:
-            return [dict(r) for r in conn.execute(query).mappings().all()]
-
-    def delete_routine_session(self, profile_id: int, session_id: int) -> bool:
-        with self._tx("delete the routine session") as conn:
-            return conn.execute(delete(routine_sessions).where(
-                routine_sessions.c.profile_id == profile_id, routine_sessions.c.id == session_id)).rowcount > 0
-
-    # ------------------------------------------------------------------ session player
-
-    def start_player_session(self, profile_id: int, plan: dict, state: dict, inputs: dict,
-                             now: datetime | None = None) -> int:
-        """Start a player session; any other unfinished one of the profile is set aside (abandoned)."""
-        now = now or datetime.now()
-        with self._tx("start the session") as conn:
-            conn.execute(update(player_sessions).where(
-                player_sessions.c.profile_id == profile_id, player_sessions.c.status == "active",
-            ).values(status="abandoned", updated_at=now))
-            return conn.execute(insert(player_sessions).values(
-                profile_id=profile_id, started_at=now, updated_at=now, status="active", plan=dict(plan),
-                state=dict(state), inputs=dict(inputs), pain_before=state.get("pain_before"),
-            )).inserted_primary_key[0]
-
-    def active_player_session(self, profile_id: int) -> dict | None:
-        """The profile's session in progress (newest), or None."""
-        query = (select(player_sessions).where(player_sessions.c.profile_id == profile_id,
-                                               player_sessions.c.status == "active")
-                 .order_by(player_sessions.c.started_at.desc(), player_sessions.c.id.desc()).limit(1))
-        with self._tx("read the session in progress") as conn:
-            row = conn.execute(query).mappings().first()
-        return dict(row) if row else None
-
-    def save_player_state(self, profile_id: int, session_id: int, state: dict) -> bool:
-        """Save the player's state (after every step). False if the session is no longer in progress."""
-        with self._tx("save your progress in the session") as conn:
-            return conn.execute(update(player_sessions).where(
-                player_sessions.c.profile_id == profile_id, player_sessions.c.id == session_id,
-                player_sessions.c.status == "active",
-            ).values(state=dict(state), updated_at=datetime.now())).rowcount > 0
-
-    def abandon_player_session(self, profile_id: int, session_id: int) -> bool:
-        with self._tx("set the session aside") as conn:
-            return conn.execute(update(player_sessions).where(
-                player_sessions.c.profile_id == profile_id, player_sessions.c.id == session_id,
-                player_sessions.c.status == "active",
-            ).values(status="abandoned", updated_at=datetime.now())).rowcount > 0
-
-    def finish_player_session(self, profile_id: int, session_id: int, state: dict, pain_after: int, effort: str,
-                              results: list[dict], minutes: int, changes: list[dict],
-                              now: datetime | None = None) -> int:
-        """Record a finished session in one transaction: the player record, a routine session (so it
-        counts towards the week) and the level changes it caused. Returns the routine session id.
-
-        changes: dicts with exercise, from_level, level, reason. StorageError if the session was
-        already recorded or set aside (nothing is written then).
-        """
-        now = now or datetime.now()
-        with self._tx("record the session") as conn:
-            row = conn.execute(select(player_sessions).where(
-                player_sessions.c.profile_id == profile_id, player_sessions.c.id == session_id)).mappings().first()
-            if row is None or row["status"] != "active":
-                raise StorageError("This session was already recorded or set aside (perhaps in another window). "
-                                   "Nothing was changed.")
-            rs_id = conn.execute(insert(routine_sessions).values(
-                profile_id=profile_id, done_at=now, minutes=max(1, int(minutes)),
-                inputs={**dict(row["inputs"] or {}), "player_session": session_id},
-            )).inserted_primary_key[0]
-            conn.execute(update(player_sessions).where(player_sessions.c.id == session_id).values(
-                status="finished", finished_at=now, updated_at=now, state=dict(state), pain_after=int(pain_after),
-                effort=effort, results=list(results), routine_session_id=rs_id))
-            if changes:
-                conn.execute(insert(level_changes), [
-                    {"profile_id": profile_id, "exercise": c["exercise"], "changed_at": now,
-                     "from_level": int(c["from_level"]), "level": int(c["level"]), "reason": str(c["reason"])[:200],
-                     "session_id": session_id} for c in changes])
-        return rs_id
-
-    def finished_player_sessions(self, profile_id: int) -> list[dict]:
-        """The profile's recorded player sessions, oldest first."""
-        query = (select(player_sessions).where(player_sessions.c.profile_id == profile_id,
-                                               player_sessions.c.status == "finished")
-                 .order_by(player_sessions.c.finished_at, player_sessions.c.id))
-        with self._tx("read the recorded sessions") as conn:
-            return [dict(r) for r in conn.execute(query).mappings().all()]
-
-    def level_changes(self, profile_id: int) -> list[dict]:
-        """Every level change of the profile's exercises, oldest first."""
-        query = (select(level_changes).where(level_changes.c.profile_id == profile_id)
-                 .order_by(level_changes.c.changed_at, level_changes.c.id))
-        with self._tx("read the exercise levels") as conn:
-            return [dict(r) for r in conn.execute(query).mappings().all()]
-
-    # ------------------------------------------------------------------ pain log, function scores, demo
-
-    # Pain entries: the values arrive already checked (backcheck.painlog.validate_entry).
-
-    @staticmethod
-    def _entry_values(recorded_at: datetime, pain: int, activity: str, location: str, notes: str) -> dict:
-        return {"recorded_at": recorded_at, "pain": int(pain), "activity": activity, "location": location,
-                "notes": notes or ""}
-
-    def add_pain_entry(self, profile_id: int, recorded_at: datetime, pain: int, activity: str, location: str,
-                       notes: str = "") -> int:
-        with self._tx("save the pain entry") as conn:
-            return conn.execute(insert(pain_entries).values(
-                profile_id=profile_id, created_at=datetime.now(),
-                **self._entry_values(recorded_at, pain, activity, location, notes),
-            )).inserted_primary_key[0]
-
-    def update_pain_entry(self, profile_id: int, entry_id: int, recorded_at: datetime, pain: int, activity: str,
-                          location: str, notes: str = "") -> bool:
-        """Change an entry; False if it does not exist (any more) for this profile."""
-        with self._tx("save the changed entry") as conn:
-            return conn.execute(update(pain_entries).where(
-                pain_entries.c.profile_id == profile_id, pain_entries.c.id == entry_id,
-            ).values(**self._entry_values(recorded_at, pain, activity, location, notes))).rowcount > 0
-
-    def delete_pain_entry(self, profile_id: int, entry_id: int) -> dict | None:
-        """Delete an entry and return it (so the page can offer undo); None if it was not there."""
-        where = (pain_entries.c.profile_id == profile_id, pain_entries.c.id == entry_id)
-        with self._tx("delete the entry") as conn:
-            row = conn.execute(select(pain_entries).where(*where)).mappings().first()
-            if row is None:
-                return None
-            conn.execute(delete(pain_entries).where(*where))
-        return dict(row)
-
-    def restore_pain_entry(self, row: dict) -> int:
-        """Put back an entry returned by delete_pain_entry (same id when it is still free)."""
-        values = {k: row[k] for k in ("profile_id", "recorded_at", "pain", "activity", "location", "notes", "created_at")}
-        with self._tx("undo the delete") as conn:
-            taken = conn.execute(select(pain_entries.c.id).where(pain_entries.c.id == row["id"])).first()
-            if not taken:
-                values["id"] = row["id"]
-            return conn.execute(insert(pain_entries).values(**values)).inserted_primary_key[0]
-
-    def pain_entries(self, profile_id: int) -> list[dict]:
-        """The profile's pain entries, oldest first."""
-        query = (select(pain_entries.c.id, pain_entries.c.recorded_at, pain_entries.c.pain, pain_entries.c.activity,
-                        pain_entries.c.location, pain_entries.c.notes)
-                 .where(pain_entries.c.profile_id == profile_id)
-                 .order_by(pain_entries.c.recorded_at, pain_entries.c.id))
-        with self._tx("read the pain log") as conn:
-            return [dict(r) for r in conn.execute(query).mappings().all()]
-
-    def latest_pain_entry(self, profile_id: int) -> dict | None:
-        query = (select(pain_entries).where(pain_entries.c.profile_id == profile_id)
-                 .order_by(pain_entries.c.recorded_at.desc(), pain_entries.c.id.desc()).limit(1))
-        with self._tx("read the pain log") as conn:
-            row = conn.execute(query).mappings().first()
-        return dict(row) if row else None
-
-    @staticmethod
-    def entry_key(row: dict) -> tuple:
-        """What makes two entries the same entry (for duplicate-free imports)."""
-        return (row["recorded_at"], int(row["pain"]), row["activity"], row["location"], row.get("notes") or "")
-
-    def import_pain_entries(self, profile_id: int, rows: list[dict]) -> tuple[int, int]:
-        """Add checked entries in one transaction, skipping any already in the log.
-
-        Returns (added, skipped as duplicates). Either every new row is written or none is.
-        """
-        with self._tx("import the entries") as conn:
-            existing = {self.entry_key(dict(r)) for r in conn.execute(
-                select(pain_entries.c.recorded_at, pain_entries.c.pain, pain_entries.c.activity,
-                       pain_entries.c.location, pain_entries.c.notes).where(pain_entries.c.profile_id == profile_id)
-            ).mappings()}
-            now = datetime.now()
-            new: list[dict] = []
-            for row in rows:
-                key = self.entry_key(row)
-                if key in existing:
-                    continue
-                existing.add(key)
-                new.append({"profile_id": profile_id, "created_at": now,
-                            **self._entry_values(row["recorded_at"], row["pain"], row["activity"],
-                                                 row["location"], row.get("notes") or "")})
-            if new:
-                conn.execute(insert(pain_entries), new)
-        return len(new), len(rows) - len(new)
-
-    # Function scores: up to a few activities per profile, each re-rated 0-10 over time.
-
-    def function_activities(self, profile_id: int) -> list[dict]:
-        query = (select(function_activities).where(function_activities.c.profile_id == profile_id)
-                 .order_by(function_activities.c.id))
-        with self._tx("read the function scores") as conn:
-            return [dict(r) for r in conn.execute(query).mappings().all()]
-
-    def add_function_activity(self, profile_id: int, name: str, limit: int) -> int:
-        """Add a named activity (already cleaned); ValueError if the profile has `limit` or it exists."""
-        with self._tx("add the activity") as conn:
-            names = [r[0] for r in conn.execute(select(function_activities.c.name)
-                                                 .where(function_activities.c.profile_id == profile_id))]
-            if len(names) >= limit:
-                raise ValueError(f"You can follow at most {limit} activities. Remove one before adding another.")
-            clash = next((n for n in names if same_name(n, name)), None)
-            if clash is not None:
-                raise ValueError(f"'{name}' is already on your list.")
-            return conn.execute(insert(function_activities).values(
-                profile_id=profile_id, name=name, created_at=datetime.now())).inserted_primary_key[0]
-
-    def remove_function_activity(self, profile_id: int, activity_id: int) -> None:
-        """Remove an activity and all its ratings."""
-        with self._tx("remove the activity") as conn:
-            conn.execute(delete(function_ratings).where(function_ratings.c.profile_id == profile_id,
-                                                        function_ratings.c.activity_id == activity_id))
-            conn.execute(delete(function_activities).where(function_activities.c.profile_id == profile_id,
-                                                           function_activities.c.id == activity_id))
-
-    def rate_functions(self, profile_id: int, scores: dict[int, int], rated_at: datetime | None = None) -> None:
-        """Save one rating per activity id (0-10), all at the same moment, in one transaction."""
-        when = rated_at or datetime.now()
-        with self._tx("save the function scores") as conn:
-            owned = {r[0] for r in conn.execute(select(function_activities.c.id)
-                                                .where(function_activities.c.profile_id == profile_id))}
-            rows = [{"profile_id": profile_id, "activity_id": aid, "rated_at": when, "score": int(score)}
-                    for aid, score in scores.items() if aid in owned]
-            if rows:
-                conn.execute(insert(function_ratings), rows)
-
-    def function_ratings(self, profile_id: int) -> list[dict]:
-        """Every rating with its activity name, oldest first (activity_id, name, rated_at, score)."""
-        query = (select(function_ratings.c.id, function_ratings.c.activity_id, function_activities.c.name,
-                        function_ratings.c.rated_at, function_ratings.c.score)
-                 .join(function_activities, function_activities.c.id == function_ratings.c.activity_id)
-                 .where(function_ratings.c.profile_id == profile_id)
-                 .order_by(function_ratings.c.rated_at, function_ratings.c.id))
-        with self._tx("read the function scores") as conn:
-            return [dict(r) for r in conn.execute(query).mappings().all()]
-
-    # Profiles page and demo patient.
-
-    def profile_counts(self) -> dict[int, dict[str, int]]:
-        """Per profile id: how many pain entries, routine sessions and quiz results it holds."""
-        out: dict[int, dict[str, int]] = {}
-        with self._tx("read the profiles") as conn:
-            for key, table in (("entries", pain_entries), ("sessions", routine_sessions), ("quizzes", quiz_results)):
-                for pid, n in conn.execute(select(table.c.profile_id, func.count()).group_by(table.c.profile_id)):
-                    out.setdefault(pid, {"entries": 0, "sessions": 0, "quizzes": 0})[key] = n
-        return out
-
-    def create_demo_profile(self, name: str, data: dict) -> Profile:
-        """Create a demo profile with all its data in one transaction (all or nothing).
-
-        ``data`` (see backcheck.demo.demo_data) has lists under "pain_entries",
-        "routine_sessions", "function_activities" (name, created_at, ratings), "safety_checks",
-        "quiz_results" and "form_checks", each row without profile_id.
-        """
-        cleaned = self.clean_profile_name(name)
-        now = datetime.now()
-        with self._tx("load the demo patient") as conn:
-            self._check_name_free(conn, cleaned)
-            pid = conn.execute(insert(profiles).values(name=cleaned, is_demo=True, created_at=now)).inserted_primary_key[0]
-            own = {"profile_id": pid}
-            if data.get("pain_entries"):
-                conn.execute(insert(pain_entries), [{**own, "created_at": now, **self._entry_values(
-                    r["recorded_at"], r["pain"], r["activity"], r["location"], r.get("notes", ""))}
-                    for r in data["pain_entries"]])
-            if data.get("routine_sessions"):
-                conn.execute(insert(routine_sessions), [{**own, **r} for r in data["routine_sessions"]])
-            for act in data.get("function_activities", []):
-                aid = conn.execute(insert(function_activities).values(
-                    **own, name=act["name"], created_at=act["created_at"])).inserted_primary_key[0]
-                if act.get("ratings"):
-                    conn.execute(insert(function_ratings), [{**own, "activity_id": aid, **r} for r in act["ratings"]])
-            for r in data.get("safety_checks", []):
-                conn.execute(insert(safety_checks).values(**own, **r))
-            for r in data.get("quiz_results", []):
-                conn.execute(insert(quiz_results).values(**own, **r))
-            for r in data.get("form_checks", []):
-                conn.execute(insert(form_checks).values(**own, **r))
-        profile = self.get_profile(pid)
-        assert profile is not None
-        return profile
-
-    def remove_demo_profiles(self) -> int:
-        """Delete every demo profile and its data (other profiles untouched). Returns how many.
-
-        If only demo profiles existed, a fresh default profile takes their place.
-        """
-        with self._tx("remove the demo patient") as conn:
-            ids = [r[0] for r in conn.execute(select(profiles.c.id).where(profiles.c.is_demo.is_(True)))]
-            if not ids:
-                return 0
-            for table in (level_changes, player_sessions, function_ratings, function_activities, pain_entries,
-                          routine_sessions, form_checks, quiz_results, safety_checks):
-                conn.execute(delete(table).where(table.c.profile_id.in_(ids)))
-            conn.execute(delete(profiles).where(profiles.c.id.in_(ids)))
-            if conn.execute(select(func.count()).select_from(profiles)).scalar_one() == 0:
-                conn.execute(insert(profiles).values(name=DEFAULT_PROFILE, is_demo=False, created_at=datetime.now()))
-        return len(ids)
-
-
-    # ------------------------------------------------------------------ helpers
-
-    def _all(self, table: Table, profile_id: int, action: str, limit: int | None = None) -> list[dict]:
-        """A profile's rows of a dated table, newest first."""
-        order = table.c.taken_at if "taken_at" in table.c else table.c.id
-        query = select(table).where(table.c.profile_id == profile_id).order_by(order.desc(), table.c.id.desc())
-        with self._tx(action) as conn:
-            rows = conn.execute(query.limit(limit) if limit else query).mappings().all()
-        return [dict(r) for r in rows]
-
-    def _latest(self, table: Table, profile_id: int, action: str) -> dict | None:
-        rows = self._all(table, profile_id, action, limit=1)
-        return rows[0] if rows else None
-
-    def progress(self, profile_id: int) -> dict[str, datetime | None]:
-        """When each step was last done for the profile (None = not yet)."""
-        out: dict[str, datetime | None] = {}
-        with self._tx("read your progress") as conn:
-            for key, table, col in (("safety", safety_checks, safety_checks.c.taken_at),
-                                    ("quiz", quiz_results, quiz_results.c.taken_at),
-                                    ("form", form_checks, form_checks.c.taken_at),
-                                    ("session", routine_sessions, routine_sessions.c.done_at),
-                                    ("pain", pain_entries, pain_entries.c.recorded_at)):
-                out[key] = conn.execute(select(func.max(col)).where(table.c.profile_id == profile_id)).scalar_one()
-        return out
-
-    # ------------------------------------------------------------------ pain-log aggregates and data versions
-    # Read-only methods for the pain-log screen and the clinician report: the database does the
-    # grouping, so what crosses into Python grows with the days shown, not with the entries.
+    # ------------------------------------------------------------------ data versions
 
     def data_version(self, profile_id: int) -> str:
         """A token that changes with every committed write to the profile's rows (any process).
@@ -1056,87 +624,9 @@ class Store:
             found = dict(conn.execute(select(meta.c.key, meta.c.value).where(meta.c.key.in_(keys))).all())
         return "|".join(found.get(k, "0") for k in keys)
 
-    def pain_stats(self, profile_id: int, start: datetime | None = None, end: datetime | None = None) -> dict:
-        """count, first and last recorded_at of the profile's entries (optionally in [start, end))."""
-        c = pain_entries.c
-        query = select(func.count(), func.min(c.recorded_at), func.max(c.recorded_at)).where(
-            *_pain_window(profile_id, start, end))
-        with self._tx("read the pain log") as conn:
-            n, first, last = conn.execute(query).one()
-        return {"count": int(n), "first": _as_datetime(first), "last": _as_datetime(last)}
-
-    def pain_daily(self, profile_id: int, start: datetime | None = None, end: datetime | None = None) -> list[dict]:
-        """One row per logged calendar day, oldest first: day (date), pain (mean), entries (count)."""
-        c = pain_entries.c
-        day = func.date(c.recorded_at).label("day")
-        query = (select(day, func.avg(c.pain).label("pain"), func.count().label("entries"))
-                 .where(*_pain_window(profile_id, start, end)).group_by(day).order_by(day))
-        with self._tx("read the pain log") as conn:
-            return [{"day": _as_date(d), "pain": float(p), "entries": int(n)} for d, p, n in conn.execute(query)]
-
-    def pain_activity_days(self, profile_id: int) -> dict[str, tuple[int, float]]:
-        """Per activity: (days with it, sum of those days' daily mean pain), computed in the database."""
-        c = pain_entries.c
-        day = func.date(c.recorded_at)
-        daily = (select(day.label("day"), func.avg(c.pain).label("pain")).where(c.profile_id == profile_id)
-                 .group_by(day).subquery())
-        act = select(day.label("day"), c.activity).where(c.profile_id == profile_id).distinct().subquery()
-        query = (select(act.c.activity, func.count(), func.sum(daily.c.pain))
-                 .join_from(act, daily, act.c.day == daily.c.day).group_by(act.c.activity))
-        with self._tx("read the pain log") as conn:
-            return {a: (int(n), float(s)) for a, n, s in conn.execute(query)}
-
-    def pain_entries_between(self, profile_id: int, start: datetime | None = None, end: datetime | None = None,
-                             limit: int | None = None, newest_first: bool = False,
-                             columns: tuple[str, ...] = ("id", "recorded_at", "pain", "activity", "location", "notes"),
-                             ) -> list[dict]:
-        """The profile's entries with start <= recorded_at < end (either may be None), in time order."""
-        c = pain_entries.c
-        order = (c.recorded_at.desc(), c.id.desc()) if newest_first else (c.recorded_at, c.id)
-        query = select(*(c[name] for name in columns)).where(*_pain_window(profile_id, start, end)).order_by(*order)
-        if limit is not None:
-            query = query.limit(limit)
-        with self._tx("read the pain log") as conn:
-            return [dict(r) for r in conn.execute(query).mappings().all()]
-
-    def session_times(self, profile_id: int, start: datetime | None = None) -> list[datetime]:
-        """When each routine session was done, oldest first (optionally from start on)."""
-        c = routine_sessions.c
-        query = select(c.done_at).where(c.profile_id == profile_id)
-        if start is not None:
-            query = query.where(c.done_at >= start)
-        with self._tx("read the routine sessions") as conn:
-            return [_as_datetime(r[0]) for r in conn.execute(query.order_by(c.done_at))]
-
 
 DATA_VERSION_KEY = "data_version"
 _WRITTEN = "backcheck_written_profiles"
-
-
-def _pain_window(profile_id: int, start: datetime | None, end: datetime | None) -> list:
-    c = pain_entries.c
-    where = [c.profile_id == profile_id]
-    if start is not None:
-        where.append(c.recorded_at >= start)
-    if end is not None:
-        where.append(c.recorded_at < end)
-    return where
-
-
-def _as_datetime(value: Any) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(str(value))
-
-
-def _as_date(value: Any):
-    from datetime import date as _date
-
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, _date):
-        return value
-    return _date.fromisoformat(str(value)[:10])
 
 
 def _track_writes(engine: Engine) -> None:

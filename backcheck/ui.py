@@ -14,7 +14,8 @@ import streamlit as st
 
 from . import services
 from .content import CONTENT_DIR, ContentError, Exercise, Library, load_library
-from .storage import Profile, Store, StorageError, database_url
+from .profiles import Profile
+from .storage import Store, StorageError, database_url
 from .text import BadParam, fmt_when, md, parse_int, shown  # fmt_when: shared with the services
 
 ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
@@ -75,8 +76,9 @@ def _painlog_figure(url: str, profile_id: int, version: str, today: date, conten
     cfg = _library(content).painlog
     ov = _painlog_overview(url, profile_id, version, today, content)
     view = services.painlog_chart(_store(url), ov, cfg, ov.range_start(choice))
-    changes = _level_changes_named(_store(url), _library(content), profile_id)
-    return pain_chart(view, cfg, changes), view.shown, view.entries is None, view.bucket_days
+    changes = _store(url).player.level_changes(profile_id)
+    names = {e.id: e.name for e in _library(content).exercises}
+    return pain_chart(view, cfg, changes, names), view.shown, view.entries is None, view.bucket_days
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -143,7 +145,7 @@ def startup_problem() -> str | None:
 
 def active_profile() -> Profile:
     """The profile chosen in the sidebar (kept in the session and in the URL for reloads)."""
-    profiles = store().list_profiles()
+    profiles = store().profiles.list()
     by_id = {p.id: p for p in profiles}
     pid = st.session_state.get("active_profile_id")
     if pid not in by_id:
@@ -181,7 +183,7 @@ def profile_label(p: Profile) -> str:
 
 def sidebar(sections: dict[str, list], current_page: str | None = None) -> None:
     """The shared sidebar: our page menu, the active profile and the disclaimer."""
-    profiles = store().list_profiles()
+    profiles = store().profiles.list()
     current = active_profile()
     ids = [p.id for p in profiles]
     labels = {p.id: profile_label(p) for p in profiles}
@@ -330,13 +332,6 @@ def scroll_to_top() -> None:
     )
 
 
-def _level_changes_named(store_: Store, lib: Library, profile_id: int) -> list[dict]:
-    """The profile's exercise level changes with each exercise's name (for the pain chart)."""
-    by_id = lib.exercise_by_id
-    return [{**c, "name": by_id[c["exercise"]].name if c["exercise"] in by_id else c["exercise"]}
-            for c in store_.level_changes(profile_id)]
-
-
 def show_storage_error(exc: StorageError) -> None:
     st.error(md(exc), icon=":material/error:")
 
@@ -378,7 +373,7 @@ def require_safe_to_exercise(screen: str) -> None:
     from .safety import NEW_QUESTIONS, REDO_AFTER_FLAG, exercise_gate, withheld_headline
 
     back = phone_ui.safety_link_params()  # a shared routine opened on a phone comes back to itself
-    gate = exercise_gate(library().safety, store().latest_safety_check(active_profile().id))
+    gate = exercise_gate(library().safety, store().safety.latest(active_profile().id))
     if gate.allowed:
         return
     if gate.reason == "no_check":

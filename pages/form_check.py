@@ -5,6 +5,7 @@ import streamlit as st
 from backcheck import ui
 from backcheck.form_check import (
     ChangeStatus,
+    FormCheckRecord,
     advice_for,
     build_check,
     checked_movements,
@@ -109,14 +110,14 @@ def current_selection() -> tuple[list[str], list[str]]:
     return ticked, skipped
 
 
-def show_summary(check: dict) -> None:
+def show_summary(check: FormCheckRecord) -> None:
     ids = [i for i in ticked_ids(check) if i in lib.fault_by_id]
     moves = checked_movements(check)
     left_out = [m.name for m in book.movements if m.id not in moves]
     note = f"Checked: {', '.join(movement_name.get(m, m) for m in moves)}."
     if left_out:
         note += f" Not checked this time: {', '.join(left_out)}."
-    st.caption(f"Saved on {ui.fmt_when(check['taken_at'])}. {note}")
+    st.caption(f"Saved on {ui.fmt_when(check.taken_at)}. {note}")
     if not ids:
         st.success(book.all_clear, icon=":material/verified:")
         return
@@ -143,15 +144,15 @@ def show_summary(check: dict) -> None:
     st.page_link(ui.ROUTINE, label="Open my routine", icon=":material/event_note:")
 
 
-def show_comparison(latest: dict, previous: dict | None) -> None:
+def show_comparison(latest: FormCheckRecord, previous: FormCheckRecord | None) -> None:
     st.subheader("Compared with your previous check", anchor=False)
     if previous is None:
         st.info("This is your first saved form check. Save another one after a few weeks of practice "
                 "and you will see here which faults have cleared.", icon=":material/compare_arrows:")
         return
     comparison = compare(lib, latest, previous)
-    before = f"Previous ({ui.fmt_when(previous['taken_at'])})"
-    now = f"Latest ({ui.fmt_when(latest['taken_at'])})"
+    before = f"Previous ({ui.fmt_when(previous.taken_at)})"
+    now = f"Latest ({ui.fmt_when(latest.taken_at)})"
     with st.container(horizontal=True, gap="medium"):  # stays one row at phone width
         st.metric("Cleared", len(comparison.cleared), border=True)
         st.metric("New", len(comparison.new), border=True)
@@ -180,7 +181,7 @@ def show_comparison(latest: dict, previous: dict | None) -> None:
         st.dataframe(comparison.frame(lib, before, now), hide_index=True)
 
 
-history = store.form_check_history(profile.id)
+history = store.form_checks.history(profile.id)
 AGAIN = f"form_again_{profile.id}"
 if st.session_state.pop(f"form_saved_{profile.id}", False):
     ui.scroll_to_top()
@@ -202,7 +203,7 @@ if history and not st.session_state.get(AGAIN, False):
 else:
     if history:
         st.header("Check again", anchor=False)
-        st.caption(f"Your latest check, from {ui.fmt_when(history[0]['taken_at'])}, is kept: the new one is "
+        st.caption(f"Your latest check, from {ui.fmt_when(history[0].taken_at)}, is kept: the new one is "
                    "compared with it.")
         if st.button("Back to my latest result", icon=":material/arrow_back:", key=f"form_again_back_{profile.id}"):
             st.session_state[AGAIN] = False
@@ -220,7 +221,7 @@ else:
     if st.button("Save this check", type="primary", icon=":material/save:"):
         try:
             faults = build_check(lib, ticked, skipped)
-            store.save_form_check(profile.id, faults)
+            store.form_checks.add(profile.id, FormCheckRecord(faults))
         except ValueError as exc:  # FormCheckError or a shape the store refuses: nothing was saved
             st.warning(md(exc), icon=":material/edit_note:")
         except StorageError as exc:

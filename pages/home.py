@@ -6,11 +6,13 @@ import streamlit as st
 
 from backcheck import services, ui
 from backcheck import session as S
+from backcheck.painlog import validate_entry
 
 profile = ui.active_profile()
 store = ui.store()
 pid = profile.id
-view = services.home_steps(store, pid, ui.library())
+lib = ui.library()
+view = services.home_steps(store, pid, lib)
 gate = view.gate
 PAGE = {"safety": ui.SAFETY, "quiz": ui.QUIZ, "form": ui.FORM, "routine": ui.ROUTINE, "library": ui.LIBRARY,
         "pain": ui.PAIN}
@@ -49,7 +51,8 @@ if returning:
         tap_pain = ui.pain_picker("Pain today (0 = none, 10 = worst imaginable): one tap saves it",
                                   key=f"today_pain_{pid}_{view.pain_entries}")
         if tap_pain is not None:
-            store.add_pain_entry(pid, datetime.now().replace(microsecond=0), int(tap_pain), "other", "lower_back")
+            store.pain.add(pid, validate_entry(lib.painlog, datetime.now().replace(microsecond=0), int(tap_pain),
+                                               "other", "lower_back"))
             ui.flash(S.TODAY_FLASH, "success", f"Saved: pain {int(tap_pain)}/10 at {datetime.now():%H:%M}. "
                      "Add what you were doing and where it hurts in the pain log.")
             st.rerun()

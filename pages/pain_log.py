@@ -15,7 +15,7 @@ import streamlit as st
 
 from backcheck import csvio, painlog as pl, report, services, ui
 from backcheck.painlog import EntryError
-from backcheck.storage import Store, StorageError
+from backcheck.storage import StorageError
 from backcheck.text import fmt_day, md, name_key
 
 lib = ui.library()
@@ -73,13 +73,13 @@ st.markdown(
 ui.show_flash(S)
 
 undo = st.session_state.get(f"{S}undo")
-if undo is not None and undo.get("profile_id") == pid:
+if undo is not None and undo.profile_id == pid:
     cols = st.columns([4, 1], vertical_alignment="center")
-    cols[0].info(f"Deleted the entry from {ui.fmt_when(undo['recorded_at'])} (pain {undo['pain']}).",
+    cols[0].info(f"Deleted the entry from {ui.fmt_when(undo.recorded_at)} (pain {undo.pain}).",
                  icon=":material/delete:")
     if cols[1].button("Undo delete", key=f"{W}undo", icon=":material/undo:"):
         try:
-            store.restore_pain_entry(undo)
+            store.pain.restore(undo)
         except StorageError as exc:
             ui.show_storage_error(exc)
         else:
@@ -119,7 +119,7 @@ def add_entry() -> None:
     if save and not ui.say_if_cut(f"{W}add_notes_{g}", "note", pl.NOTES_MAX, "Save entry"):
         try:
             entry = pl.validate_entry(cfg, datetime.combine(day, at) if day and at else None, pain, activity, location, notes)
-            new_id = store.add_pain_entry(pid, **entry.as_row())
+            new_id = store.pain.add(pid, entry)
         except EntryError as exc:
             show_problems(pick_pain(exc.problems) if pain is None else exc.problems)
         except StorageError as exc:
@@ -147,7 +147,7 @@ def clinician_report() -> None:
 
         def make_report(profile_id: int = pid, paper: str = size or "A4") -> bytes:
             try:
-                target = store.get_profile(profile_id) or profile
+                target = store.profiles.get(profile_id) or profile
                 return report.clinician_report(lib, store, target, page_size=paper,  # type: ignore[arg-type]
                                                ov=ui.painlog_overview(profile_id))
             except StorageError as exc:
@@ -309,7 +309,7 @@ def entries_tab() -> None:
                     when = original  # the time was not touched: keep its seconds
                 try:
                     entry = pl.validate_entry(cfg, when, e_pain, e_act, e_loc, e_notes)
-                    ok = store.update_pain_entry(pid, int(eid), **entry.as_row())
+                    ok = store.pain.update(pid, int(eid), entry)
                 except EntryError as exc:
                     show_problems(exc.problems)
                 except StorageError as exc:
@@ -327,7 +327,7 @@ def entries_tab() -> None:
                 if y.button("Yes, delete it", type="primary", key=f"{W}del_yes_{eid}"):
                     st.session_state.pop(confirm_key, None)
                     try:
-                        gone = store.delete_pain_entry(pid, int(eid))
+                        gone = store.pain.delete(pid, int(eid))
                     except StorageError as exc:
                         ui.show_storage_error(exc)
                     else:
@@ -362,7 +362,7 @@ def function_tab() -> None:
             rated = st.form_submit_button("Save today's scores", type="primary", icon=":material/save:")
         if rated:
             try:
-                store.rate_functions(pid, {aid: pl.parse_score(s) for aid, s in scores.items()})
+                store.functions.rate(pid, {aid: pl.parse_score(s) for aid, s in scores.items()})
             except EntryError as exc:
                 show_problems(exc.problems)
             except StorageError as exc:
@@ -383,7 +383,7 @@ def function_tab() -> None:
 
     if len(activities) < cfg.max_function_activities:
         st.markdown("**Add an activity**")
-        taken = {name_key(a["name"]) for a in activities}
+        taken = {name_key(a.name) for a in activities}
         options = [s.label for s in cfg.function_suggestions if name_key(s.label) not in taken] + [OTHER_ACTIVITY]
         g = gen("add_fn")
         choice = st.selectbox("Activity", options, index=None, placeholder="Choose a suggestion",
@@ -395,7 +395,7 @@ def function_tab() -> None:
         if st.button("Add activity", icon=":material/add:", key=f"{W}fn_add_{g}") and not cut:
             try:
                 name = pl.clean_function_name(own if choice == OTHER_ACTIVITY else choice)
-                store.add_function_activity(pid, name, cfg.max_function_activities)
+                store.functions.add_activity(pid, name, cfg.max_function_activities)
             except EntryError as exc:
                 show_problems(exc.problems, "Not added")
             except ValueError as exc:
@@ -408,12 +408,12 @@ def function_tab() -> None:
                 st.rerun()
     if activities:
         with st.expander("Remove an activity"):
-            rid = st.selectbox("Activity to remove", [a["id"] for a in activities],
-                               format_func={a["id"]: a["name"] for a in activities}.__getitem__, key=f"{W}fn_remove_pick")
+            rid = st.selectbox("Activity to remove", [a.id for a in activities],
+                               format_func={a.id: a.name for a in activities}.__getitem__, key=f"{W}fn_remove_pick")
             if st.checkbox("Yes, remove it and all its scores", key=f"{W}fn_remove_ok_{rid}"):
                 if st.button("Remove activity", icon=":material/delete:", key=f"{W}fn_remove_{rid}"):
                     try:
-                        store.remove_function_activity(pid, rid)
+                        store.functions.remove_activity(pid, rid)
                     except StorageError as exc:
                         ui.show_storage_error(exc)
                     else:
@@ -428,7 +428,7 @@ def files_tab() -> None:
                "It opens in any spreadsheet and imports back into BackCheck unchanged.")
 
     def make_csv(profile_id: int = pid) -> bytes:
-        return csvio.export_csv(store.pain_entries(profile_id))
+        return csvio.export_csv(store.pain.all(profile_id))
 
     st.download_button(f"Download CSV ({ov.entry_count:,} entries)", data=make_csv,
                        file_name=csvio.export_filename(profile.name), mime="text/csv", on_click="ignore",
@@ -442,7 +442,7 @@ def files_tab() -> None:
     upload = st.file_uploader("CSV file", type=["csv", "txt"], key=f"{W}upload_{g}")
     if upload is not None:
         try:
-            checked = csvio.read_csv(upload.getvalue(), cfg, {Store.entry_key(r) for r in store.pain_entries(pid)})
+            checked = csvio.read_csv(upload.getvalue(), cfg, store.pain.keys(pid))
         except csvio.CsvError as exc:
             st.error(f"**Nothing imported.** {md(exc)}", icon=":material/error:")
         else:
@@ -456,7 +456,7 @@ def files_tab() -> None:
                          else f"Import {new} entr{'ies' if new != 1 else 'y'}")
                 if c1.button(label, type="primary", icon=":material/upload:", key=f"{W}import_go_{g}"):
                     try:
-                        added, skipped = store.import_pain_entries(pid, [e.as_row() for e in checked.entries])
+                        added, skipped = store.pain.import_entries(pid, checked.entries)
                     except StorageError as exc:
                         ui.show_storage_error(exc)
                     else:

@@ -5,7 +5,7 @@ import streamlit as st
 
 from backcheck import ui
 from backcheck.figures import quiz_evidence_figure
-from backcheck.quiz import NOT_SURE, NOT_SURE_LABEL, QuizResult, QuizVerdict, score_quiz
+from backcheck.quiz import NOT_SURE, NOT_SURE_LABEL, QuizRecord, QuizResult, QuizVerdict, score_quiz
 from backcheck.storage import StorageError
 
 lib = ui.library()
@@ -93,21 +93,21 @@ def render_result(result: QuizResult, when: str) -> None:
     )
 
 
-history = store.quiz_history(profile.id)
+history = store.quiz.history(profile.id)
 if st.session_state.pop(f"quiz_saved_{profile.id}", False):
     ui.scroll_to_top()
 
 show_form = not history or st.session_state.get(f"quiz_retake_{profile.id}", False)
 if history:
     latest = history[0]
-    render_result(QuizResult.from_dict(latest["result"]), ui.fmt_when(latest["taken_at"]))
+    render_result(QuizResult.from_dict(latest.result), ui.fmt_when(latest.taken_at))
     if len(history) > 1:
         with st.expander(f"Earlier results ({len(history) - 1})"):
             rows = [
                 {
-                    "Taken": ui.fmt_when(h["taken_at"]),
-                    "Result": QuizVerdict.label_of(h["verdict"]),
-                    "Patterns": ", ".join(lib.pattern_by_id[p].short_name for p in h["leading"] if p in lib.pattern_by_id) or "—",
+                    "Taken": ui.fmt_when(h.taken_at),
+                    "Result": QuizVerdict.label_of(h.verdict),
+                    "Patterns": ", ".join(lib.pattern_by_id[p].short_name for p in h.leading if p in lib.pattern_by_id) or "—",
                 }
                 for h in history[1:]
             ]
@@ -116,7 +116,7 @@ if history:
         # the result leads on (issue 14): the next step first, retaking second
         with st.container(border=True, key="quiz_next"):
             st.markdown("**Next step**")
-            if store.latest_form_check(profile.id) is None:
+            if store.form_checks.latest(profile.id) is None:
                 st.page_link(ui.FORM, label="Check your hip hinge, squat and handstand form",
                              icon=":material/checklist:")
                 st.page_link(ui.ROUTINE, label="Or go straight to your routine", icon=":material/event_note:")
@@ -168,7 +168,7 @@ if show_form:
         else:
             result = score_quiz(quiz, answers, [p.id for p in lib.patterns])
             try:
-                store.save_quiz_result(profile.id, answers, result.to_dict())
+                store.quiz.add(profile.id, QuizRecord.of(answers, result))
             except StorageError as exc:
                 ui.show_storage_error(exc)
             else:

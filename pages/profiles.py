@@ -6,7 +6,8 @@ import streamlit as st
 
 from backcheck import ui
 from backcheck.demo import DEMO_NAME, demo_data
-from backcheck.storage import PROFILE_NAME_MAX, ProfileError, StorageError
+from backcheck.profiles import PROFILE_NAME_MAX, ProfileCounts, ProfileError
+from backcheck.storage import StorageError
 from backcheck.text import fmt_day, md
 
 store = ui.store()
@@ -37,8 +38,8 @@ st.markdown(
 
 ui.show_flash(S)
 
-profiles = store.list_profiles()
-counts = store.profile_counts()
+profiles = store.profiles.list()
+counts = store.profiles.counts()
 
 # --------------------------------------------------------------------------- demo patient
 
@@ -60,20 +61,20 @@ with st.container(border=True):
             st.rerun()
         if row.button("Remove the demo patient", icon=":material/delete:", key=f"{W}demo_remove"):
             try:
-                removed = store.remove_demo_profiles()
+                removed = store.profiles.remove_demos()
             except StorageError as exc:
                 ui.show_storage_error(exc)
             else:
                 if current.is_demo:
                     st.session_state.pop("active_profile_id", None)
-                    remaining = store.list_profiles()
+                    remaining = store.profiles.list()
                     switch_to(remaining[0].id)
                 flash("success", "The demo patient and all its data were removed." if removed else "There was no demo patient.")
                 st.rerun()
     elif st.button("Load the demo patient", type="primary", icon=":material/science:", key=f"{W}demo_load"):
         try:
             with st.spinner("Creating twelve weeks of demo data…"):
-                demo = store.create_demo_profile(DEMO_NAME, demo_data(ui.library()))
+                demo = store.profiles.create_demo(DEMO_NAME, demo_data(ui.library()))
         except ProfileError as exc:
             st.error(f"{md(exc)} Rename that profile first.", icon=":material/block:")
         except StorageError as exc:
@@ -93,7 +94,7 @@ with st.form(f"{W}create_{gen()}"):
                                     on_click=ui.cut_to_limit, args=(f"{W}create_name_{gen()}", PROFILE_NAME_MAX))
 if created and not ui.say_if_cut(f"{W}create_name_{gen()}", "name", PROFILE_NAME_MAX, "Create and switch to it"):
     try:
-        new = store.create_profile(name)
+        new = store.profiles.create(name)
     except ProfileError as exc:
         st.error(f"Not created. {md(exc)}", icon=":material/edit_note:")
     except StorageError as exc:
@@ -109,7 +110,7 @@ if created and not ui.say_if_cut(f"{W}create_name_{gen()}", "name", PROFILE_NAME
 st.subheader(f"All profiles ({len(profiles)})")
 confirm_key = f"{S}confirm_delete"
 for p in profiles:
-    c = counts.get(p.id, {"entries": 0, "sessions": 0, "quizzes": 0})
+    c = counts.get(p.id, ProfileCounts())
     with st.container(border=True, key=f"{W}card_{p.id}"):
         top = st.columns([3, 2], vertical_alignment="center")
         with top[0]:
@@ -119,8 +120,8 @@ for p in profiles:
                     st.badge("Active", color="green", icon=":material/check:")
                 if p.is_demo:
                     st.badge("Demo data", color="violet", icon=":material/science:")
-            st.caption(f"Created {fmt_day(p.created_at)} · {c['entries']} pain entr{'ies' if c['entries'] != 1 else 'y'} · "
-                       f"{c['sessions']} routine session{'s' if c['sessions'] != 1 else ''}")
+            st.caption(f"Created {fmt_day(p.created_at)} · {c.entries} pain entr{'ies' if c.entries != 1 else 'y'} · "
+                       f"{c.sessions} routine session{'s' if c.sessions != 1 else ''}")
         with top[1]:
             if p.id != current.id and st.button("Switch to this profile", key=f"{W}switch_{p.id}",
                                                 icon=":material/swap_horiz:"):
@@ -135,7 +136,7 @@ for p in profiles:
                                                 args=(f"{W}rename_{p.id}_{gen()}", PROFILE_NAME_MAX))
             if renamed and not ui.say_if_cut(f"{W}rename_{p.id}_{gen()}", "name", PROFILE_NAME_MAX, "Rename"):
                 try:
-                    store.rename_profile(p.id, new_name)
+                    store.profiles.rename(p.id, new_name)
                 except ProfileError as exc:
                     st.error(f"Not renamed. {md(exc)}", icon=":material/edit_note:")
                 except StorageError as exc:
@@ -152,13 +153,13 @@ for p in profiles:
                 if y.button("Yes, delete it", type="primary", key=f"{W}delete_yes_{p.id}"):
                     st.session_state.pop(confirm_key, None)
                     try:
-                        store.delete_profile(p.id)
+                        store.profiles.delete(p.id)
                     except (ProfileError, StorageError) as exc:
                         st.error(md(exc), icon=":material/error:")
                     else:
                         if p.id == current.id:
                             st.session_state.pop("active_profile_id", None)
-                            switch_to(store.list_profiles()[0].id)
+                            switch_to(store.profiles.list()[0].id)
                         flash("success", "Profile deleted.")
                         st.rerun()
                 if n.button("Cancel", key=f"{W}delete_no_{p.id}"):

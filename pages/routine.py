@@ -17,6 +17,7 @@ from backcheck.routine import (
     build_routine,
     left_for_time,
 )
+from backcheck.player import RoutineSession
 from backcheck.storage import StorageError
 from backcheck.text import fmt_day_month, fmt_minutes, md, md_list
 
@@ -73,13 +74,13 @@ with c1, st.container(border=True):
         st.markdown("No posture quiz yet. Without it, the routine cannot aim the warm-up and stretches at "
                     "your weak and tight muscles, so it uses general ones.")
         st.page_link(ui.QUIZ, label="Take the posture quiz", icon=":material/arrow_forward:")
-    elif quiz["verdict"] == "too_few":
-        st.markdown(f"Your quiz on {ui.fmt_when(quiz['taken_at'])} had too few answers to tell a pattern.")
+    elif quiz.verdict == "too_few":
+        st.markdown(f"Your quiz on {ui.fmt_when(quiz.taken_at)} had too few answers to tell a pattern.")
         st.page_link(ui.QUIZ, label="Retake the posture quiz", icon=":material/refresh:")
     elif not patterns:
-        st.markdown(f"No clear pattern in your quiz on {ui.fmt_when(quiz['taken_at'])}: general warm-up and stretches.")
+        st.markdown(f"No clear pattern in your quiz on {ui.fmt_when(quiz.taken_at)}: general warm-up and stretches.")
     else:
-        st.markdown(f"{names} — from your quiz on {ui.fmt_when(quiz['taken_at'])}.")
+        st.markdown(f"{names} — from your quiz on {ui.fmt_when(quiz.taken_at)}.")
 with c2, st.container(border=True):
     st.markdown("**Form faults**")
     fault_names = "; ".join(fault_by_id[f].name for f in faults)
@@ -90,9 +91,9 @@ with c2, st.container(border=True):
                     "in your hinge, squat or handstand.")
         st.page_link(ui.FORM, label="Do the form check", icon=":material/arrow_forward:")
     elif not faults:
-        st.markdown(f"No faults ticked in your check on {ui.fmt_when(form['taken_at'])}.")
+        st.markdown(f"No faults ticked in your check on {ui.fmt_when(form.taken_at)}.")
     else:
-        st.markdown(f"{fault_names} — from your check on {ui.fmt_when(form['taken_at'])}.")
+        st.markdown(f"{fault_names} — from your check on {ui.fmt_when(form.taken_at)}.")
 
 # ------------------------------------------------------------------ today's choices
 
@@ -198,14 +199,15 @@ with st.container(border=True, key="rt_actions"):
             st.warning("**Not saved yet.** Tap your pain right now under *Today's session* (0 = none, 10 = worst "
                        "imaginable), then mark the session done again.", icon=":material/touch_app:")
         else:
+            session = RoutineSession(max(1, math.ceil(routine.total_minutes)),
+                                     {**routine.inputs.to_dict(), "shared_link": shared})
             try:
-                store.save_routine_session(profile.id, max(1, math.ceil(routine.total_minutes)),
-                                           {**routine.inputs.to_dict(), "shared_link": shared})
+                store.sessions.add(profile.id, session)
             except StorageError as exc:
                 ui.show_storage_error(exc)
             else:
                 this_week += 1
-                done_today.append(datetime.now())
+                done_today.append(session.done_at)
                 st.success(f"Saved: today's session ({math.ceil(routine.total_minutes)} min).",
                            icon=":material/task_alt:")
     st.markdown(f"**Sessions this week: {this_week} of at least {target}.** "

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from backcheck import phone_ui, ui
-from backcheck.safety import REDO_AFTER_FLAG, WITHHELD, evaluate_safety, outdated_message, read_saved
+from backcheck.safety import REDO_AFTER_FLAG, WITHHELD, SafetyCheck, evaluate_safety, outdated_message, read_saved
 from backcheck.storage import StorageError
 
 lib = ui.library()
@@ -14,7 +14,7 @@ store = ui.store()
 st.title("Safety check")
 
 
-def show_result(check: dict) -> None:
+def show_result(check: SafetyCheck) -> None:
     result = read_saved(safety, check)
     if result.warning_signs:
         ui.show_safety_result(result)
@@ -22,7 +22,7 @@ def show_result(check: dict) -> None:
         st.info(outdated_message("the exercises"), icon=":material/health_and_safety:")
     else:
         st.success(f"**No warning signs.** {safety.clear_message}", icon=":material/check_circle:")
-    st.caption(f"Saved on {ui.fmt_when(check['taken_at'])} for the active profile.")
+    st.caption(f"Saved on {ui.fmt_when(check.taken_at)} for the active profile.")
     if not result.blocks_exercise:
         phone_ui.back_to_shared_routine()  # came from a shared routine: back to it
         if st.button("Next: the posture quiz", type="primary", icon=":material/arrow_forward:"):
@@ -31,7 +31,7 @@ def show_result(check: dict) -> None:
         st.markdown(f"{WITHHELD} {REDO_AFTER_FLAG}")
 
 
-last = store.latest_safety_check(profile.id)
+last = store.safety.latest(profile.id)
 if st.session_state.pop(f"safety_saved_{profile.id}", False):
     ui.scroll_to_top()
 
@@ -73,7 +73,7 @@ if show_form:
         else:
             result = evaluate_safety(safety, answers)
             try:
-                store.save_safety_check(profile.id, result.level, result.flagged, {k: bool(v) for k, v in answers.items()})
+                store.safety.add(profile.id, SafetyCheck.of(result, answers))
             except StorageError as exc:
                 ui.show_storage_error(exc)
             else:

@@ -46,7 +46,7 @@ ui.require_safe_to_exercise("the session")  # one gate for every screen that ask
 
 
 def save(session_id: int, state: P.PlayerState) -> None:
-    if not store.save_player_state(pid, session_id, state.to_dict()):
+    if not store.player.save_state(pid, session_id, state):
         st.warning("This session was finished or set aside in another window.", icon=":material/info:")
         st.stop()
 
@@ -69,12 +69,12 @@ def beep_and_flash() -> None:
 act = S.active(store, pid)
 if act is None:
     chosen = st.session_state.get("pl_routine_inputs")  # set by My routine's Start button (a plain name)
-    history = store.routine_sessions(pid)
+    history = store.sessions.list(pid)
     if isinstance(chosen, dict) and chosen.get("profile") == pid:
         base = RoutineInputs.from_dict(chosen["inputs"])
         where = "the choices you made on My routine"
     else:
-        base = S.todays_inputs(lib, store.latest_quiz_result(pid), store.latest_form_check(pid), history)
+        base = S.todays_inputs(lib, store.quiz.latest(pid), store.form_checks.latest(pid), history)
         where = "your saved results and the choices of your last session"
     st.markdown("The player takes you through today's routine one exercise at a time: what to do now, "
                 "a countdown for holds, a breath count for stretches and a tap for each set.")

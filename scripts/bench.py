@@ -50,6 +50,8 @@ from backcheck.content import load_library  # noqa: E402
 from backcheck.demo import DEMO_NAME, demo_data  # noqa: E402
 from backcheck.report import clinician_report  # noqa: E402
 from backcheck.services import painlog_overview  # noqa: E402
+from backcheck.painlog import PainEntry  # noqa: E402
+from backcheck.player import RoutineSession  # noqa: E402
 from backcheck.storage import Store  # noqa: E402
 
 CHROMIUM = os.environ.get("BACKCHECK_CHROMIUM", "/usr/bin/chromium")
@@ -122,7 +124,7 @@ def log(msg: str) -> None:
 # --------------------------------------------------------------------------- data
 
 
-def synthetic_rows(n: int, per_day: int = 10, seed: int = 1) -> list[dict]:
+def synthetic_rows(n: int, per_day: int = 10, seed: int = 1) -> list[PainEntry]:
     """n entries, per_day a day, ending today, pain drifting down from about 6 to about 3."""
     cfg = load_library().painlog
     rng = random.Random(seed)
@@ -134,22 +136,23 @@ def synthetic_rows(n: int, per_day: int = 10, seed: int = 1) -> list[dict]:
     for i in range(n):
         when = start + timedelta(days=i // per_day, minutes=(i % per_day) * (960 // per_day) + rng.randint(0, 50))
         trend = 6 - 3 * i / n
-        rows.append({"recorded_at": when, "pain": max(0, min(10, round(trend + rng.gauss(0, 1.2)))),
-                     "activity": rng.choice(acts), "location": rng.choice(locs),
-                     "notes": rng.choice(["", "", "", "stiff, after sitting", 'said "ouch"'])})
+        rows.append(PainEntry.model_validate(
+            {"recorded_at": when, "pain": max(0, min(10, round(trend + rng.gauss(0, 1.2)))),
+             "activity": rng.choice(acts), "location": rng.choice(locs),
+             "notes": rng.choice(["", "", "", "stiff, after sitting", 'said "ouch"'])}, context={"cfg": cfg}))
     return rows
 
 
 def fill(store: Store, name: str, n: int) -> int:
-    pid = store.create_profile(name).id
+    pid = store.profiles.create(name).id
     rows = synthetic_rows(n)
-    store.import_pain_entries(pid, rows)
-    first = rows[0]["recorded_at"]
-    for d in range(0, (rows[-1]["recorded_at"] - first).days + 1, 2):
-        store.save_routine_session(pid, 20, {}, done_at=first + timedelta(days=d, hours=6))
-    aid = store.add_function_activity(pid, "Squatting to full depth", 3)
-    store.rate_functions(pid, {aid: 4}, rated_at=first)
-    store.rate_functions(pid, {aid: 6})
+    store.pain.import_entries(pid, rows)
+    first = rows[0].recorded_at
+    for d in range(0, (rows[-1].recorded_at - first).days + 1, 2):
+        store.sessions.add(pid, RoutineSession(20, {}, done_at=first + timedelta(days=d, hours=6)))
+    aid = store.functions.add_activity(pid, "Squatting to full depth", 3)
+    store.functions.rate(pid, {aid: 4}, rated_at=first)
+    store.functions.rate(pid, {aid: 6})
     return pid
 
 
@@ -415,7 +418,7 @@ def main() -> int:
         big = fill(store, "Long log", big_n)
         thousand = fill(store, "Thousand", 1_000)
         small = fill(store, "Short log", 100)
-        demo = store.create_demo_profile(DEMO_NAME, demo_data(lib)).id
+        demo = store.profiles.create_demo(DEMO_NAME, demo_data(lib)).id
 
         servers: list[Server] = []
         try:
@@ -440,7 +443,7 @@ def main() -> int:
 
             # 4. CSV import check and export vs pandas
             log("CSV import and export")
-            rows = store.pain_entries(big)
+            rows = store.pain.all(big)
             data = csvio.export_csv(rows)
             a, b = interleave(lambda: csvio.read_csv(data, cfg), lambda: pd.read_csv(io.BytesIO(data)),
                               max(2, rounds // 2))
@@ -452,7 +455,7 @@ def main() -> int:
             log("clinician report")
             # From the screen's download button the overview is already at hand (the page's cache), so the
             # report draws aggregates only; cold, it first groups the whole log in the database (reported).
-            p_big, p_small = store.get_profile(big), store.get_profile(small)
+            p_big, p_small = store.profiles.get(big), store.profiles.get(small)
             ov_big = painlog_overview(store, big, cfg, sessions_goal=lib.sessions_goal)
             ov_small = painlog_overview(store, small, cfg, sessions_goal=lib.sessions_goal)
             a, b = interleave(lambda: clinician_report(lib, store, p_big, ov=ov_big),

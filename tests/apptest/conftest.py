@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import streamlit.testing.v1.app_test as app_test_module
 from streamlit.testing.v1 import AppTest
+from backcheck.safety import SafetyCheck
 
 from backcheck.serve import NavigationOnlyPagesManager
 
@@ -49,8 +50,8 @@ def clear_safety() -> None:
     from backcheck.storage import Store, database_url
 
     store = Store(database_url())
-    store.save_safety_check(store.list_profiles()[0].id, "clear", [],
-                            {f.id: False for f in load_library().safety.flags})
+    store.safety.add(store.profiles.list()[0].id, SafetyCheck("clear", [],
+                            {f.id: False for f in load_library().safety.flags}))
 
 
 def click(at: AppTest, label: str) -> AppTest:
@@ -85,11 +86,11 @@ def store(app, tmp_path):
 
 def me(store) -> int:
     """The first profile's id."""
-    return store.list_profiles()[0].id
+    return store.profiles.list()[0].id
 
 
 def record_clear_safety(store, pid: int) -> None:
     """Set-up only: an all-"no" safety check for profile `pid` in `store`."""
     from backcheck.content import load_library
 
-    store.save_safety_check(pid, "clear", [], {f.id: False for f in load_library().safety.flags})
+    store.safety.add(pid, SafetyCheck("clear", [], {f.id: False for f in load_library().safety.flags}))

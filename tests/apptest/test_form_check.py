@@ -120,13 +120,14 @@ def test_home_shows_the_form_check_step_and_its_status(app):
 
 
 def test_storage_failure_is_explained_and_nothing_is_saved(app, monkeypatch):
-    from backcheck.storage import StorageError, Store
+    from backcheck.repos import FormCheckRepository
+    from backcheck.storage import StorageError
 
     def broken(self, *args, **kwargs):
         raise StorageError("Could not save the form check: the database is busy. Nothing was changed.")
 
     at = tick(app(PAGE), "squat_butt_wink")
-    monkeypatch.setattr(Store, "save_form_check", broken)
+    monkeypatch.setattr(FormCheckRepository, "add", broken)
     at = click(at, SAVE)
     assert not at.exception
     assert any("Could not save the form check" in e.value for e in at.error)

@@ -11,6 +11,8 @@ from backcheck.demo import DEMO_NAME
 from backcheck.storage import Store
 
 from .conftest import as_read, click, texts
+from backcheck.painlog import PainEntry
+from backcheck.player import RoutineSession
 
 PAGE = "pages/pain_log.py"
 PROFILES = "pages/profiles.py"
@@ -41,9 +43,9 @@ def fill_entry(at, *, day=None, at_time=time(8, 30), pain=6, activity="squat", l
 
 def seed_two_weeks(store: Store, pid: int = 1, first: float = 6, last: float = 3) -> None:
     start = datetime.combine(date.today() - timedelta(days=20), time(8))
-    rows = [{"recorded_at": start + timedelta(days=d), "pain": int(first if d < 7 else last),
-             "activity": "squat" if d % 3 == 0 else "walking", "location": "lower_back", "notes": ""} for d in range(21)]
-    store.import_pain_entries(pid, rows)
+    rows = [PainEntry(recorded_at=start + timedelta(days=d), pain=int(first if d < 7 else last),
+                      activity="squat" if d % 3 == 0 else "walking", location="lower_back", notes="") for d in range(21)]
+    store.pain.import_entries(pid, rows)
 
 
 def chart_names(at) -> list[str]:
@@ -63,9 +65,9 @@ def test_add_entry_saves_shows_chart_and_sparse_note(app, store):
     at = fill_entry(app(PAGE), pain=6, notes="Stiff after the drive")
     assert not at.exception
     assert "Saved: pain 6" in texts(at)
-    rows = store.pain_entries(1)
-    assert [(r["pain"], r["activity"], r["location"], r["notes"]) for r in rows] == [(6, "squat", "lower_back", "Stiff after the drive")]
-    assert rows[0]["recorded_at"] == datetime.combine(date.today(), time(8, 30))
+    rows = store.pain.all(1)
+    assert [(r.pain, r.activity, r.location, r.notes) for r in rows] == [(6, "squat", "lower_back", "Stiff after the drive")]
+    assert rows[0].recorded_at == datetime.combine(date.today(), time(8, 30))
     body = texts(at)
     assert "Your log covers 1 day so far" in body and "first 7 days become your baseline" in body
     assert "Squat" in chart_names(at)
@@ -81,21 +83,21 @@ def test_pain_starts_unpicked_and_an_entry_without_it_is_not_saved(app, store):
     errors = " ".join(e.value for e in at.error)
     assert "Not saved" in errors and "Pick your pain right now" in errors
     assert "Pain must be" not in errors  # said once, as what to do
-    assert store.pain_entries(1) == []
+    assert store.pain.all(1) == []
     at = fill_entry(at, pain=0)
     assert "Saved: pain 0" in texts(at)
-    assert [r["pain"] for r in store.pain_entries(1)] == [0]
+    assert [r.pain for r in store.pain.all(1)] == [0]
 
 
 def test_missing_choices_are_named_and_nothing_is_saved(app, store):
     at = fill_entry(app(PAGE), activity=None, location=None)
     errors = " ".join(e.value for e in at.error)
     assert "Not saved" in errors and "Pick activity" in errors and "Pick place where it hurts" in errors
-    assert store.pain_entries(1) == []
+    assert store.pain.all(1) == []
 
 
 def test_notes_are_shown_as_text_not_markdown(app, store):
-    store.add_pain_entry(1, datetime.now() - timedelta(hours=1), 4, "sitting", "leg", "**bold** <b>html</b> :red[x]")
+    store.pain.add(1, PainEntry(recorded_at=datetime.now() - timedelta(hours=1), pain=4, activity="sitting", location="leg", notes="**bold** <b>html</b> :red[x]"))
     at = app(PAGE)
     assert "**bold**" not in texts(at) and "<b>html</b>" not in texts(at)
     table = at.dataframe[0].value
@@ -104,7 +106,7 @@ def test_notes_are_shown_as_text_not_markdown(app, store):
 
 def test_two_weeks_give_a_verdict_with_baseline_band_and_rule(app, store):
     seed_two_weeks(store, first=6, last=3)
-    store.save_routine_session(1, 20, {}, done_at=datetime.now() - timedelta(days=2))
+    store.sessions.add(1, RoutineSession(20, {}, done_at=datetime.now() - timedelta(days=2)))
     at = app(PAGE)
     body = texts(at)
     assert "Meaningful improvement" in body and "big enough to matter to most people" in body
@@ -118,8 +120,8 @@ def test_two_weeks_give_a_verdict_with_baseline_band_and_rule(app, store):
 
 def test_date_range_control_changes_the_chart(app, store):
     start = datetime.combine(date.today() - timedelta(days=200), time(9))
-    store.import_pain_entries(1, [{"recorded_at": start + timedelta(days=d), "pain": 5, "activity": "walking",
-                                   "location": "leg", "notes": ""} for d in range(0, 201, 2)])
+    store.pain.import_entries(1, [PainEntry(recorded_at=start + timedelta(days=d), pain=5, activity="walking",
+                                            location="leg", notes="") for d in range(0, 201, 2)])
     at = app(PAGE)
     def points(a):
         spec = json.loads(a.get("plotly_chart")[0].proto.spec)
@@ -132,28 +134,28 @@ def test_date_range_control_changes_the_chart(app, store):
 
 
 def test_edit_then_delete_with_confirm_and_undo(app, store):
-    eid = store.add_pain_entry(1, datetime.combine(date.today(), time(7, 0)), 5, "sitting", "leg", "first")
+    eid = store.pain.add(1, PainEntry(recorded_at=datetime.combine(date.today(), time(7, 0)), pain=5, activity="sitting", location="leg", notes="first"))
     at = app(PAGE)
     at.slider(key=key(f"e_pain_{eid}")).set_value(2)
     at.text_area(key=key(f"e_notes_{eid}")).set_value("changed")
     at = click(at, "Save changes")
     assert "Changes saved" in texts(at)
-    assert [(r["pain"], r["notes"], r["recorded_at"].time()) for r in store.pain_entries(1)] == [(2, "changed", time(7, 0))]
+    assert [(r.pain, r.notes, r.recorded_at.time()) for r in store.pain.all(1)] == [(2, "changed", time(7, 0))]
 
     at = click(at, "Delete this entry")
     assert "Delete this entry?" in texts(at)
-    assert len(store.pain_entries(1)) == 1  # not yet
+    assert len(store.pain.all(1)) == 1  # not yet
     at = click(at, "Yes, delete it")
-    assert store.pain_entries(1) == []
+    assert store.pain.all(1) == []
     assert "Deleted the entry" in texts(at)
     at = click(at, "Undo delete")
-    assert [r["notes"] for r in store.pain_entries(1)] == ["changed"]
+    assert [r.notes for r in store.pain.all(1)] == ["changed"]
 
 
 def test_delete_can_be_cancelled(app, store):
-    store.add_pain_entry(1, datetime.combine(date.today(), time(7, 0)), 5, "sitting", "leg", "")
+    store.pain.add(1, PainEntry(recorded_at=datetime.combine(date.today(), time(7, 0)), pain=5, activity="sitting", location="leg", notes=""))
     at = click(click(app(PAGE), "Delete this entry"), "Keep it")
-    assert len(store.pain_entries(1)) == 1 and "Delete this entry?" not in texts(at)
+    assert len(store.pain.all(1)) == 1 and "Delete this entry?" not in texts(at)
 
 
 CSV = ("recorded_at,pain,activity,location,notes\n"
@@ -173,46 +175,46 @@ def test_import_reports_rejected_rows_and_imports_on_request_without_duplicates(
     assert "2 new entries ready to import" in body and "1 rejected" in body
     rejected = at.dataframe[-1].value
     assert rejected["Row"].tolist() == [3] and "got 'eleven'" in rejected["Why it was rejected"][0]
-    assert store.pain_entries(1) == []  # nothing written before the choice
+    assert store.pain.all(1) == []  # nothing written before the choice
     at = click(at, "Import the 2 valid entries")
     assert "Imported 2 entries" in texts(at)
-    assert [r["pain"] for r in store.pain_entries(1)] == [6, 4]
+    assert [r.pain for r in store.pain.all(1)] == [6, 4]
     at = upload(at, CSV, gen=1)
     assert "nothing new to import" in texts(at)
-    assert len(store.pain_entries(1)) == 2
+    assert len(store.pain.all(1)) == 2
 
 
 def test_import_nothing_writes_nothing(app, store):
     at = click(upload(app(PAGE), CSV), "Import nothing")
-    assert "Nothing was imported" in texts(at) and store.pain_entries(1) == []
+    assert "Nothing was imported" in texts(at) and store.pain.all(1) == []
 
 
 def test_broken_file_gets_a_clear_message(app, store):
     at = upload(app(PAGE), b"date;score\n1;2\n")
     errors = as_read(" ".join(e.value for e in at.error))
     assert "Nothing imported" in errors and "missing: recorded_at" in errors
-    assert store.pain_entries(1) == []
+    assert store.pain.all(1) == []
 
 
 def test_function_scores_add_rate_and_remove(app, store):
     at = app(PAGE)
     at.selectbox(key=key("fn_choice_0")).set_value("Squatting to full depth")
     at = click(at, "Add activity")
-    assert [a["name"] for a in store.function_activities(1)] == ["Squatting to full depth"]
-    aid = store.function_activities(1)[0]["id"]
+    assert [a.name for a in store.functions.activities(1)] == ["Squatting to full depth"]
+    aid = store.functions.activities(1)[0].id
     at.slider(key=key(f"rate_{aid}_0")).set_value(3)
     at = click(at, "Save today's scores")
-    assert [r["score"] for r in store.function_ratings(1)] == [3]
+    assert [r.score for r in store.functions.ratings(1)] == [3]
     assert "Function scores saved" in texts(at)
     # own words, and the limit of three
     at.selectbox(key=key("fn_choice_1")).set_value("__own__")
     at.run()
     at.text_input(key=key("fn_own_1")).set_value("Carrying my toddler")
     at = click(at, "Add activity")
-    assert [a["name"] for a in store.function_activities(1)] == ["Squatting to full depth", "Carrying my toddler"]
+    assert [a.name for a in store.functions.activities(1)] == ["Squatting to full depth", "Carrying my toddler"]
     at.checkbox(key=key(f"fn_remove_ok_{aid}")).check().run()
     at = click(at, "Remove activity")
-    assert [a["name"] for a in store.function_activities(1)] == ["Carrying my toddler"]
+    assert [a.name for a in store.functions.activities(1)] == ["Carrying my toddler"]
 
 
 def test_downloads_are_offered(app, store):
@@ -230,7 +232,7 @@ def test_profiles_create_rename_switch_and_delete_with_confirm(app, store):
     at.text_input(key="profiles_w_create_name_0").set_value("Patient 12")
     at = click(at, "Create and switch to it")
     assert "Profile created" in texts(at)
-    new = next(p for p in store.list_profiles() if p.name == "Patient 12")
+    new = next(p for p in store.profiles.list() if p.name == "Patient 12")
     assert at.session_state["active_profile_id"] == new.id
     # duplicate name is refused
     at.text_input(key="profiles_w_create_name_1").set_value("patient 12")
@@ -240,20 +242,20 @@ def test_profiles_create_rename_switch_and_delete_with_confirm(app, store):
     at.text_input(key=f"profiles_w_rename_{new.id}_1").set_value("Patient twelve")
     rename = [b for b in at.button if b.label == "Rename" and str(new.id) in b.form_id.split("_")]
     at = rename[0].click().run()
-    assert store.get_profile(new.id).name == "Patient twelve"
+    assert store.profiles.get(new.id).name == "Patient twelve"
     # delete asks first
     delete = [b for b in at.button if b.key == f"profiles_w_delete_{new.id}"][0]
     at = delete.click().run()
-    assert store.get_profile(new.id) is not None
+    assert store.profiles.get(new.id) is not None
     at = click(at, "Yes, delete it")
-    assert store.get_profile(new.id) is None and "Profile deleted" in texts(at)
+    assert store.profiles.get(new.id) is None and "Profile deleted" in texts(at)
     assert at.session_state["active_profile_id"] != new.id
 
 
 def test_demo_patient_loads_everywhere_marked_and_is_removed_in_one_click(app, store):
-    store.add_pain_entry(1, datetime.now() - timedelta(hours=2), 3, "walking", "leg", "mine")
+    store.pain.add(1, PainEntry(recorded_at=datetime.now() - timedelta(hours=2), pain=3, activity="walking", location="leg", notes="mine"))
     at = click(app(PROFILES), "Load the demo patient")
-    demo = next(p for p in store.list_profiles() if p.is_demo)
+    demo = next(p for p in store.profiles.list() if p.is_demo)
     assert demo.name == DEMO_NAME and at.session_state["active_profile_id"] == demo.id
     at.switch_page(PAGE).run()
     assert not at.exception
@@ -261,6 +263,6 @@ def test_demo_patient_loads_everywhere_marked_and_is_removed_in_one_click(app, s
     assert "Demo patient." in body and "Meaningful improvement" in body
     at.switch_page(PROFILES).run()
     at = click(at, "Remove the demo patient")
-    assert [p.is_demo for p in store.list_profiles()] == [False]
-    assert [r["notes"] for r in store.pain_entries(1)] == ["mine"]
+    assert [p.is_demo for p in store.profiles.list()] == [False]
+    assert [r.notes for r in store.pain.all(1)] == ["mine"]
     assert at.session_state["active_profile_id"] == 1

@@ -12,6 +12,7 @@ from backcheck.storage import Store
 
 from .conftest import click, texts
 from .test_pain_log import PAGE, fill_entry, key, seed_two_weeks
+from backcheck.painlog import PainEntry
 
 
 @pytest.fixture
@@ -47,14 +48,14 @@ def test_adding_an_entry_changes_the_cached_chart_and_verdict(app, store):
     assert chart_points(at) == before + 3
     assert "is 5.4, 0.6 points lower than in your first week" in texts(at)  # the verdict moved with the chart
     for d in (1, 2):  # and two more days, written by another process
-        store.add_pain_entry(1, datetime.combine(date.today() - timedelta(days=d), time(12)), 0, "walking", "leg")
+        store.pain.add(1, PainEntry(recorded_at=datetime.combine(date.today() - timedelta(days=d), time(12)), pain=0, activity="walking", location="leg"))
     at.run()
     assert chart_points(at) == before + 5  # a write by another process shows on the next rerun too
     assert "is 4.5, 1.5 points lower than in your first week" in texts(at)
 
 
 def test_edit_and_delete_show_at_once(app, store):
-    eid = store.add_pain_entry(1, datetime.combine(date.today(), time(7, 0)), 5, "sitting", "leg", "")
+    eid = store.pain.add(1, PainEntry(recorded_at=datetime.combine(date.today(), time(7, 0)), pain=5, activity="sitting", location="leg", notes=""))
     at = app(PAGE)
     assert "1 entry on 1 day" in texts(at)
     at.slider(key=key(f"e_pain_{eid}")).set_value(9)
@@ -67,7 +68,7 @@ def test_edit_and_delete_show_at_once(app, store):
 
 def test_each_profile_has_its_own_cache(app, store):
     seed_two_weeks(store, first=6, last=3)
-    other = store.create_profile("Other").id
+    other = store.profiles.create("Other").id
     at = app(PAGE)
     assert "Meaningful improvement" in texts(at)
     at.session_state["active_profile_id"] = other

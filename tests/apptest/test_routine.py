@@ -13,6 +13,8 @@ from backcheck.routine import RoutineInputs, build_routine
 from backcheck.storage import Store
 
 from .conftest import ROOT, click, me, record_clear_safety as clear_safety, texts
+from backcheck.quiz import QuizRecord
+from backcheck.safety import SafetyCheck
 
 LIB = load_library()
 RULES = LIB.routine
@@ -33,7 +35,7 @@ def save_quiz_pointing_to(store: Store, pid: int, pattern: str) -> None:
             answers[q.id] = neutral.id
     result = score_quiz(LIB.quiz, answers, [p.id for p in LIB.patterns])
     assert result.leading[0] == pattern
-    store.save_quiz_result(pid, answers, result.to_dict())
+    store.quiz.add(pid, QuizRecord.of(answers, result))
 
 
 def open_routine(query: dict[str, str] | None = None) -> AppTest:
@@ -76,7 +78,7 @@ def test_without_a_safety_check_there_is_no_routine_but_a_link_to_it(app, store)
 
 def test_a_red_flag_shows_the_stop_message_instead(app, store):
     pid = me(store)
-    store.save_safety_check(pid, "soon", ["night_pain"], {f.id: f.id == "night_pain" for f in LIB.safety.flags})
+    store.safety.add(pid, SafetyCheck("soon", ["night_pain"], {f.id: f.id == "night_pain" for f in LIB.safety.flags}))
     at = open_routine()
     body = texts(at)
     assert "Your routine is not available while your safety check shows warning signs" in body
@@ -148,16 +150,16 @@ def test_mark_today_done_stores_a_dated_session(app, store):
     at = click(at, "Mark today's session done")
     assert not at.exception
     assert any("Tap your pain right now" in w.value for w in at.warning)
-    assert store.routine_sessions(pid) == []
+    assert store.sessions.list(pid) == []
     next(b for b in at.button_group if b.label.startswith("Pain right now")).set_value(2).run()
     at = click(at, "Mark today's session done")
     assert not at.exception
-    sessions = store.routine_sessions(pid)
+    sessions = store.sessions.list(pid)
     assert len(sessions) == 1
-    assert sessions[0]["done_at"].date() == date.today()
-    assert sessions[0]["inputs"]["patterns"] == ["lateral_tilt"]
-    assert sessions[0]["inputs"]["pain"] == 2
-    assert 1 <= sessions[0]["minutes"] <= RULES.session.minutes_default
+    assert sessions[0].done_at.date() == date.today()
+    assert sessions[0].inputs["patterns"] == ["lateral_tilt"]
+    assert sessions[0].inputs["pain"] == 2
+    assert 1 <= sessions[0].minutes <= RULES.session.minutes_default
     assert "Sessions this week: 1" in texts(at)
 
 
@@ -185,7 +187,7 @@ def test_share_link_opens_the_same_routine_for_a_profile_without_a_quiz(app, sto
     assert params["pat"] == "posterior_tilt" and params["goals"] == "squat,hinge"
     assert "profile" not in params and "Me" not in link  # no profile, no name
 
-    other = store.create_profile("Friend")
+    other = store.profiles.create("Friend")
     clear_safety(store, other.id)  # the friend has no quiz and no form check
     shared = open_routine({**params, "profile": str(other.id)})
     assert shared.session_state["active_profile_id"] == other.id  # the friend is looking at it

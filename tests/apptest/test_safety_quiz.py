@@ -5,6 +5,7 @@ import pytest
 from backcheck.content import load_library
 
 from .conftest import clear_safety, click, texts
+from backcheck.safety import SafetyCheck
 
 LIB = load_library()
 
@@ -77,7 +78,7 @@ def test_an_old_check_with_retired_flags_is_shown_and_still_withholds_the_quiz(a
     from backcheck.storage import Store, database_url
 
     store = Store(database_url())
-    store.save_safety_check(store.list_profiles()[0].id, "soon", ["fever_unwell"], {"fever_unwell": True})
+    store.safety.add(store.profiles.list()[0].id, SafetyCheck("soon", ["fever_unwell"], {"fever_unwell": True}))
     at = app("pages/safety.py")
     assert not at.exception
     body = texts(at)
@@ -182,7 +183,9 @@ def test_quiz_result_leads_on_to_the_next_step(app, store):
     assert "Or go straight to your routine" in links
     assert any(b.label == "Retake the quiz" for b in at.button)
     # with a form check saved, the routine is the next step
-    store.save_form_check(1, {"hinge": []})
+    from backcheck.form_check import FormCheckRecord
+
+    store.form_checks.add(1, FormCheckRecord({"hinge": []}))
     at = app("pages/posture_quiz.py")
     links = [p.proto.label for p in at.get("page_link")]
     assert "See your routine, built from this result" in links

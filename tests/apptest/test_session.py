@@ -40,7 +40,7 @@ def test_player_flow_start_tap_hurt_pain_rise_and_record(app, store):
     # starting without a pain value says what to do and starts nothing
     at = click(at, "Start the session")
     assert "Pick how much it hurts right now" in texts(at)
-    assert store.active_player_session(pid) is None
+    assert store.player.active(pid) is None
     pills(at, "Pain right now").set_value(2).run()
     at = click(at, "Start the session")
     act = S.active(store, pid)
@@ -82,9 +82,9 @@ def test_player_flow_start_tap_hurt_pain_rise_and_record(app, store):
     next(r for r in at.radio if r.label == "How hard did it feel?").set_value("right").run()
     at = click(at, "Record the session")
     assert not at.exception
-    [rec] = store.finished_player_sessions(pid)
-    assert (rec["pain_before"], rec["pain_after"], rec["effort"]) == (2, 3, "right")
-    assert len(store.routine_sessions(pid)) == 1
+    [rec] = store.player.finished(pid)
+    assert (rec.pain_before, rec.pain_after, rec.effort) == (2, 3, "right")
+    assert len(store.sessions.list(pid)) == 1
     assert "Session recorded" in texts(at)  # back on Today, with the message
 
 
@@ -123,5 +123,5 @@ def test_today_for_a_returning_person(app, store):
     pain = pills(at, "Pain today")
     assert pain.value is None
     pain.set_value(3).run()
-    assert store.latest_pain_entry(pid)["pain"] == 3
+    assert store.pain.latest(pid).pain == 3
     assert "Saved: pain 3/10" in texts(at)

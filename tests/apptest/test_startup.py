@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from backcheck.content import CONTENT_DIR
 
 from .conftest import ROOT, as_read, texts
+from backcheck.painlog import PainEntry
 
 
 def test_home_lists_steps_for_default_profile(app):
@@ -75,7 +76,7 @@ def test_damaged_database_file_says_damaged_where_the_copies_are_and_how_to_star
     good = tmp_path / "cut.db"
     store = Store(f"sqlite:///{good}")
     for i in range(400):  # enough rows for several pages, so that cutting the file loses some
-        store.add_pain_entry(1, datetime(2025, 1, 1, 8, 0), 3, "walking", "leg", "x" * 300)
+        store.pain.add(1, PainEntry(recorded_at=datetime(2025, 1, 1, 8, 0), pain=3, activity="walking", location="leg", notes="x" * 300))
     copy = store.backup("before-v3")
     store.engine.dispose()
     data = good.read_bytes()

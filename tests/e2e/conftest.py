@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from backcheck.safety import SafetyCheck
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("BACKCHECK_CHROMIUM", "/usr/bin/chromium")
@@ -105,7 +106,7 @@ def new_profile(server: Server, name: str) -> int:
     """Set-up only: a fresh profile in the server's database so a test starts from a clean slate."""
     from backcheck.storage import Store
 
-    return Store(f"sqlite:///{server.db}").create_profile(name).id
+    return Store(f"sqlite:///{server.db}").profiles.create(name).id
 
 
 def clear_safety(server: Server, profile: int | None = None) -> None:
@@ -114,8 +115,8 @@ def clear_safety(server: Server, profile: int | None = None) -> None:
     from backcheck.storage import Store
 
     store = Store(f"sqlite:///{server.db}")
-    pid = profile if profile is not None else store.list_profiles()[0].id
-    store.save_safety_check(pid, "clear", [], {f.id: False for f in load_library().safety.flags})
+    pid = profile if profile is not None else store.profiles.list()[0].id
+    store.safety.add(pid, SafetyCheck("clear", [], {f.id: False for f in load_library().safety.flags}))
 
 
 def nav(page: Page, label: str) -> None:

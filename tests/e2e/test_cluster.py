@@ -67,7 +67,7 @@ class Visitor:
 
 
 def test_two_people_stay_on_their_servers_and_share_one_database(browser: Browser, cluster: Cluster):
-    pid = Store(cluster.db_url).create_profile("Cluster patient").id  # set-up, straight into PostgreSQL
+    pid = Store(cluster.db_url).profiles.create("Cluster patient").id  # set-up, straight into PostgreSQL
     names = {a.name for a in cluster.apps}
 
     anna, ben = Visitor(browser, cluster), Visitor(browser, cluster)

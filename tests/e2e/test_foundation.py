@@ -188,7 +188,7 @@ def test_phone_width_has_no_sideways_scroll_on_any_screen(page: Page, server):
     from backcheck.storage import Store
 
     # Set-up: the demo patient, so every screen draws its charts and tables.
-    demo = Store(f"sqlite:///{server.db}").create_demo_profile(DEMO_NAME, demo_data(LIB))
+    demo = Store(f"sqlite:///{server.db}").profiles.create_demo(DEMO_NAME, demo_data(LIB))
     page.set_viewport_size({"width": 390, "height": 844})
     goto(page, server)
     expect(page.get_by_role("heading", name="BackCheck", level=1)).to_be_visible()

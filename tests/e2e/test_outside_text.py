@@ -18,6 +18,7 @@ from backcheck.content import load_library
 from backcheck.storage import Store
 
 from .conftest import goto, nav, new_profile, shot, wait_for_app
+from backcheck.safety import SafetyCheck
 
 LIB = load_library()
 IMAGE = "![](http://198.51.100.7/b.png)"
@@ -63,7 +64,7 @@ def no_emphasis_from(page: Page, alert) -> None:
 def cleared(server, name: str) -> int:
     """Set-up: a profile with a clear safety check (the routine needs one)."""
     pid = new_profile(server, name)
-    store(server).save_safety_check(pid, "clear", [], {f.id: False for f in LIB.safety.flags})
+    store(server).safety.add(pid, SafetyCheck("clear", [], {f.id: False for f in LIB.safety.flags}))
     return pid
 
 
@@ -136,9 +137,9 @@ def test_profile_and_activity_names_are_shown_as_text(page: Page, server):
     page.get_by_role("tab", name="Function scores").click()
     activity = f"{IMAGE} {EMPHASIS}"
     s = store(server)  # set-up: the activity is on the list already, and one with HTML is rated (a chart)
-    first = s.add_function_activity(pid, activity, limit=3)
-    html = s.add_function_activity(pid, '<a href="http://evil.example">x</a> <b>b</b>', limit=3)
-    s.rate_functions(pid, {first: 6, html: 4})  # two lines, so the chart draws its legend
+    first = s.functions.add_activity(pid, activity, limit=3)
+    html = s.functions.add_activity(pid, '<a href="http://evil.example">x</a> <b>b</b>', limit=3)
+    s.functions.rate(pid, {first: 6, html: 4})  # two lines, so the chart draws its legend
     goto(page, server, "pain_log", profile=pid)
     page.get_by_role("tab", name="Function scores").click()
     wait_for_app(page)
@@ -155,7 +156,7 @@ def test_profile_and_activity_names_are_shown_as_text(page: Page, server):
     error = page.get_by_test_id("stAlertContentError").filter(has_text="already on your list")
     assert activity.upper() in read(error)
     no_emphasis_from(page, error)
-    assert [a["name"] for a in store(server).function_activities(pid)][0] == activity
+    assert [a.name for a in store(server).functions.activities(pid)][0] == activity
     legend = page.locator(".js-plotly-plot .legendtext").all_text_contents()
     assert '<a href="http://evil.example">x</a> <b>b</b>' in legend  # plotly shows the tags as typed
     for path in ("", "pain_log", "profiles"):
@@ -207,7 +208,7 @@ def test_invisible_and_look_alike_profile_names_are_refused(page: Page, server):
     page.get_by_role("button", name="Create and switch to it").click()
     wait_for_app(page)
     expect(page.get_by_text("A profile called 'ruth' already exists")).to_be_visible()
-    assert [p.name for p in store(server).list_profiles()].count("Ruth") == 1
+    assert [p.name for p in store(server).profiles.list()].count("Ruth") == 1
 
 
 def test_pasting_too_much_keeps_the_text_cut_to_the_limit_and_says_so(page: Page, server):
@@ -220,7 +221,7 @@ def test_pasting_too_much_keeps_the_text_cut_to_the_limit_and_says_so(page: Page
     wait_for_app(page)
     expect(page.get_by_text("The note had 600 characters; the limit is 500.")).to_be_visible()
     expect(page.get_by_label("Notes (optional)")).to_have_value("x" * 450 + "y" * 50)
-    assert store(server).pain_entries(pid) == []  # nothing saved until the person has looked
+    assert store(server).pain.all(pid) == []  # nothing saved until the person has looked
 
     goto(page, server, "profiles", profile=pid)
     page.get_by_label("Name", exact=True).focus()
@@ -249,8 +250,8 @@ def _form_check(page: Page, a: int, b: int, server) -> None:
     page.get_by_role("button", name="Save this check").click()
     wait_for_app(page)
     s = store(server)
-    assert s.latest_form_check(a) is None
-    assert all(not ids for ids in s.latest_form_check(b)["faults"].values())
+    assert s.form_checks.latest(a) is None
+    assert all(not ids for ids in s.form_checks.latest(b).faults.values())
 
 
 def _safety(page: Page, a: int, b: int, server) -> None:
@@ -265,7 +266,7 @@ def _safety(page: Page, a: int, b: int, server) -> None:
     page.get_by_role("button", name="Save my answers").click()
     wait_for_app(page)
     s = store(server)
-    assert s.latest_safety_check(a) is None and s.latest_safety_check(b)["flags"] == []
+    assert s.safety.latest(a) is None and s.safety.latest(b).flags == []
 
 
 def _quiz(page: Page, a: int, b: int, server) -> None:
@@ -281,7 +282,7 @@ def _quiz(page: Page, a: int, b: int, server) -> None:
     page.get_by_role("button", name="See my result").click()
     wait_for_app(page)
     s = store(server)
-    assert s.latest_quiz_result(a) is None and s.latest_quiz_result(b)["answers"][q.id] == "not_sure"
+    assert s.quiz.latest(a) is None and s.quiz.latest(b).answers[q.id] == "not_sure"
 
 
 def _routine(page: Page, a: int, b: int, server) -> None:
@@ -299,8 +300,8 @@ def _routine(page: Page, a: int, b: int, server) -> None:
     page.get_by_role("button", name="Mark today's session done").click()
     wait_for_app(page)
     s = store(server)
-    assert s.routine_sessions(a) == []
-    assert LIB.vocabulary.equipment[0].id not in s.routine_sessions(b)[0]["inputs"]["equipment"]
+    assert s.sessions.list(a) == []
+    assert LIB.vocabulary.equipment[0].id not in s.sessions.list(b)[0].inputs["equipment"]
 
 
 def _pain_log(page: Page, a: int, b: int, server) -> None:
@@ -316,7 +317,7 @@ def _pain_log(page: Page, a: int, b: int, server) -> None:
     page.get_by_role("button", name="Save entry").click()
     wait_for_app(page)
     s = store(server)
-    assert s.pain_entries(a) == [] and [r["notes"] for r in s.pain_entries(b)] == [""]
+    assert s.pain.all(a) == [] and [r.notes for r in s.pain.all(b)] == [""]
 
 
 SCREENS = {"Safety check": _safety, "Posture quiz": _quiz, "Form check": _form_check, "My routine": _routine,
@@ -326,12 +327,12 @@ SCREENS = {"Safety check": _safety, "Posture quiz": _quiz, "Form check": _form_c
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_switching_profile_mid_form_carries_nothing_over(page: Page, server, screen):
     s = store(server)
-    for p in s.list_profiles():  # the sidebar lists names: keep only this test's two
+    for p in s.profiles.list():  # the sidebar lists names: keep only this test's two
         if p.name.startswith("Switch"):
-            s.delete_profile(p.id)
+            s.profiles.delete(p.id)
     a, b = cleared(server, "Switch A"), new_profile(server, "Switch B")
     if screen != "Safety check":
-        s.save_safety_check(b, "clear", [], {f.id: False for f in LIB.safety.flags})
+        s.safety.add(b, SafetyCheck("clear", [], {f.id: False for f in LIB.safety.flags}))
     else:
         s = store(server)
         # the safety form shows only while no check is saved: start both without one

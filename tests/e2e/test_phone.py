@@ -20,6 +20,8 @@ from backcheck.content import load_library
 from backcheck.storage import Store
 
 from .conftest import ROOT, answer_radio, wait_for_app
+from backcheck.player import RoutineSession
+from backcheck.safety import SafetyCheck
 
 LIB = load_library()
 NETWORK_ADDRESS = "127.0.0.2"
@@ -50,9 +52,9 @@ def lan_server():
 def test_physio_shows_a_qr_code_and_the_phone_goes_through_the_safety_check_to_the_same_routine(
         browser: Browser, lan_server: AppServer):
     store = Store(lan_server.db_url)
-    physio = store.create_profile("Physio demo").id
-    store.save_safety_check(physio, "clear", [], {f.id: False for f in LIB.safety.flags})
-    store.save_routine_session(physio, 35, {"minutes": 35})  # the routine starts from 35 minutes, not the default
+    physio = store.profiles.create("Physio demo").id
+    store.safety.add(physio, SafetyCheck("clear", [], {f.id: False for f in LIB.safety.flags}))
+    store.sessions.add(physio, RoutineSession(35, {"minutes": 35}))  # the routine starts from 35 minutes, not the default
     store.engine.dispose()
 
     # the physio's screen: the share link and the phone panel use the network address, with a QR code

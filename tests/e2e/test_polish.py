@@ -97,7 +97,7 @@ def test_dark_pain_log_and_phone_routine_screens(browser: Browser, server):
     from backcheck.storage import Store
 
     store = Store(f"sqlite:///{server.db}")
-    demo = next((p for p in store.list_profiles() if p.is_demo), None) or store.create_demo_profile(
+    demo = next((p for p in store.profiles.list() if p.is_demo), None) or store.profiles.create_demo(
         DEMO_NAME, demo_data(load_library()))
     store.engine.dispose()
     ctx = browser.new_context(color_scheme="dark", viewport={"width": 1280, "height": 900})

@@ -8,6 +8,7 @@ from backcheck.demo import DEMO_NAME
 from backcheck.storage import Store
 
 from .conftest import goto, nav, shot, wait_for_app
+from backcheck.painlog import PainEntry
 
 
 def sidebar_profile(page: Page):
@@ -16,7 +17,7 @@ def sidebar_profile(page: Page):
 
 def card(page: Page, server, name: str):
     """The bordered block of one profile on the Profiles page."""
-    pid = next(p.id for p in Store(f"sqlite:///{server.db}").list_profiles() if p.name == name)
+    pid = next(p.id for p in Store(f"sqlite:///{server.db}").profiles.list() if p.name == name)
     return page.locator(f".st-key-profiles_w_card_{pid}")
 
 
@@ -61,13 +62,13 @@ def test_create_switch_rename_and_delete_a_profile(page: Page, server):
     wait_for_app(page)
     expect(page.get_by_text("Profile deleted.")).to_be_visible()
     expect(page.get_by_text("Patient seven", exact=True)).to_have_count(0)
-    assert [p.name for p in Store(f"sqlite:///{server.db}").list_profiles()] == ["Me"]
+    assert [p.name for p in Store(f"sqlite:///{server.db}").profiles.list()] == ["Me"]
 
 
 def test_demo_patient_loads_is_marked_and_is_removed_in_one_click(page: Page, server):
     store = Store(f"sqlite:///{server.db}")
-    me = store.list_profiles()[0]
-    store.add_pain_entry(me.id, store.list_profiles()[0].created_at, 2, "walking", "leg", "my own entry")
+    me = store.profiles.list()[0]
+    store.pain.add(me.id, PainEntry(recorded_at=store.profiles.list()[0].created_at, pain=2, activity="walking", location="leg", notes="my own entry"))
 
     goto(page, server)
     nav(page, "Profiles")
@@ -91,8 +92,8 @@ def test_demo_patient_loads_is_marked_and_is_removed_in_one_click(page: Page, se
     expect(page.get_by_text("The demo patient and all its data were removed.")).to_be_visible()
     expect(sidebar_profile(page)).to_have_value("Me")
     expect(page.get_by_role("button", name="Load the demo patient")).to_be_visible()
-    assert [p.name for p in store.list_profiles()] == ["Me"]
-    assert [r["notes"] for r in store.pain_entries(me.id)] == ["my own entry"]
+    assert [p.name for p in store.profiles.list()] == ["Me"]
+    assert [r.notes for r in store.pain.all(me.id)] == ["my own entry"]
 
     # phone width
     page.set_viewport_size({"width": 390, "height": 844})

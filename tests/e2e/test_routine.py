@@ -17,6 +17,8 @@ from backcheck.storage import Store
 from backcheck.text import fmt_minutes
 
 from .conftest import Server, goto, nav, shot, wait_for_app
+from backcheck.quiz import QuizRecord
+from backcheck.safety import SafetyCheck
 
 LIB = load_library()
 EXERCISE_NAMES = {e.name for e in LIB.exercises}
@@ -25,14 +27,14 @@ EXERCISE_NAMES = {e.name for e in LIB.exercises}
 def seed_earlier_steps(server) -> None:
     """The steps before this screen (safety check clear, an anterior-tilt quiz) as stored results."""
     store = Store(f"sqlite:///{server.db}")
-    pid = store.list_profiles()[0].id
-    store.save_safety_check(pid, "clear", [], {f.id: False for f in LIB.safety.flags})
+    pid = store.profiles.list()[0].id
+    store.safety.add(pid, SafetyCheck("clear", [], {f.id: False for f in LIB.safety.flags}))
     answers = {}
     for q in LIB.quiz.questions:
         best = max(q.options, key=lambda o: o.evidence.get("anterior_tilt", 0))
         if best.evidence.get("anterior_tilt", 0):
             answers[q.id] = best.id
-    store.save_quiz_result(pid, answers, score_quiz(LIB.quiz, answers, [p.id for p in LIB.patterns]).to_dict())
+    store.quiz.add(pid, QuizRecord.of(answers, score_quiz(LIB.quiz, answers, [p.id for p in LIB.patterns])))
     store.engine.dispose()
 
 
@@ -167,7 +169,7 @@ def test_share_link_as_the_first_request_to_a_fresh_server(page: Page, tmp_path)
     srv = Server(tmp_path)
     try:
         store = Store(f"sqlite:///{srv.db}")
-        store.save_safety_check(store.list_profiles()[0].id, "clear", [], {f.id: False for f in LIB.safety.flags})
+        store.safety.add(store.profiles.list()[0].id, SafetyCheck("clear", [], {f.id: False for f in LIB.safety.flags}))
         store.engine.dispose()
         inputs = RoutineInputs(goals=("handstand",), minutes=15, patterns=("lateral_tilt",),
                                weekdays=("mon", "wed", "fri"))

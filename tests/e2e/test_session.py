@@ -19,6 +19,8 @@ from backcheck.routine import RoutineInputs, build_routine
 from backcheck.storage import Store
 
 from .conftest import Server, goto, shot, wait_for_app
+from backcheck.quiz import QuizRecord
+from backcheck.safety import SafetyCheck
 
 LIB = load_library()
 N = LIB.progression.rules.advance_after_easy
@@ -36,8 +38,8 @@ def server(tmp_path_factory):
 def seed(server: Server, name: str) -> int:
     """Set-up only: a fresh profile with a clear safety check and a one-hip-higher quiz result."""
     store = Store(f"sqlite:///{server.db}")
-    pid = store.create_profile(name).id
-    store.save_safety_check(pid, "clear", [], {f.id: False for f in LIB.safety.flags})
+    pid = store.profiles.create(name).id
+    store.safety.add(pid, SafetyCheck("clear", [], {f.id: False for f in LIB.safety.flags}))
     answers = {}
     for q in LIB.quiz.questions:
         best = max(q.options, key=lambda o: o.evidence.get("lateral_tilt", 0))
@@ -46,7 +48,7 @@ def seed(server: Server, name: str) -> int:
             answers[q.id] = best.id
         elif neutral is not None:
             answers[q.id] = neutral.id
-    store.save_quiz_result(pid, answers, score_quiz(LIB.quiz, answers, [p.id for p in LIB.patterns]).to_dict())
+    store.quiz.add(pid, QuizRecord.of(answers, score_quiz(LIB.quiz, answers, [p.id for p in LIB.patterns])))
     store.engine.dispose()
     return pid
 

@@ -12,6 +12,7 @@ import multiprocessing as mp
 from datetime import datetime, timedelta
 
 from backcheck.storage import Store, StorageError
+from backcheck.painlog import PainEntry
 
 PROCESSES = 10
 WRITES = 100
@@ -26,23 +27,23 @@ def _writer(args: tuple[str, int, object]) -> tuple[int, int, list[str]]:
     errors: list[str] = []
     ok = 0
     try:
-        pid = store.create_profile(f"Writer {n}").id
+        pid = store.profiles.create(f"Writer {n}").id
     except StorageError as exc:
         return -1, 0, [str(exc)]
     for i in range(WRITES):
         when = T0 + timedelta(minutes=i)
         try:
             if i % 4 == 0:  # read-then-write: import (checks for duplicates first)
-                added, _ = store.import_pain_entries(pid, [{"recorded_at": when, "pain": i % 11, "activity": "walking",
-                                                            "location": "lower_back", "notes": f"p{n} i{i}"}])
+                added, _ = store.pain.import_entries(pid, [PainEntry(recorded_at=when, pain=i % 11, activity="walking",
+                                                                      location="lower_back", notes=f"p{n} i{i}")])
                 assert added == 1
             elif i % 4 == 1:  # read-then-write twice: delete and undo, then the entry itself
-                eid = store.add_pain_entry(pid, when, i % 11, "walking", "lower_back", f"p{n} i{i}")
-                gone = store.delete_pain_entry(pid, eid)
+                eid = store.pain.add(pid, PainEntry(recorded_at=when, pain=i % 11, activity="walking", location="lower_back", notes=f"p{n} i{i}"))
+                gone = store.pain.delete(pid, eid)
                 assert gone is not None
-                store.restore_pain_entry(gone)
+                store.pain.restore(gone)
             else:
-                store.add_pain_entry(pid, when, i % 11, "sitting", "lower_back", f"p{n} i{i}")
+                store.pain.add(pid, PainEntry(recorded_at=when, pain=i % 11, activity="sitting", location="lower_back", notes=f"p{n} i{i}"))
             ok += 1
         except StorageError as exc:
             errors.append(str(exc))
@@ -67,6 +68,6 @@ def test_ten_processes_write_100_entries_each_without_busy_errors_or_lost_writes
     pids = [pid for pid, _ok, _errs in results]
     assert len(set(pids)) == PROCESSES and -1 not in pids
     for n, pid in enumerate(pids):
-        rows = store.pain_entries(pid)
+        rows = store.pain.all(pid)
         assert len(rows) == WRITES  # nothing lost, nothing doubled
-        assert {r["notes"] for r in rows} == {f"p{n} i{i}" for i in range(WRITES)}
+        assert {r.notes for r in rows} == {f"p{n} i{i}" for i in range(WRITES)}

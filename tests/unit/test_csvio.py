@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -10,6 +13,7 @@ from backcheck import csvio
 from backcheck.content import load_library
 from backcheck.csvio import CsvError, export_csv, read_csv
 from backcheck.storage import Store
+from backcheck.painlog import PainEntry
 
 CFG = load_library().painlog
 NOW = datetime(2025, 6, 30, 12, 0)
@@ -48,7 +52,7 @@ TRICKY_NOTES = [
 
 
 def test_export_then_import_is_lossless(store):
-    pid = store.list_profiles()[0].id
+    pid = store.profiles.list()[0].id
     t0 = datetime(2025, 1, 2, 7, 5)
     for i, note in enumerate(TRICKY_NOTES):
         act = CFG.activities[i % len(CFG.activities)].id
@@ -58,29 +62,29 @@ def test_export_then_import_is_lossless(store):
             when = when.replace(second=42)
         if i == 4:
             when = when.replace(microsecond=123456)
-        store.add_pain_entry(pid, when, i % 11, act, loc, note)
-    original = store.pain_entries(pid)
+        store.pain.add(pid, PainEntry(recorded_at=when, pain=i % 11, activity=act, location=loc, notes=note))
+    original = store.pain.all(pid)
     data = export_csv(original)
     assert data.decode().splitlines()[0] == "recorded_at,pain,activity,location,notes"
     assert "'=SUM(A1:A2)" in data.decode()  # spreadsheets will not run it as a formula
 
-    other = store.create_profile("Copy").id
+    other = store.profiles.create("Copy").id
     report = check(data)
     assert report.rejected == [] and len(report.entries) == len(original)
-    store.import_pain_entries(other, [e.as_row() for e in report.entries])
-    strip = lambda rows: [{k: v for k, v in r.items() if k != "id"} for r in rows]  # noqa: E731
-    assert strip(store.pain_entries(other)) == strip(original)
-    assert export_csv(store.pain_entries(other)) == data
+    store.pain.import_entries(other, report.entries)
+    strip = lambda rows: [replace(r, id=None) for r in rows]  # noqa: E731
+    assert strip(store.pain.all(other)) == strip(original)
+    assert export_csv(store.pain.all(other)) == data
 
 
 def test_reimport_adds_nothing(store):
-    pid = store.list_profiles()[0].id
+    pid = store.profiles.list()[0].id
     text = HEADER + "2025-06-01T08:00,4,squat,leg,a\n2025-06-02T08:00,3,walking,lower_back,\n"
-    first = check(text, {Store.entry_key(r) for r in store.pain_entries(pid)})
-    assert store.import_pain_entries(pid, [e.as_row() for e in first.entries]) == (2, 0)
-    again = check(text, {Store.entry_key(r) for r in store.pain_entries(pid)})
+    first = check(text, store.pain.keys(pid))
+    assert store.pain.import_entries(pid, first.entries) == (2, 0)
+    again = check(text, store.pain.keys(pid))
     assert again.entries == [] and again.duplicates == 2 and "duplicates" in again.summary()
-    assert len(store.pain_entries(pid)) == 2
+    assert len(store.pain.all(pid)) == 2
 
 
 def test_same_values_twice_in_a_file_count_once():
@@ -118,7 +122,7 @@ def test_bad_rows_are_reported_by_row_number_and_good_rows_kept():
     assert "has 6 values" in got[14] and "only 2 of the 5 columns" in got[15]
     assert "at most 500 characters" in got[17]
     assert [(e.activity, e.location) for e in r.entries] == [("squat", "leg"), ("hip_hinge", "lower_back")]
-    assert r.rows == 15 and r.valid == 2
+    assert r.rows == 15 and len(r.entries) + r.duplicates == 2
     assert list(r.rejected_table().columns) == ["Row", "Why it was rejected"]
 
 
@@ -212,3 +216,42 @@ def test_one_value_too_many_names_the_row_and_both_counts():
     # Without notes the header has 4 columns, and the count says so.
     four = check("recorded_at,pain,activity,location\n2025-06-01T08:00,4,squat,leg,x\n")
     assert "Row 2 has 5 values, the header has 4" in reasons(four)[2]
+
+
+def test_whole_column_checks_agree_with_the_entry_model_row_by_row(monkeypatch):
+    """The fast path (painlog.plain_entries) accepts only what PainEntry accepts, with the same values."""
+    cells = [
+        ("2025-06-01T08:00", "4", "squat", "leg", "plain"),
+        (" 2025-06-01T08:01 ", " 10 ", " Hip hinge / deadlift ", "LOWER BACK", "  spaced \r\n note  "),
+        ("2025-06-01T08:02:59.123456", "05", "WALKING", "leg", "'=SUM(A1)"),
+        ("2024-02-29T08:00", "0", "squat", "leg", "leap day"),
+        ("2025-02-29T08:00", "3", "squat", "leg", "no such day"),
+        ("2025-06-01T24:00", "3", "squat", "leg", "no such hour"),
+        ("2025-06-01T08:00+02:00", "3", "squat", "leg", "a time zone"),
+        ("2025-06-01 08:03", "3", "squat", "leg", "a space, not a T"),
+        ("2025-06-30T23:59", "3", "squat", "leg", "today, late"),
+        ("2025-07-01T00:00", "3", "squat", "leg", "tomorrow"),
+        ("1989-12-31T23:59", "3", "squat", "leg", "too long ago"),
+        ("2025-06-01T08:04", "11", "squat", "leg", ""),
+        ("2025-06-01T08:05", "+5", "squat", "leg", ""),
+        ("2025-06-01T08:06", "5.0", "squat", "leg", ""),
+        ("2025-06-01T08:07", "٥", "squat", "leg", "another script's digit"),
+        ("2025-06-01T08:08", "3", "swimming", "leg", ""),
+        ("2025-06-01T08:09", "3", "squat", "", ""),
+        ("2025-06-01T08:10", "3", "squat", "leg", "x" * 500),
+        ("2025-06-01T08:11", "3", "squat", "leg", "x" * 501),
+        ("2025-06-01T08:12", "3", "squat", "leg", "bell\x07"),
+        ("2025-06-01T08:13", "3", "squat", "leg", "tab\tand\nline"),
+        ("2025-06-01T08:00", "4", "squat", "leg", "plain"),  # a repeat of the first row
+    ]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(csvio.CSV_COLUMNS)
+    writer.writerows(cells)
+    data = buf.getvalue().encode()
+    fast = check(data)
+    assert len(fast.entries) > 5  # the fast path did take rows
+    monkeypatch.setattr(csvio, "_plain", lambda *args: {})  # every row through PainEntry
+    slow = check(data)
+    assert fast.entries == slow.entries and [e.key for e in fast.entries] == [e.key for e in slow.entries]
+    assert (fast.duplicates, fast.rows, fast.rejected) == (slow.duplicates, slow.rows, slow.rejected)

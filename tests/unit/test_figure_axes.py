@@ -15,7 +15,8 @@ import pytest
 from backcheck import services
 from backcheck.content import load_library
 from backcheck.figures import DAY_MS, date_axis, function_figure, pain_chart, sessions_figure
-from backcheck.painlog import ratings_frame
+from backcheck.painlog import PainEntry, ratings_frame
+from backcheck.player import RoutineSession
 from backcheck.storage import Store
 
 LIB = load_library()
@@ -66,16 +67,16 @@ def store(tmp_path) -> Store:
 
 def fill(store: Store, days: int) -> int:
     """`days` days of pain entries, weekly-ish routine sessions and function ratings ending on TODAY."""
-    pid = store.create_profile(f"{days} days").id
+    pid = store.profiles.create(f"{days} days").id
     first = TODAY - timedelta(days=max(days, 1) - 1)
-    rows = [{"recorded_at": datetime.combine(first + timedelta(days=d), time(9)), "pain": 3 + d % 4,
-             "activity": "walking", "location": "lower_back", "notes": ""} for d in range(days)]
-    store.import_pain_entries(pid, rows)
+    rows = [PainEntry(recorded_at=datetime.combine(first + timedelta(days=d), time(9)), pain=3 + d % 4,
+                      activity="walking", location="lower_back", notes="") for d in range(days)]
+    store.pain.import_entries(pid, rows)
     if days:
-        aid = store.add_function_activity(pid, "Sitting through a working day", CFG.max_function_activities)
+        aid = store.functions.add_activity(pid, "Sitting through a working day", CFG.max_function_activities)
         for d in range(0, days, 2 if days < 30 else 10):
-            store.save_routine_session(pid, 20, {}, done_at=datetime.combine(first + timedelta(days=d), time(18)))
-            store.rate_functions(pid, {aid: 4 + d % 5}, rated_at=datetime.combine(first + timedelta(days=d), time(19)))
+            store.sessions.add(pid, RoutineSession(20, {}, done_at=datetime.combine(first + timedelta(days=d), time(18))))
+            store.functions.rate(pid, {aid: 4 + d % 5}, rated_at=datetime.combine(first + timedelta(days=d), time(19)))
     return pid
 
 

@@ -21,6 +21,7 @@ from backcheck.form_check import (
     ticked_ids,
 )
 from backcheck.storage import Store
+from backcheck.form_check import FormCheckRecord
 
 LIB = load_library()
 
@@ -127,11 +128,11 @@ def test_build_check_refuses_bad_input():
 
 def test_ticked_ids_reads_every_shape_and_none():
     assert ticked_ids(None) == []
-    assert ticked_ids({"faults": {"hinge": ["a", "b"], "squat": [], "handstand": ["c", "a"]}}) == ["a", "b", "c"]
-    assert ticked_ids({"faults": ["x", "y"]}) == ["x", "y"]
-    assert ticked_ids({"faults": "garbage"}) == []
-    assert ticked_ids({"faults": {"hinge": "garbage", "squat": ["s"]}}) == ["s"]
-    assert checked_movements({"faults": {"hinge": [], "squat": ["s"]}}) == ["hinge", "squat"]
+    assert ticked_ids(FormCheckRecord({"hinge": ["a", "b"], "squat": [], "handstand": ["c", "a"]})) == ["a", "b", "c"]
+    assert ticked_ids(FormCheckRecord(["x", "y"])) == ["x", "y"]
+    assert ticked_ids(FormCheckRecord("garbage")) == []
+    assert ticked_ids(FormCheckRecord({"hinge": "garbage", "squat": ["s"]})) == ["s"]
+    assert checked_movements(FormCheckRecord({"hinge": [], "squat": ["s"]})) == ["hinge", "squat"]
     assert checked_movements(None) == []
 
 
@@ -168,8 +169,8 @@ def test_advice_for_ticked_movements_puts_professionals_first():
 
 def test_describe_for_home():
     assert describe(LIB, None) == "not done yet"
-    assert describe(LIB, {"faults": {"hinge": []}}) == "no faults ticked"
-    text = describe(LIB, {"faults": {"hinge": ["hinge_pelvis_tips_forward", "hinge_mid_back_arches"]}})
+    assert describe(LIB, FormCheckRecord({"hinge": []})) == "no faults ticked"
+    text = describe(LIB, FormCheckRecord({"hinge": ["hinge_pelvis_tips_forward", "hinge_mid_back_arches"]}))
     assert text == "2 faults to work on (Brace)"
 
 
@@ -177,9 +178,9 @@ def test_describe_for_home():
 
 
 def test_compare_says_what_cleared_what_is_new_and_what_remains():
-    previous = {"faults": {"hinge": ["hinge_pelvis_tips_forward", "hinge_too_low"], "squat": ["squat_butt_wink"],
-                           "handstand": ["handstand_banana_back"]}}
-    latest = {"faults": {"hinge": ["hinge_too_low", "hinge_bends_forward"], "squat": []}}
+    previous = FormCheckRecord({"hinge": ["hinge_pelvis_tips_forward", "hinge_too_low"], "squat": ["squat_butt_wink"],
+                               "handstand": ["handstand_banana_back"]})
+    latest = FormCheckRecord({"hinge": ["hinge_too_low", "hinge_bends_forward"], "squat": []})
     comp = compare(LIB, latest, previous)
     assert comp.cleared == ["hinge_pelvis_tips_forward", "squat_butt_wink"]
     assert comp.new == ["hinge_bends_forward"]
@@ -193,15 +194,15 @@ def test_compare_says_what_cleared_what_is_new_and_what_remains():
 
 
 def test_compare_fault_in_a_movement_skipped_before_counts_as_new():
-    previous = {"faults": {"hinge": []}}
-    latest = {"faults": {"hinge": [], "squat": ["squat_no_brace"]}}
+    previous = FormCheckRecord({"hinge": []})
+    latest = FormCheckRecord({"hinge": [], "squat": ["squat_no_brace"]})
     comp = compare(LIB, latest, previous)
     assert comp.new == ["squat_no_brace"]
     assert comp.changes[0].before == "not_checked"
 
 
 def test_compare_two_clean_checks_has_no_changes():
-    clean = {"faults": {"hinge": [], "squat": [], "handstand": []}}
+    clean = FormCheckRecord({"hinge": [], "squat": [], "handstand": []})
     comp = compare(LIB, clean, clean)
     assert comp.changes == [] and comp.frame(LIB).empty
 
@@ -215,22 +216,22 @@ def store(tmp_path):
 
 
 def test_saved_history_is_newest_first_and_per_profile(store):
-    me = store.list_profiles()[0].id
-    other = store.create_profile("Patient B").id
+    me = store.profiles.list()[0].id
+    other = store.profiles.create("Patient B").id
     t0 = datetime(2025, 3, 1, 9, 0)
-    store.save_form_check(me, build_check(LIB, ["hinge_too_low"]), taken_at=t0)
-    store.save_form_check(me, build_check(LIB, [], skipped=["handstand"]), taken_at=t0 + timedelta(days=14))
-    store.save_form_check(other, build_check(LIB, ["handstand_cold_wrists"]), taken_at=t0 + timedelta(days=1))
+    store.form_checks.add(me, FormCheckRecord(build_check(LIB, ["hinge_too_low"]), taken_at=t0))
+    store.form_checks.add(me, FormCheckRecord(build_check(LIB, [], skipped=["handstand"]), taken_at=t0 + timedelta(days=14)))
+    store.form_checks.add(other, FormCheckRecord(build_check(LIB, ["handstand_cold_wrists"]), taken_at=t0 + timedelta(days=1)))
 
-    history = store.form_check_history(me)
-    assert [h["taken_at"] for h in history] == [t0 + timedelta(days=14), t0]
-    assert history[0]["faults"] == {"hinge": [], "squat": []}
+    history = store.form_checks.history(me)
+    assert [h.taken_at for h in history] == [t0 + timedelta(days=14), t0]
+    assert history[0].faults == {"hinge": [], "squat": []}
     assert ticked_ids(history[1]) == ["hinge_too_low"]
-    latest = store.latest_form_check(me)
-    assert latest["taken_at"] == t0 + timedelta(days=14) and ticked_ids(latest) == []
-    assert ticked_ids(store.latest_form_check(other)) == ["handstand_cold_wrists"]
+    latest = store.form_checks.latest(me)
+    assert latest.taken_at == t0 + timedelta(days=14) and ticked_ids(latest) == []
+    assert ticked_ids(store.form_checks.latest(other)) == ["handstand_cold_wrists"]
     assert compare(LIB, history[0], history[1]).cleared == ["hinge_too_low"]
-    assert store.progress(me)["form"] == t0 + timedelta(days=14)
+    assert store.profiles.progress(me).form == t0 + timedelta(days=14)
 
     frame = history_frame(LIB, history, lambda d: d.strftime("%Y-%m-%d"))
     assert frame["Checked"].tolist() == ["2025-03-15", "2025-03-01"]
@@ -238,24 +239,24 @@ def test_saved_history_is_newest_first_and_per_profile(store):
 
 
 def test_no_check_yet(store):
-    pid = store.list_profiles()[0].id
-    assert store.latest_form_check(pid) is None
-    assert store.form_check_history(pid) == []
-    assert ticked_ids(store.latest_form_check(pid)) == []
+    pid = store.profiles.list()[0].id
+    assert store.form_checks.latest(pid) is None
+    assert store.form_checks.history(pid) == []
+    assert ticked_ids(store.form_checks.latest(pid)) == []
 
 
 @pytest.mark.parametrize("bad", [["hinge_too_low"], {"hinge": "hinge_too_low"}, {"hinge": [1]}, {}])
 def test_bad_shape_is_refused_and_nothing_is_written(store, bad):
-    pid = store.list_profiles()[0].id
+    pid = store.profiles.list()[0].id
     with pytest.raises(ValueError, match="Nothing was saved"):
-        store.save_form_check(pid, bad)
-    assert store.form_check_history(pid) == []
+        store.form_checks.add(pid, FormCheckRecord(bad))
+    assert store.form_checks.history(pid) == []
 
 
 def test_deleting_a_profile_deletes_its_checks(store):
-    keep = store.list_profiles()[0].id
-    gone = store.create_profile("Temp").id
-    store.save_form_check(gone, build_check(LIB, ["squat_butt_wink"]))
-    store.delete_profile(gone)
-    assert store.form_check_history(gone) == []
-    assert store.form_check_history(keep) == []
+    keep = store.profiles.list()[0].id
+    gone = store.profiles.create("Temp").id
+    store.form_checks.add(gone, FormCheckRecord(build_check(LIB, ["squat_butt_wink"])))
+    store.profiles.delete(gone)
+    assert store.form_checks.history(gone) == []
+    assert store.form_checks.history(keep) == []

@@ -5,6 +5,8 @@ import pytest
 from backcheck.content import load_library
 from backcheck.library import filter_exercises
 from backcheck.storage import DEFAULT_PROFILE, ProfileError, Store, StorageError
+from backcheck.quiz import QuizRecord
+from backcheck.safety import SafetyCheck
 
 LIB = load_library()
 
@@ -28,47 +30,47 @@ def store(tmp_path):
 
 
 def test_new_store_has_default_profile_and_version(store):
-    assert [p.name for p in store.list_profiles()] == [DEFAULT_PROFILE]
+    assert [p.name for p in store.profiles.list()] == [DEFAULT_PROFILE]
     assert store.schema_version() >= 1
 
 
 def test_profile_names_are_cleaned_and_unique_ignoring_case(store):
-    p = store.create_profile("  Anna   B ")
+    p = store.profiles.create("  Anna   B ")
     assert p.name == "Anna B"
     with pytest.raises(ProfileError, match="already exists"):
-        store.create_profile("anna b")
+        store.profiles.create("anna b")
     with pytest.raises(ProfileError, match="name"):
-        store.create_profile("   ")
+        store.profiles.create("   ")
     with pytest.raises(ProfileError, match="at most"):
-        store.create_profile("x" * 41)
+        store.profiles.create("x" * 41)
 
 
 def test_last_profile_cannot_be_deleted(store):
-    only = store.list_profiles()[0]
+    only = store.profiles.list()[0]
     with pytest.raises(ProfileError):
-        store.delete_profile(only.id)
-    assert store.list_profiles() == [only]
+        store.profiles.delete(only.id)
+    assert store.profiles.list() == [only]
 
 
 def test_safety_and_quiz_rows_belong_to_their_profile(store):
-    me = store.list_profiles()[0]
-    other = store.create_profile("Other")
-    store.save_safety_check(me.id, "soon", ["night_pain"], {"night_pain": True})
-    store.save_quiz_result(other.id, {"a": "b"}, {"verdict": "none", "leading": []})
-    assert store.latest_safety_check(me.id)["flags"] == ["night_pain"]
-    assert store.latest_safety_check(other.id) is None
-    assert store.latest_quiz_result(me.id) is None
-    store.delete_profile(other.id)
-    assert store.quiz_history(other.id) == []
-    assert store.latest_safety_check(me.id) is not None
+    me = store.profiles.list()[0]
+    other = store.profiles.create("Other")
+    store.safety.add(me.id, SafetyCheck("soon", ["night_pain"], {"night_pain": True}))
+    store.quiz.add(other.id, QuizRecord("none", [], {"a": "b"}, {"verdict": "none", "leading": []}))
+    assert store.safety.latest(me.id).flags == ["night_pain"]
+    assert store.safety.latest(other.id) is None
+    assert store.quiz.latest(me.id) is None
+    store.profiles.delete(other.id)
+    assert store.quiz.history(other.id) == []
+    assert store.safety.latest(me.id) is not None
 
 
 def test_data_survives_reopening(tmp_path):
     url = f"sqlite:///{tmp_path}/t.db"
     s1 = Store(url)
-    pid = s1.list_profiles()[0].id
-    s1.save_safety_check(pid, "clear", [], {})
-    assert Store(url).latest_safety_check(pid)["level"] == "clear"
+    pid = s1.profiles.list()[0].id
+    s1.safety.add(pid, SafetyCheck("clear", [], {}))
+    assert Store(url).safety.latest(pid).level == "clear"
 
 
 def test_unwritable_location_gives_a_plain_message(tmp_path):

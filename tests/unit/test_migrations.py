@@ -17,6 +17,8 @@ from sqlalchemy.schema import CreateTable
 from backcheck import migrations, storage
 from backcheck.storage import HEAD_REVISION, LEGACY_REVISIONS, SCHEMA_VERSION, Store, StorageError
 from tests.unit.test_storage import V1_DDL, break_revision, make_v1_postgres, meta_version
+from backcheck.painlog import PainEntry
+from backcheck.player import Plan, PlayerState, Timing
 
 T0 = datetime(2025, 3, 3, 8, 30)
 
@@ -123,15 +125,15 @@ def test_old_database_is_stamped_upgraded_and_matches_the_models(db_url, version
     assert alembic_revision(db_url) == HEAD_REVISION and meta_version(db_url) == str(SCHEMA_VERSION)
     assert schema_diff(s) == []  # SQLite's unnamed constraints were given the convention's names
     # the data is all there, ids go on after the old ones, and the new tables work
-    assert [p.name for p in s.list_profiles()] == ["Anna"]
-    assert [(r["pain"], r["notes"]) for r in s.pain_entries(1)] == [(6, "Old note, with comma")]
-    assert s.latest_safety_check(1)["level"] == "clear"
-    assert s.routine_sessions(1)[0]["inputs"] == {"goal": "squat"}
+    assert [p.name for p in s.profiles.list()] == ["Anna"]
+    assert [(r.pain, r.notes) for r in s.pain.all(1)] == [(6, "Old note, with comma")]
+    assert s.safety.latest(1).level == "clear"
+    assert s.sessions.list(1)[0].inputs == {"goal": "squat"}
     if version == 2:
-        assert [(r["name"], r["score"]) for r in s.function_ratings(1)] == [("Lifting", 4)]
-    assert s.add_pain_entry(1, T0, 3, "squat", "lower_back") == 2
-    sid = s.start_player_session(1, {"steps": []}, {"step": 0}, {"minutes": 10})
-    assert s.active_player_session(1)["id"] == sid
+        assert [(r.name, r.score) for r in s.functions.ratings(1)] == [("Lifting", 4)]
+    assert s.pain.add(1, PainEntry(recorded_at=T0, pain=3, activity="squat", location="lower_back")) == 2
+    sid = s.player.start(1, Plan((), Timing()), PlayerState(), {"minutes": 10})
+    assert s.player.active(1).id == sid
     if db_url.startswith("sqlite"):
         with s.engine.connect() as conn:  # foreign keys are back on for the app's connections
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
@@ -143,7 +145,7 @@ def test_old_database_is_stamped_upgraded_and_matches_the_models(db_url, version
         assert "alembic_version" not in {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
         con.close()
     again = Store(db_url)
-    assert again.migrated_from is None and len(again.pain_entries(1)) == 2
+    assert again.migrated_from is None and len(again.pain.all(1)) == 2
     if db_url.startswith("sqlite"):
         assert len(list(tmp_path.glob("*.bak"))) == 1
 
@@ -165,7 +167,7 @@ def test_a_schema_3_database_made_by_create_all_is_stamped_without_running_revis
     engine.dispose()
     s = Store(db_url)
     assert s.migrated_from == "0003" and alembic_revision(db_url) == HEAD_REVISION
-    assert [p.name for p in s.list_profiles()] == ["Anna"]
+    assert [p.name for p in s.profiles.list()] == ["Anna"]
     assert schema_diff(s) == []
 
 
@@ -174,8 +176,8 @@ def test_deleting_a_profile_still_cascades_after_the_sqlite_table_copies(tmp_pat
     url = f"sqlite:///{tmp_path}/t.db"
     make_old(url, 2)
     s = Store(url)
-    ben = s.create_profile("Ben").id
-    s.add_pain_entry(ben, T0, 2, "squat", "lower_back")
+    ben = s.profiles.create("Ben").id
+    s.pain.add(ben, PainEntry(recorded_at=T0, pain=2, activity="squat", location="lower_back"))
     with s.engine.begin() as conn:
         conn.exec_driver_sql(f"DELETE FROM profiles WHERE id = {ben}")  # the database itself cascades
         assert conn.exec_driver_sql(f"SELECT COUNT(*) FROM pain_entries WHERE profile_id = {ben}").scalar_one() == 0
@@ -239,7 +241,7 @@ def _open_store(url: str, barrier, results) -> None:
     try:
         barrier.wait(timeout=120)
         s = Store(url)
-        results.put(("ok", s.migrated_from, len(s.list_profiles())))
+        results.put(("ok", s.migrated_from, len(s.profiles.list())))
     except Exception as exc:  # reported to the test, which fails with it
         results.put(("error", repr(exc), 0))
 

@@ -15,6 +15,7 @@ from backcheck.demo import DEMO_NAME, demo_data
 from backcheck.figures import function_figure, pain_figure, sessions_figure
 from backcheck.report import clinician_report, gather, render
 from backcheck.storage import Store
+from backcheck.player import RoutineSession
 
 LIB = load_library()
 CFG = LIB.painlog
@@ -23,12 +24,12 @@ NOW = datetime(2025, 6, 30, 12, 0)
 DAY0 = datetime(2025, 5, 1, 8, 0)
 
 
-def entry(day: int, pain: int, activity: str = "walking", hour: int = 8, location: str = "lower_back") -> dict:
-    return {"id": day * 100 + hour, "recorded_at": DAY0 + timedelta(days=day, hours=hour - 8), "pain": pain,
-            "activity": activity, "location": location, "notes": ""}
+def entry(day: int, pain: int, activity: str = "walking", hour: int = 8, location: str = "lower_back") -> pl.LoggedEntry:
+    return pl.LoggedEntry(id=day * 100 + hour, recorded_at=DAY0 + timedelta(days=day, hours=hour - 8), pain=pain,
+                          activity=activity, location=location, notes="")
 
 
-def log(pains_by_day: dict[int, list[int] | int], activity: str = "walking") -> list[dict]:
+def log(pains_by_day: dict[int, list[int] | int], activity: str = "walking") -> list[pl.LoggedEntry]:
     rows = []
     for day, pains in pains_by_day.items():
         for k, p in enumerate(pains if isinstance(pains, list) else [pains]):
@@ -36,7 +37,7 @@ def log(pains_by_day: dict[int, list[int] | int], activity: str = "walking") -> 
     return rows
 
 
-def verdict(rows: list[dict]) -> pl.Verdict:
+def verdict(rows: list[pl.LoggedEntry]) -> pl.Verdict:
     return pl.compute_verdict(pl.entries_frame(rows), RULES)
 
 
@@ -45,7 +46,8 @@ def verdict(rows: list[dict]) -> pl.Verdict:
 
 def test_valid_entry_is_cleaned():
     e = pl.validate_entry(CFG, "2025-06-01T07:45", "4", "Hip hinge / deadlift", "LOWER BACK", "  tight \r\n after  ", now=NOW)
-    assert e == pl.PainEntry(datetime(2025, 6, 1, 7, 45), 4, "hip_hinge", "lower_back", "tight \n after")
+    assert e == pl.PainEntry(recorded_at=datetime(2025, 6, 1, 7, 45), pain=4, activity="hip_hinge", location="lower_back",
+                             notes="tight \n after")
 
 
 @pytest.mark.parametrize("pain", [0, 10, "7", " 3 ", 5.0, "5.0"])
@@ -194,7 +196,7 @@ def test_activity_comparison_only_with_three_days_each():
 
 def test_session_days_are_compared_too():
     rows = log({d: (2 if d % 2 else 5) for d in range(10)})
-    sessions = [{"done_at": DAY0 + timedelta(days=d, hours=10)} for d in (1, 3, 5, 7, 9)]
+    sessions = [DAY0 + timedelta(days=d, hours=10) for d in (1, 3, 5, 7, 9)]
     comps = {c.activity: c for c in pl.activity_comparisons(pl.entries_frame(rows), CFG, sessions)}
     s = comps[pl.SESSION_DAYS_ID]
     assert s.enough and s.mean_with == 2.0 and s.mean_without == 5.0
@@ -204,8 +206,8 @@ def test_sessions_per_week_against_the_goal():
     today = date(2025, 6, 18)  # a Wednesday
     mondays = [date(2025, 5, 19), date(2025, 5, 26), date(2025, 6, 2), date(2025, 6, 9)]
     counts = [3, 4, 1, 3]
-    sessions = [{"done_at": datetime.combine(m + timedelta(days=i), time(18))} for m, n in zip(mondays, counts) for i in range(n)]
-    sessions.append({"done_at": datetime(2025, 6, 17, 18)})  # this week
+    sessions = [datetime.combine(m + timedelta(days=i), time(18)) for m, n in zip(mondays, counts) for i in range(n)]
+    sessions.append(datetime(2025, 6, 17, 18))  # this week
     s = pl.sessions_per_week(sessions, LIB.sessions_goal, today=today)
     assert (s.full_weeks, s.weeks_met, s.this_week, s.total) == (4, 3, 1, 12)
     assert s.average == pytest.approx(11 / 4)
@@ -216,9 +218,8 @@ def test_sessions_per_week_against_the_goal():
 
 
 def test_function_trends():
-    acts = [{"id": 1, "name": "Squatting"}, {"id": 2, "name": "Sitting"}]
-    ratings = [{"id": 1, "activity_id": 1, "name": "Squatting", "rated_at": DAY0, "score": 3},
-               {"id": 2, "activity_id": 1, "name": "Squatting", "rated_at": DAY0 + timedelta(days=14), "score": 6}]
+    acts = [pl.FunctionActivity(1, "Squatting", DAY0), pl.FunctionActivity(2, "Sitting", DAY0)]
+    ratings = [pl.FunctionRating(1, 1, "Squatting", DAY0, 3), pl.FunctionRating(2, 1, "Squatting", DAY0 + timedelta(days=14), 6)]
     trends = pl.function_trends(acts, ratings)
     assert (trends[0].first, trends[0].latest, trends[0].change) == (3, 6, 3)
     assert "up 3" in trends[0].sentence()
@@ -232,20 +233,21 @@ def test_demo_is_deterministic_realistic_and_valid():
     now = datetime(2025, 6, 30, 21, 0)
     a, b = demo_data(LIB, now=now), demo_data(LIB, now=now)
     assert a == b
-    entries = a["pain_entries"]
+    entries = a.pain_entries
     for e in entries:  # every demo entry passes the same checks as the form
-        pl.validate_entry(CFG, e["recorded_at"], e["pain"], e["activity"], e["location"], e["notes"], now=now)
-    days = {e["recorded_at"].date() for e in entries}
+        pl.validate_entry(CFG, e.recorded_at, e.pain, e.activity, e.location, e.notes, now=now)
+    days = {e.recorded_at.date() for e in entries}
     assert min(days) == date(2025, 6, 30) - timedelta(days=83) and max(days) <= now.date()
-    ov = pl.overview(CFG, [{"id": i, **e} for i, e in enumerate(entries)], a["routine_sessions"], today=now.date(), sessions_goal=LIB.sessions_goal)
+    ov = pl.overview(CFG, [pl.LoggedEntry(id=i, **e.model_dump()) for i, e in enumerate(entries)],
+                     [s.done_at for s in a.routine_sessions], today=now.date(), sessions_goal=LIB.sessions_goal)
     assert ov.verdict.kind == "improved" and 5 <= ov.verdict.baseline <= 7 and 1.5 <= ov.verdict.current <= 3.5
     weekly = ov.daily["pain"].resample("7D", origin="start").mean().tolist()
     assert weekly[6] > weekly[5] and weekly[6] > weekly[7]  # the flare-up in week 7
     per_week = ov.sessions.weekly["sessions"].tolist()
     assert sum(3 <= n <= 4 for n in per_week) >= len(per_week) * 0.6
-    assert {e["activity"] for e in entries} >= {"squat", "hip_hinge", "sitting", "walking", "routine"}
-    assert len(a["function_activities"]) == 3 and all(len(f["ratings"]) >= 6 for f in a["function_activities"])
-    assert a["quiz_results"][0]["leading"] == ["anterior_tilt"] and a["safety_checks"][0]["level"] == "clear"
+    assert {e.activity for e in entries} >= {"squat", "hip_hinge", "sitting", "walking", "routine"}
+    assert len(a.function_activities) == 3 and all(len(f.ratings) >= 6 for f in a.function_activities)
+    assert a.quiz_results[0].leading == ["anterior_tilt"] and a.safety_checks[0].level == "clear"
 
 
 def test_demo_history_shows_every_feature(tmp_path):
@@ -253,11 +255,11 @@ def test_demo_history_shows_every_feature(tmp_path):
     from backcheck.form_check import compare
 
     store = Store(f"sqlite:///{tmp_path}/demo.db")
-    demo = store.create_demo_profile(DEMO_NAME, demo_data(LIB))
-    quizzes = store.quiz_history(demo.id)
-    assert [q["verdict"] for q in quizzes] == ["clear", "mixed"]  # newest first: retaken, and now clear
-    assert quizzes[0]["leading"] == ["anterior_tilt"] and "lateral_tilt" in quizzes[1]["leading"]
-    checks = store.form_check_history(demo.id)
+    demo = store.profiles.create_demo(DEMO_NAME, demo_data(LIB))
+    quizzes = store.quiz.history(demo.id)
+    assert [q.verdict for q in quizzes] == ["clear", "mixed"]  # newest first: retaken, and now clear
+    assert quizzes[0].leading == ["anterior_tilt"] and "lateral_tilt" in quizzes[1].leading
+    checks = store.form_checks.history(demo.id)
     assert len(checks) >= 2
     comparison = compare(LIB, checks[0], checks[1])
     assert comparison.cleared and comparison.remains  # something cleared, something still to work on
@@ -273,7 +275,7 @@ def figure_json(fig) -> dict:
 def test_pain_figure_has_points_average_baseline_band_and_sessions():
     rows = log({**{d: 6 for d in range(7)}, **{d: 3 for d in range(14, 21)}})
     rows += [entry(d, 5, "squat", hour=19) for d in (15, 16)]
-    sessions = [{"done_at": DAY0 + timedelta(days=d, hours=10)} for d in (1, 15)]
+    sessions = [DAY0 + timedelta(days=d, hours=10) for d in (1, 15)]
     ov = pl.overview(CFG, rows, sessions, today=date(2025, 5, 21), sessions_goal=LIB.sessions_goal)
     spec = figure_json(pain_figure(ov, CFG, sessions, today=date(2025, 5, 21)))
     names = [t.get("name") or "" for t in spec["data"]]
@@ -304,10 +306,10 @@ def test_long_log_is_drawn_as_daily_means_with_webgl():
 
 
 def test_function_and_sessions_figures():
-    ratings = pl.ratings_frame([{"id": 1, "activity_id": 1, "name": "Squatting", "rated_at": DAY0, "score": 3},
-                                {"id": 2, "activity_id": 1, "name": "Squatting", "rated_at": DAY0 + timedelta(days=9), "score": 5}])
+    ratings = pl.ratings_frame([pl.FunctionRating(1, 1, "Squatting", DAY0, 3),
+                                pl.FunctionRating(2, 1, "Squatting", DAY0 + timedelta(days=9), 5)])
     assert [t.name for t in function_figure(ratings).data] == ["Squatting"]
-    s = pl.sessions_per_week([{"done_at": DAY0}], LIB.sessions_goal, today=DAY0.date() + timedelta(days=8))
+    s = pl.sessions_per_week([DAY0], LIB.sessions_goal, today=DAY0.date() + timedelta(days=8))
     assert list(sessions_figure(s).data[0].y) == [1, 0]
 
 
@@ -321,7 +323,7 @@ def pdf_text(data: bytes) -> tuple[int, str]:
 
 def test_report_for_the_demo_patient_is_one_page_with_everything(tmp_path):
     store = Store(f"sqlite:///{tmp_path}/r.db")
-    demo = store.create_demo_profile(DEMO_NAME, demo_data(LIB))
+    demo = store.profiles.create_demo(DEMO_NAME, demo_data(LIB))
     pages, text = pdf_text(clinician_report(LIB, store, demo))
     assert pages == 1
     for expected in ("Pain log report: Demo patient (Alex) (demo data)", "Verdict: Meaningful improvement",
@@ -338,7 +340,7 @@ def test_report_is_written_for_the_clinician(tmp_path):
     import re
 
     store = Store(f"sqlite:///{tmp_path}/r.db")
-    demo = store.create_demo_profile(DEMO_NAME, demo_data(LIB))
+    demo = store.profiles.create_demo(DEMO_NAME, demo_data(LIB))
     _pages, text = pdf_text(clinician_report(LIB, store, demo))
     assert "The patient's average pain" in text and "the patient's pain averaged" in text
     assert re.findall(r"\byou(?:r)?\b", text, flags=re.I) == ["your"]  # "... alongside your own examination"
@@ -347,7 +349,7 @@ def test_report_is_written_for_the_clinician(tmp_path):
 
 def test_report_for_an_empty_profile_says_not_done_yet(tmp_path):
     store = Store(f"sqlite:///{tmp_path}/r.db")
-    me = store.list_profiles()[0]
+    me = store.profiles.list()[0]
     pages, text = pdf_text(clinician_report(LIB, store, me, page_size="Letter"))
     assert pages == 1
     assert "No entries yet" in text and "Posture quiz: not done yet" in text
@@ -356,17 +358,18 @@ def test_report_for_an_empty_profile_says_not_done_yet(tmp_path):
 
 def test_report_stays_on_one_page_for_a_long_busy_log(tmp_path):
     store = Store(f"sqlite:///{tmp_path}/r.db")
-    pid = store.list_profiles()[0].id
+    pid = store.profiles.list()[0].id
     rows = [{"recorded_at": DAY0 + timedelta(days=d, hours=k * 3), "pain": (d + k) % 11,
              "activity": CFG.activities[(d + k) % len(CFG.activities)].id, "location": "leg", "notes": ""}
             for d in range(700) for k in range(4)]
-    store.import_pain_entries(pid, rows)
+    store.pain.import_entries(pid, [pl.PainEntry.model_validate(r, context={"now": DAY0 + timedelta(days=700)})
+                                    for r in rows])  # "today" is the report's day, 700 days on
     for name in ("A very long activity name that goes on and on for a while", "Sitting", "Squatting to full depth"):
-        aid = store.add_function_activity(pid, name, limit=3)
-        store.rate_functions(pid, {aid: 4}, rated_at=DAY0)
+        aid = store.functions.add_activity(pid, name, limit=3)
+        store.functions.rate(pid, {aid: 4}, rated_at=DAY0)
     for d in range(0, 700, 2):
-        store.save_routine_session(pid, 20, {}, done_at=DAY0 + timedelta(days=d, hours=11))
-    inputs = gather(LIB, store, store.get_profile(pid), today=(DAY0 + timedelta(days=700)).date())
+        store.sessions.add(pid, RoutineSession(20, {}, done_at=DAY0 + timedelta(days=d, hours=11)))
+    inputs = gather(LIB, store, store.profiles.get(pid), today=(DAY0 + timedelta(days=700)).date())
     pages, text = pdf_text(render(LIB, inputs))
     assert pages == 1 and "daily average" in text
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
 
 from backcheck import session as S
 from backcheck.content import load_library
-from backcheck.player import PlayerError, hurt, skip, tap
-from backcheck.progression import LevelState, SessionResult, current_levels, decide, level_text
+from backcheck.painlog import LoggedEntry, PainEntry
+from backcheck.player import PlayerError, PlayerState, RoutineSession, hurt, skip, tap
+from backcheck.profiles import Progress
+from backcheck.progression import LevelChange, LevelState, SessionResult, current_levels, decide, level_text
 from backcheck.routine import RoutineInputs, build_routine
 from backcheck.storage import SCHEMA_VERSION, Store
 
@@ -85,8 +88,7 @@ def test_top_level_holds_and_missing_equipment_holds():
 
 
 def test_current_levels_and_level_text():
-    changes = [{"exercise": "clam", "level": 2, "changed_at": T0, "reason": "up"},
-               {"exercise": "clam", "level": 1, "changed_at": T0 + timedelta(days=1), "reason": "down"}]
+    changes = [LevelChange("clam", T0, 1, 2, "up"), LevelChange("clam", T0 + timedelta(days=1), 2, 1, "down")]
     levels = current_levels(changes)
     assert levels["clam"] == LevelState(1, T0 + timedelta(days=1), "down")
     assert level_text(LIB, "clam", LevelState(2)) == f"Level 2 of 4: {CLAM.levels[1].label}"
@@ -119,27 +121,27 @@ def run_session(store: Store, pid: int, routine, effort: str, when: datetime, pa
             state = hurt(plan, state, t) if hurt_clam else tap(plan, state, t)
         else:
             state = skip(plan, state, t)
-        store.save_player_state(pid, act.id, state.to_dict())
+        store.player.save_state(pid, act.id, state)
     act = S.active(store, pid)
     return S.record(LIB, store, pid, act, pain_after, effort, now=when + timedelta(minutes=20))
 
 
 def test_session_record_keeps_what_was_done_and_counts_for_the_week(store):
-    pid = store.list_profiles()[0].id
+    pid = store.profiles.list()[0].id
     routine = clam_routine()
     decisions = run_session(store, pid, routine, "right", T0)
     assert [d.action for d in decisions] == ["hold"]
-    [rec] = store.finished_player_sessions(pid)
-    assert (rec["pain_before"], rec["pain_after"], rec["effort"]) == (2, 2, "right")
-    by_ex = {r["exercise"]: r["outcome"] for r in rec["results"]}
+    [rec] = store.player.finished(pid)
+    assert (rec.pain_before, rec.pain_after, rec.effort) == (2, 2, "right")
+    by_ex = {r["exercise"]: r["outcome"] for r in rec.results}
     assert by_ex["clam"] == "done" and set(by_ex.values()) == {"done", "skipped"}
-    assert store.active_player_session(pid) is None
-    [rs] = store.routine_sessions(pid)
-    assert rs["id"] == rec["routine_session_id"] and rs["inputs"]["player_session"] == rec["id"]
+    assert store.player.active(pid) is None
+    [rs] = store.sessions.list(pid)
+    assert rs.id == rec.routine_session_id and rs.inputs["player_session"] == rec.id
 
 
 def test_level_advances_after_easy_sessions_and_steps_back_when_it_hurts(store):
-    pid = store.list_profiles()[0].id
+    pid = store.profiles.list()[0].id
     routine = clam_routine()
     for i in range(N):
         decisions = run_session(store, pid, routine, "easy", T0 + timedelta(days=2 * i))
@@ -153,28 +155,28 @@ def test_level_advances_after_easy_sessions_and_steps_back_when_it_hurts(store):
     assert decisions[0].action == "hold"
     decisions = run_session(store, pid, routine, "right", T0 + timedelta(days=22), hurt_clam=True)
     assert (decisions[0].action, decisions[0].to_level) == ("back", 1)
-    assert [c["level"] for c in store.level_changes(pid)] == [2, 1]
+    assert [c.level for c in store.player.level_changes(pid)] == [2, 1]
 
 
 def test_record_refuses_missing_answers_and_stores_nothing(store):
-    pid = store.list_profiles()[0].id
+    pid = store.profiles.list()[0].id
     S.begin(LIB, store, pid, clam_routine(), pain_before=1, now=T0.timestamp())
     act = S.active(store, pid)
     with pytest.raises(PlayerError, match="Pick how much it hurts"):
         S.record(LIB, store, pid, act, None, "easy")
     with pytest.raises(PlayerError, match="how hard"):
         S.record(LIB, store, pid, act, 3, None)
-    assert store.finished_player_sessions(pid) == [] and store.routine_sessions(pid) == []
+    assert store.player.finished(pid) == [] and store.sessions.list(pid) == []
     with pytest.raises(PlayerError):
         S.begin(LIB, store, pid, clam_routine(), pain_before=None, now=0)
 
 
 def test_a_new_session_sets_the_unfinished_one_aside(store):
-    pid = store.list_profiles()[0].id
+    pid = store.profiles.list()[0].id
     first = S.begin(LIB, store, pid, clam_routine(), pain_before=1, now=T0.timestamp())
     second = S.begin(LIB, store, pid, clam_routine(), pain_before=1, now=T0.timestamp() + 5)
     assert S.active(store, pid).id == second != first
-    assert not store.save_player_state(pid, first, {})
+    assert not store.player.save_state(pid, first, PlayerState())
 
 
 def test_v2_database_is_migrated_to_v3_with_the_player_tables(tmp_path):
@@ -182,8 +184,8 @@ def test_v2_database_is_migrated_to_v3_with_the_player_tables(tmp_path):
 
     db = tmp_path / "v2.db"
     old = Store(f"sqlite:///{db}")
-    pid = old.list_profiles()[0].id
-    old.add_pain_entry(pid, T0, 4, "squat", "lower_back")
+    pid = old.profiles.list()[0].id
+    old.pain.add(pid, PainEntry(recorded_at=T0, pain=4, activity="squat", location="lower_back"))
     with old.engine.begin() as conn:  # back to what BackCheck 2 left behind
         conn.exec_driver_sql("DROP TABLE player_sessions")
         conn.exec_driver_sql("DROP TABLE level_changes")
@@ -192,7 +194,7 @@ def test_v2_database_is_migrated_to_v3_with_the_player_tables(tmp_path):
     old.engine.dispose()
     s = Store(f"sqlite:///{db}")
     assert s.schema_version() == SCHEMA_VERSION == 3
-    assert len(s.pain_entries(pid)) == 1
+    assert len(s.pain.all(pid)) == 1
     S.begin(LIB, s, pid, clam_routine(), pain_before=1, now=T0.timestamp())
     assert S.active(s, pid) is not None
     assert len(list(tmp_path.glob("v2.before-v3.*.bak"))) == 1
@@ -207,18 +209,18 @@ def test_v2_database_is_migrated_to_v3_with_the_player_tables(tmp_path):
 
 def test_today_helpers():
     today = T0.date()
-    progress = {"safety": T0 - timedelta(days=40), "quiz": T0, "form": None, "session": None, "pain": None}
+    progress = Progress(safety=T0 - timedelta(days=40), quiz=T0)
     key, why = S.next_assessment_step(progress, "clear", today)
     assert key == "safety" and "4 weeks" in why
-    progress["safety"] = T0 - timedelta(days=3)
+    progress = replace(progress, safety=T0 - timedelta(days=3))
     assert S.next_assessment_step(progress, "clear", today)[0] == "form"
-    progress["form"] = T0
+    progress = replace(progress, form=T0)
     assert S.next_assessment_step(progress, "clear", today) is None
-    assert not S.is_returning(dict.fromkeys(progress))
+    assert not S.is_returning(Progress())
     changes = S.changes_since_last_week(
-        [{"exercise": "clam", "changed_at": T0, "from_level": 1, "level": 2, "reason": "up from x"}],
-        [{"recorded_at": T0 - timedelta(days=9), "pain": 6}, {"recorded_at": T0, "pain": 3}],
-        [{"done_at": T0}], LIB, today)
+        [LevelChange("clam", T0, 1, 2, "up from x")],
+        [LoggedEntry(1, T0 - timedelta(days=9), 6, "walking", "leg"), LoggedEntry(2, T0, 3, "walking", "leg")],
+        [RoutineSession(20, {}, done_at=T0)], LIB, today)
     assert [c.kind for c in changes] == ["level", "pain", "sessions"]
     assert "Clam moved up to level 2" in changes[0].text and "lower than" in changes[1].text
 
@@ -230,14 +232,13 @@ def test_pain_chart_marks_level_changes():
     from backcheck.figures import pain_figure
 
     cfg = LIB.painlog
-    rows = [{"id": i, "recorded_at": T0 + timedelta(days=i), "pain": 5, "activity": "walking",
-             "location": "lower_back", "notes": ""} for i in range(10)]
+    rows = [pl.LoggedEntry(id=i, recorded_at=T0 + timedelta(days=i), pain=5, activity="walking",
+                           location="lower_back", notes="") for i in range(10)]
     ov = pl.overview(cfg, rows, [], today=(T0 + timedelta(days=10)).date(), sessions_goal=LIB.sessions_goal)
-    changes = [{"exercise": "clam", "name": "Clam", "changed_at": T0 + timedelta(days=4), "from_level": 1,
-                "level": 2, "reason": "up from 20 reps each leg after three easy sessions"},
-               {"exercise": "plank", "name": "Plank", "changed_at": T0 + timedelta(days=8), "from_level": 2,
-                "level": 1, "reason": "down from 3 × 30 s holds because it hurt"}]
-    spec = json.loads(pain_figure(ov, cfg, today=(T0 + timedelta(days=10)).date(), level_changes=changes).to_json())
+    changes = [LevelChange("clam", T0 + timedelta(days=4), 1, 2, "up from 20 reps each leg after three easy sessions"),
+               LevelChange("plank", T0 + timedelta(days=8), 2, 1, "down from 3 × 30 s holds because it hurt")]
+    spec = json.loads(pain_figure(ov, cfg, today=(T0 + timedelta(days=10)).date(), level_changes=changes,
+                                  names={"clam": "Clam", "plank": "Plank"}).to_json())
     [trace] = [t for t in spec["data"] if t.get("name") == "Exercise level changed"]
     assert trace["marker"]["symbol"] == ["triangle-up", "triangle-down"]
     assert trace["customdata"][0] == "Clam: level 2 (up from 20 reps each leg after three easy sessions)"
@@ -261,10 +262,10 @@ def test_handout_prints_current_levels():
 
 
 def test_deleting_a_profile_removes_its_sessions_and_levels(store):
-    keep = store.list_profiles()[0].id
-    gone = store.create_profile("Gone").id
+    keep = store.profiles.list()[0].id
+    gone = store.profiles.create("Gone").id
     run_session(store, gone, clam_routine(), "hard", T0)
     S.begin(LIB, store, gone, clam_routine(), pain_before=1, now=T0.timestamp())
-    store.delete_profile(gone)
-    assert store.finished_player_sessions(gone) == [] and store.active_player_session(gone) is None
-    assert store.level_changes(gone) == [] and store.list_profiles()[0].id == keep
+    store.profiles.delete(gone)
+    assert store.player.finished(gone) == [] and store.player.active(gone) is None
+    assert store.player.level_changes(gone) == [] and store.profiles.list()[0].id == keep

@@ -393,7 +393,7 @@ def test_sessions_this_week_counts_monday_to_sunday():
     wednesday = date(2025, 3, 12)
     done = [datetime(2025, 3, 10, 7), datetime(2025, 3, 16, 21), datetime(2025, 3, 9, 12), datetime(2024, 3, 12, 9)]
     # the one weekly count (painlog.sessions_per_week) that Home, My routine and the pain log use
-    assert sessions_per_week([{"done_at": d} for d in done], LIB.sessions_goal, wednesday).this_week == 2
+    assert sessions_per_week(done, LIB.sessions_goal, wednesday).this_week == 2
 
 
 # --------------------------------------------------------------------------- content checks

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from backcheck.content import CONTENT_DIR, ContentError, load_library
-from backcheck.safety import evaluate_safety, exercise_gate, read_saved
+from backcheck.safety import SafetyCheck, evaluate_safety, exercise_gate, read_saved
 
 LIB = load_library()
 SAFETY = LIB.safety
@@ -46,7 +46,7 @@ def test_all_no_is_clear():
     r = evaluate_safety(SAFETY, ALL_NO)
     assert r.level == "clear" and r.flagged == [] and not r.blocks_exercise and not r.warning_signs
     # the routine (like every exercise screen) opens through the one gate
-    assert exercise_gate(SAFETY, {"level": r.level, "flags": r.flagged, "answers": ALL_NO}).allowed
+    assert exercise_gate(SAFETY, SafetyCheck.of(r, ALL_NO)).allowed
 
 
 @pytest.mark.parametrize("flag, level", sorted(EXPECTED.items()))
@@ -111,8 +111,7 @@ def test_unanswered_or_unknown_is_rejected():
 
 
 def test_an_old_soon_check_with_retired_flags_reads_at_todays_level_without_crashing():
-    old = {"level": "soon", "flags": ["fever_unwell", "age_new_pain"],
-           "answers": {"fever_unwell": True, "age_new_pain": True}}
+    old = SafetyCheck("soon", ["fever_unwell", "age_new_pain"], {"fever_unwell": True, "age_new_pain": True})
     r = read_saved(SAFETY, old)
     assert r.level == "urgent"  # a fever is same-day now
     assert [ln.id for ln in r.lines] == ["fever_unwell", "age_new_pain"] and all(ln.retired for ln in r.lines)
@@ -120,24 +119,24 @@ def test_an_old_soon_check_with_retired_flags_reads_at_todays_level_without_cras
 
 
 def test_an_old_check_with_a_flag_nobody_knows_still_blocks():
-    r = read_saved(SAFETY, {"level": "soon", "flags": ["made_up_flag"], "answers": {}})
+    r = read_saved(SAFETY, SafetyCheck("soon", ["made_up_flag"], {}))
     assert r.level == "soon" and "made_up_flag" in r.lines[0].question and r.blocks_exercise
-    r = read_saved(SAFETY, {"level": "weird", "flags": None, "answers": None})
+    r = read_saved(SAFETY, SafetyCheck("weird", None, None))
     assert r.level == "soon"
 
 
 def test_current_flags_in_a_saved_check_are_read_at_todays_urgency():
-    r = read_saved(SAFETY, {"level": "soon", "flags": ["night_pain"], "answers": {**ALL_NO, "night_pain": True}})
+    r = read_saved(SAFETY, SafetyCheck("soon", ["night_pain"], {**ALL_NO, "night_pain": True}))
     assert r.level == "urgent" and r.flagged == ["night_pain"] and not r.outdated
 
 
 def test_gate_no_check_red_flag_outdated_and_clear():
     assert exercise_gate(SAFETY, None).reason == "no_check" and not exercise_gate(SAFETY, None).allowed
-    red = exercise_gate(SAFETY, {"level": "emergency", "flags": ["both_legs_nerve"], "answers": ALL_NO})
+    red = exercise_gate(SAFETY, SafetyCheck("emergency", ["both_legs_nerve"], ALL_NO))
     assert red.reason == "red_flag" and not red.allowed and red.result.level == "emergency"
-    old_clear = {"level": "clear", "flags": [], "answers": {"saddle_bladder_bowel": False}}
+    old_clear = SafetyCheck("clear", [], {"saddle_bladder_bowel": False})
     assert exercise_gate(SAFETY, old_clear).reason == "outdated"
-    assert exercise_gate(SAFETY, {"level": "clear", "flags": [], "answers": ALL_NO}).allowed
+    assert exercise_gate(SAFETY, SafetyCheck("clear", [], ALL_NO)).allowed
 
 
 def test_a_flag_requiring_an_unknown_question_fails_loudly(tmp_path):

@@ -8,9 +8,11 @@ from datetime import date, datetime
 from backcheck import services
 from backcheck.content import load_library
 from backcheck.exports import share_query
-from backcheck.quiz import score_quiz
+from backcheck.form_check import FormCheckRecord
+from backcheck.player import RoutineSession
+from backcheck.quiz import QuizRecord, score_quiz
 from backcheck.routine import RoutineInputs, build_routine
-from backcheck.safety import FOUND_SIGNS, evaluate_safety
+from backcheck.safety import FOUND_SIGNS, SafetyCheck, evaluate_safety
 from backcheck.storage import Store
 
 LIB = load_library()
@@ -19,7 +21,7 @@ TODAY = date(2025, 3, 12)  # a Wednesday
 
 def fresh(tmp_path) -> tuple[Store, int]:
     store = Store(f"sqlite:///{tmp_path}/s.db")
-    return store, store.create_profile("Sam").id
+    return store, store.profiles.create("Sam").id
 
 
 def test_routine_context_from_own_results_and_last_session(tmp_path):
@@ -27,9 +29,10 @@ def test_routine_context_from_own_results_and_last_session(tmp_path):
     ctx = services.routine_context(store, pid, LIB, {"profile": str(pid)})
     assert not ctx.shared and ctx.quiz is None and ctx.patterns == () and ctx.widget_suffix == f"own{pid}"
     result = score_quiz(LIB.quiz, {}, [p.id for p in LIB.patterns])
-    store.save_quiz_result(pid, {}, {**result.to_dict(), "verdict": "clear", "leading": ["anterior_tilt"]})
-    store.save_form_check(pid, {"squat": ["squat_butt_wink"]})
-    store.save_routine_session(pid, 20, {"goals": ["squat"], "minutes": 30, "equipment": ["band"], "pain": 7})
+    store.quiz.add(pid, QuizRecord("clear", ["anterior_tilt"], {},
+                                {**result.to_dict(), "verdict": "clear", "leading": ["anterior_tilt"]}))
+    store.form_checks.add(pid, FormCheckRecord({"squat": ["squat_butt_wink"]}))
+    store.sessions.add(pid, RoutineSession(20, {"goals": ["squat"], "minutes": 30, "equipment": ["band"], "pain": 7}))
     ctx = services.routine_context(store, pid, LIB, {})
     assert ctx.patterns == ("anterior_tilt",) and ctx.faults == ("squat_butt_wink",)
     assert (ctx.defaults.goals, ctx.defaults.minutes, ctx.defaults.equipment) == (("squat",), 30, ("band",))
@@ -59,7 +62,7 @@ def test_fit_line_names_what_did_not_fit_and_the_minutes_that_fit(tmp_path):
 def test_week_progress_counts_this_week_against_the_goal_from_content(tmp_path):
     store, pid = fresh(tmp_path)
     for day in (datetime(2025, 3, 10, 7), datetime(2025, 3, 12, 8), datetime(2025, 3, 9, 12)):
-        store.save_routine_session(pid, 20, {}, done_at=day)
+        store.sessions.add(pid, RoutineSession(20, {}, done_at=day))
     week = services.week_progress(store, pid, LIB, TODAY)
     assert (week.this_week, week.goal) == (2, LIB.sessions_goal)
     assert week.goal_source == LIB.source_by_id[LIB.routine.session.source].short
@@ -73,7 +76,7 @@ def test_home_steps_for_a_first_visit_and_after_a_red_flag(tmp_path):
     assert [s.key for s in view.steps] == ["safety", "quiz", "form", "routine", "library", "pain"]
     answers = {f.id: f.id == "chest_pain" for f in LIB.safety.flags}
     result = evaluate_safety(LIB.safety, answers)
-    store.save_safety_check(pid, result.level, result.flagged, answers)
+    store.safety.add(pid, SafetyCheck.of(result, answers))
     view = services.home_steps(store, pid, LIB, TODAY)
     assert view.returning and view.gate.reason == "red_flag"
     assert view.flag_summary.startswith(FOUND_SIGNS) and LIB.safety.levels["emergency"].headline in view.flag_summary

@@ -20,6 +20,8 @@ from backcheck.demo import DEMO_NAME, demo_data
 from backcheck.figures import pain_chart, pain_figure
 from backcheck.report import gather
 from backcheck.storage import Store
+from backcheck.painlog import LoggedEntry, PainEntry, PainStats
+from backcheck.player import RoutineSession
 
 LIB = load_library()
 CFG = LIB.painlog
@@ -27,7 +29,7 @@ DAY0 = datetime(2024, 3, 1, 6, 0)
 TODAY = date(2024, 9, 1)
 
 
-def random_log(n: int, days: int, seed: int = 3) -> list[dict]:
+def random_log(n: int, days: int, seed: int = 3) -> list[PainEntry]:
     rng = random.Random(seed)
     acts = [c.id for c in CFG.activities]
     locs = [c.id for c in CFG.locations]
@@ -35,30 +37,30 @@ def random_log(n: int, days: int, seed: int = 3) -> list[dict]:
     for i in range(n):
         when = DAY0 + timedelta(days=rng.randrange(days), minutes=rng.randrange(0, 16 * 60), seconds=rng.randrange(60),
                                 microseconds=rng.choice([0, 250_000]))
-        rows.append({"recorded_at": when, "pain": rng.randint(0, 10), "activity": rng.choice(acts[:4] if i % 5 else acts),
-                     "location": rng.choice(locs), "notes": ""})
+        rows.append(PainEntry(recorded_at=when, pain=rng.randint(0, 10), activity=rng.choice(acts[:4] if i % 5 else acts),
+                              location=rng.choice(locs), notes=""))
     return rows
 
 
 @pytest.fixture
-def filled(db_url) -> tuple[Store, int, list[dict], list[dict]]:
+def filled(db_url) -> tuple[Store, int, list[LoggedEntry], list[datetime]]:
     """A filled store, once on SQLite and once on PostgreSQL (the `db_url` fixture)."""
     store = Store(db_url)
-    pid = store.list_profiles()[0].id
-    other = store.create_profile("Someone else").id
+    pid = store.profiles.list()[0].id
+    other = store.profiles.create("Someone else").id
     rows = random_log(1500, 150)
-    store.import_pain_entries(pid, rows)
-    store.import_pain_entries(other, random_log(200, 150, seed=9))  # must not leak into pid's numbers
+    store.pain.import_entries(pid, rows)
+    store.pain.import_entries(other, random_log(200, 150, seed=9))  # must not leak into pid's numbers
     sessions = [DAY0 + timedelta(days=d, hours=11) for d in range(0, 150, 3)]
     for t in sessions:
-        store.save_routine_session(pid, 20, {}, done_at=t)
-    return store, pid, store.pain_entries(pid), store.routine_sessions(pid)
+        store.sessions.add(pid, RoutineSession(20, {}, done_at=t))
+    return store, pid, store.pain.all(pid), [s.done_at for s in store.sessions.list(pid)]
 
 
 def test_sql_daily_means_and_counts_equal_pandas(filled):
     store, pid, rows, _ = filled
     expected = pl.daily_frame(pl.entries_frame(rows), CFG.rules.window_days)
-    got = services.daily_from_rows(store.pain_daily(pid), CFG.rules.window_days)
+    got = services.daily_from_rows(store.pain.daily(pid), CFG.rules.window_days)
     assert list(got.index) == list(expected.index)
     assert got["entries"].tolist() == expected["entries"].tolist()
     assert got["pain"].to_numpy() == pytest.approx(expected["pain"].to_numpy(), abs=1e-9)
@@ -68,14 +70,14 @@ def test_sql_daily_means_and_counts_equal_pandas(filled):
 def test_sql_date_window_and_stats(filled):
     store, pid, rows, _ = filled
     start, end = DAY0 + timedelta(days=30), DAY0 + timedelta(days=60)
-    inside = [r for r in rows if start <= r["recorded_at"] < end]
-    days = store.pain_daily(pid, start=start, end=end)
-    assert sum(d["entries"] for d in days) == len(inside)
-    assert {d["day"] for d in days} == {r["recorded_at"].date() for r in inside}
-    stats = store.pain_stats(pid)
-    assert stats == {"count": len(rows), "first": rows[0]["recorded_at"], "last": rows[-1]["recorded_at"]}
-    assert store.pain_entries_between(pid, start, end) == inside
-    newest = store.pain_entries_between(pid, limit=5, newest_first=True)
+    inside = [r for r in rows if start <= r.recorded_at < end]
+    days = store.pain.daily(pid, start=start, end=end)
+    assert sum(d.entries for d in days) == len(inside)
+    assert {d.day for d in days} == {r.recorded_at.date() for r in inside}
+    stats = store.pain.stats(pid)
+    assert stats == PainStats(count=len(rows), first=rows[0].recorded_at, last=rows[-1].recorded_at)
+    assert store.pain.between(pid, start, end) == inside
+    newest = store.pain.between(pid, limit=5, newest_first=True)
     assert newest == rows[::-1][:5]
 
 
@@ -83,9 +85,9 @@ def test_sql_activity_days_give_the_pandas_comparisons(filled):
     store, pid, rows, sessions = filled
     entries = pl.entries_frame(rows)
     expected = pl.activity_comparisons(entries, CFG, sessions)
-    daily = services.daily_from_rows(store.pain_daily(pid), CFG.rules.window_days)
+    daily = services.daily_from_rows(store.pain.daily(pid), CFG.rules.window_days)
     s_days = pl.session_days(sessions)
-    got = pl.comparisons_from_days(daily, store.pain_activity_days(pid), CFG, s_days)
+    got = pl.comparisons_from_days(daily, store.pain.activity_days(pid), CFG, s_days)
     assert [(c.activity, c.days_with, c.days_without, c.enough) for c in got] == \
            [(c.activity, c.days_with, c.days_without, c.enough) for c in expected]
     for g, e in zip(got, expected):
@@ -97,12 +99,13 @@ def test_sql_activity_days_give_the_pandas_comparisons(filled):
 
 def test_painlog_overview_agrees_with_the_pandas_overview(filled):
     store, pid, rows, sessions = filled
-    aid = store.add_function_activity(pid, "Sitting", 3)
-    store.rate_functions(pid, {aid: 4}, rated_at=DAY0)
-    store.rate_functions(pid, {aid: 6}, rated_at=DAY0 + timedelta(days=20))
-    old = pl.overview(CFG, rows, sessions, store.function_activities(pid), store.function_ratings(pid), today=TODAY, sessions_goal=LIB.sessions_goal)
+    aid = store.functions.add_activity(pid, "Sitting", 3)
+    store.functions.rate(pid, {aid: 4}, rated_at=DAY0)
+    store.functions.rate(pid, {aid: 6}, rated_at=DAY0 + timedelta(days=20))
+    old = pl.overview(CFG, rows, sessions, store.functions.activities(pid), store.functions.ratings(pid), today=TODAY,
+                      sessions_goal=LIB.sessions_goal)
     new = services.painlog_overview(store, pid, CFG, today=TODAY, sessions_goal=LIB.sessions_goal)
-    assert new.entry_count == len(rows) and new.first_entry == rows[0]["recorded_at"]
+    assert new.entry_count == len(rows) and new.first_entry == rows[0].recorded_at
     assert new.verdict.headline == old.verdict.headline and new.verdict.detail == old.verdict.detail
     assert new.verdict.baseline == pytest.approx(old.verdict.baseline) and new.verdict.kind == old.verdict.kind
     assert new.sessions.sentence() == old.sessions.sentence()
@@ -133,11 +136,13 @@ def test_chart_for_a_range_matches_the_old_chart(filled):
 
 def test_long_ranges_are_thinned_to_the_point_budget(tmp_path):
     store = Store(f"sqlite:///{tmp_path}/l.db")
-    rows = [{"recorded_at": DAY0 + timedelta(days=d, hours=h), "pain": (d + h) % 11, "activity": "walking",
-             "location": "leg", "notes": ""} for d in range(4000) for h in (0, 5)]
-    store.import_pain_entries(1, rows)
+    rows = [PainEntry.model_validate({"recorded_at": DAY0 + timedelta(days=d, hours=h), "pain": (d + h) % 11,
+                                      "activity": "walking", "location": "leg", "notes": ""},
+                                     context={"now": DAY0 + timedelta(days=4000)})  # "today" is 4000 days on
+            for d in range(4000) for h in (0, 5)]
+    store.pain.import_entries(1, rows)
     for d in range(0, 4000, 2):
-        store.save_routine_session(1, 20, {}, done_at=DAY0 + timedelta(days=d, hours=3))
+        store.sessions.add(1, RoutineSession(20, {}, done_at=DAY0 + timedelta(days=d, hours=3)))
     today = (DAY0 + timedelta(days=4000)).date()
     ov = services.painlog_overview(store, 1, CFG, today=today, sessions_goal=LIB.sessions_goal)
     view = services.painlog_chart(store, ov, CFG, None, max_points=400)
@@ -150,8 +155,8 @@ def test_long_ranges_are_thinned_to_the_point_budget(tmp_path):
 
 def test_every_write_changes_the_profiles_data_version_and_only_its_own(db_url):
     store = Store(db_url)
-    me = store.list_profiles()[0].id
-    other = store.create_profile("Other").id
+    me = store.profiles.list()[0].id
+    other = store.profiles.create("Other").id
     seen = {store.data_version(me)}
 
     def changed(action) -> None:
@@ -163,23 +168,23 @@ def test_every_write_changes_the_profiles_data_version_and_only_its_own(db_url):
         assert store.data_version(other) == before_other  # someone else's write leaves my cache alone
 
     eid = []
-    changed(lambda: eid.append(store.add_pain_entry(me, DAY0, 5, "walking", "leg", "")))
-    changed(lambda: store.update_pain_entry(me, eid[0], DAY0, 3, "walking", "leg", "x"))
+    changed(lambda: eid.append(store.pain.add(me, PainEntry(recorded_at=DAY0, pain=5, activity="walking", location="leg", notes=""))))
+    changed(lambda: store.pain.update(me, eid[0], PainEntry(recorded_at=DAY0, pain=3, activity="walking", location="leg", notes="x")))
     gone = []
-    changed(lambda: gone.append(store.delete_pain_entry(me, eid[0])))
-    changed(lambda: store.restore_pain_entry(gone[0]))
-    changed(lambda: store.import_pain_entries(me, [{"recorded_at": DAY0 + timedelta(days=1), "pain": 2,
-                                                    "activity": "squat", "location": "leg", "notes": ""}]))
-    changed(lambda: store.save_routine_session(me, 20, {}))
+    changed(lambda: gone.append(store.pain.delete(me, eid[0])))
+    changed(lambda: store.pain.restore(gone[0]))
+    changed(lambda: store.pain.import_entries(me, [PainEntry(recorded_at=DAY0 + timedelta(days=1), pain=2,
+                                                             activity="squat", location="leg", notes="")]))
+    changed(lambda: store.sessions.add(me, RoutineSession(20, {})))
     aid = []
-    changed(lambda: aid.append(store.add_function_activity(me, "Sitting", 3)))
-    changed(lambda: store.rate_functions(me, {aid[0]: 4}))
-    changed(lambda: store.remove_function_activity(me, aid[0]))
+    changed(lambda: aid.append(store.functions.add_activity(me, "Sitting", 3)))
+    changed(lambda: store.functions.rate(me, {aid[0]: 4}))
+    changed(lambda: store.functions.remove_activity(me, aid[0]))
     # reads and a failed write change nothing
     version = store.data_version(me)
-    store.pain_entries(me), store.pain_daily(me), store.pain_activity_days(me)
+    store.pain.all(me), store.pain.daily(me), store.pain.activity_days(me)
     with pytest.raises(ValueError):
-        store.add_function_activity(me, "Sitting", 0)
+        store.functions.add_activity(me, "Sitting", 0)
     assert store.data_version(me) == version
     # another Store on the same file (another server process) sees the same version
     assert Store(store.url).data_version(me) == version
@@ -187,7 +192,7 @@ def test_every_write_changes_the_profiles_data_version_and_only_its_own(db_url):
 
 def test_report_uses_the_same_overview_as_the_screen(tmp_path):
     store = Store(f"sqlite:///{tmp_path}/r.db")
-    demo = store.create_demo_profile(DEMO_NAME, demo_data(LIB))
+    demo = store.profiles.create_demo(DEMO_NAME, demo_data(LIB))
     ov = services.painlog_overview(store, demo.id, CFG, sessions_goal=LIB.sessions_goal)
     inputs = gather(LIB, store, demo)
     assert inputs.ov.verdict == ov.verdict and inputs.ov.entry_count == ov.entry_count

@@ -14,6 +14,8 @@ from backcheck import migrations, storage
 from backcheck.content import load_library
 from backcheck.demo import DEMO_NAME, demo_data
 from backcheck.storage import DEFAULT_PROFILE, SCHEMA_VERSION, Store, StorageError
+from backcheck.painlog import LoggedEntry, PainEntry
+from backcheck.player import RoutineSession
 
 LIB = load_library()
 T0 = datetime(2025, 3, 3, 8, 30)
@@ -66,12 +68,12 @@ def store(db_url) -> Store:
 
 
 def me(store: Store) -> int:
-    return store.list_profiles()[0].id
+    return store.profiles.list()[0].id
 
 
 def add(store: Store, pid: int, when: datetime, pain: int, activity: str = "squat", location: str = "lower_back",
         notes: str = "") -> int:
-    return store.add_pain_entry(pid, when, pain, activity, location, notes)
+    return store.pain.add(pid, PainEntry(recorded_at=when, pain=pain, activity=activity, location=location, notes=notes))
 
 
 def make_v1(path) -> None:
@@ -129,13 +131,13 @@ def test_v1_database_is_migrated_keeping_data_and_a_backup(tmp_path):
     s = Store(f"sqlite:///{db}")
     assert s.schema_version() == SCHEMA_VERSION == 3
     # data kept
-    anna = s.list_profiles()
+    anna = s.profiles.list()
     assert [p.name for p in anna] == ["Anna"]
-    rows = s.pain_entries(1)
-    assert len(rows) == 1 and rows[0]["notes"] == "Old note, with comma" and rows[0]["pain"] == 6
-    assert rows[0]["recorded_at"] == datetime(2025, 1, 3, 8, 15)
-    assert s.latest_safety_check(1)["level"] == "clear"
-    assert s.routine_sessions(1)[0]["inputs"] == {"goal": "squat"}
+    rows = s.pain.all(1)
+    assert len(rows) == 1 and rows[0].notes == "Old note, with comma" and rows[0].pain == 6
+    assert rows[0].recorded_at == datetime(2025, 1, 3, 8, 15)
+    assert s.safety.latest(1).level == "clear"
+    assert s.sessions.list(1)[0].inputs == {"goal": "squat"}
     # the new indexes exist
     con = sqlite3.connect(db)
     names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='index'")}
@@ -156,7 +158,7 @@ def test_v1_database_is_migrated_keeping_data_and_a_backup(tmp_path):
 def test_new_database_is_created_at_the_current_version_without_backup(tmp_path):
     s = Store(f"sqlite:///{tmp_path}/new.db")
     assert s.schema_version() == SCHEMA_VERSION
-    assert [p.name for p in s.list_profiles()] == [DEFAULT_PROFILE]
+    assert [p.name for p in s.profiles.list()] == [DEFAULT_PROFILE]
     assert list(tmp_path.glob("*.bak")) == []
     con = sqlite3.connect(tmp_path / "new.db")
     names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='index'")}
@@ -196,19 +198,19 @@ def test_v1_database_is_migrated_on_every_engine(v1_url):
     """The same v1 -> current migration on SQLite and PostgreSQL: data kept, indexes made, ids go on."""
     s = Store(v1_url)
     assert s.schema_version() == SCHEMA_VERSION
-    assert [p.name for p in s.list_profiles()] == ["Anna"]
-    rows = s.pain_entries(1)
-    assert [(r["pain"], r["notes"], r["recorded_at"]) for r in rows] == [(6, "Old note, with comma", datetime(2025, 1, 3, 8, 15))]
-    assert s.latest_safety_check(1)["level"] == "clear"
-    assert s.routine_sessions(1)[0]["inputs"] == {"goal": "squat"}
+    assert [p.name for p in s.profiles.list()] == ["Anna"]
+    rows = s.pain.all(1)
+    assert [(r.pain, r.notes, r.recorded_at) for r in rows] == [(6, "Old note, with comma", datetime(2025, 1, 3, 8, 15))]
+    assert s.safety.latest(1).level == "clear"
+    assert s.sessions.list(1)[0].inputs == {"goal": "squat"}
     indexes = {ix["name"] for table in ("pain_entries", "routine_sessions", "function_ratings")
                for ix in inspect(s.engine).get_indexes(table)}
     assert {"ix_pain_entries_profile_recorded", "ix_routine_sessions_profile_done", "ix_function_ratings_activity"} <= indexes
     # new rows get fresh ids after the old ones
     assert add(s, 1, T0, 3) == 2
-    assert s.create_profile("Ben").id == 2
+    assert s.profiles.create("Ben").id == 2
     # opening again changes nothing
-    assert Store(v1_url).schema_version() == SCHEMA_VERSION and len(s.pain_entries(1)) == 2
+    assert Store(v1_url).schema_version() == SCHEMA_VERSION and len(s.pain.all(1)) == 2
 
 
 def test_failed_migration_rolls_back_on_every_engine(v1_url, monkeypatch):
@@ -241,96 +243,100 @@ def test_pain_entry_round_trip_update_delete_and_undo(store):
     note = 'Stiff; "quoted", comma, newline\nand ünïcödé ✓'
     eid = add(store, pid, T0, 7, "hip_hinge", "buttock", note)
     add(store, pid, T0 - timedelta(days=1), 5)
-    rows = store.pain_entries(pid)
-    assert [r["recorded_at"] for r in rows] == [T0 - timedelta(days=1), T0]  # oldest first
-    assert rows[1] == {"id": eid, "recorded_at": T0, "pain": 7, "activity": "hip_hinge", "location": "buttock", "notes": note}
-    assert store.latest_pain_entry(pid)["id"] == eid
+    rows = store.pain.all(pid)
+    assert [r.recorded_at for r in rows] == [T0 - timedelta(days=1), T0]  # oldest first
+    assert rows[1] == LoggedEntry(id=eid, recorded_at=T0, pain=7, activity="hip_hinge", location="buttock", notes=note)
+    assert store.pain.latest(pid).id == eid
 
-    assert store.update_pain_entry(pid, eid, T0, 4, "walking", "leg", "better")
-    assert store.pain_entries(pid)[1]["pain"] == 4
-    gone = store.delete_pain_entry(pid, eid)
-    assert gone is not None and gone["pain"] == 4
-    assert [r["id"] for r in store.pain_entries(pid)] != [eid] and len(store.pain_entries(pid)) == 1
-    assert store.delete_pain_entry(pid, eid) is None
-    assert not store.update_pain_entry(pid, eid, T0, 4, "walking", "leg", "")
-    restored = store.restore_pain_entry(gone)
+    assert store.pain.update(pid, eid, PainEntry(recorded_at=T0, pain=4, activity="walking", location="leg", notes="better"))
+    assert store.pain.all(pid)[1].pain == 4
+    gone = store.pain.delete(pid, eid)
+    assert gone is not None and gone.pain == 4
+    assert [r.id for r in store.pain.all(pid)] != [eid] and len(store.pain.all(pid)) == 1
+    assert store.pain.delete(pid, eid) is None
+    assert not store.pain.update(pid, eid, PainEntry(recorded_at=T0, pain=4, activity="walking", location="leg", notes=""))
+    restored = store.pain.restore(gone)
     assert restored == eid
-    assert store.pain_entries(pid)[1]["notes"] == "better"
+    assert store.pain.all(pid)[1].notes == "better"
 
 
 def test_profiles_see_only_their_own_rows(store):
     a = me(store)
-    b = store.create_profile("Patient B").id
+    b = store.profiles.create("Patient B").id
     add(store, a, T0, 6)
     add(store, b, T0, 2)
-    store.save_routine_session(b, 20, {"x": 1}, done_at=T0)
-    fa = store.add_function_activity(a, "Squatting", limit=3)
-    store.rate_functions(a, {fa: 4}, rated_at=T0)
-    assert [r["pain"] for r in store.pain_entries(a)] == [6]
-    assert [r["pain"] for r in store.pain_entries(b)] == [2]
-    assert store.routine_sessions(a) == []
-    assert store.function_ratings(b) == []
+    store.sessions.add(b, RoutineSession(20, {"x": 1}, done_at=T0))
+    fa = store.functions.add_activity(a, "Squatting", limit=3)
+    store.functions.rate(a, {fa: 4}, rated_at=T0)
+    assert [r.pain for r in store.pain.all(a)] == [6]
+    assert [r.pain for r in store.pain.all(b)] == [2]
+    assert store.sessions.list(a) == []
+    assert store.functions.ratings(b) == []
     # b cannot edit, delete or rate a's rows
-    a_entry = store.pain_entries(a)[0]["id"]
-    assert not store.update_pain_entry(b, a_entry, T0, 0, "squat", "leg", "")
-    assert store.delete_pain_entry(b, a_entry) is None
-    store.rate_functions(b, {fa: 9})
-    assert [r["score"] for r in store.function_ratings(a)] == [4]
-    store.delete_profile(b)
-    assert len(store.pain_entries(a)) == 1 and store.pain_entries(b) == []
-    assert store.profile_counts()[a]["entries"] == 1
+    a_entry = store.pain.all(a)[0].id
+    assert not store.pain.update(b, a_entry, PainEntry(recorded_at=T0, pain=0, activity="squat", location="leg", notes=""))
+    assert store.pain.delete(b, a_entry) is None
+    store.functions.rate(b, {fa: 9})
+    assert [r.score for r in store.functions.ratings(a)] == [4]
+    store.profiles.delete(b)
+    assert len(store.pain.all(a)) == 1 and store.pain.all(b) == []
+    assert store.profiles.counts()[a].entries == 1
 
 
 def test_import_skips_duplicates_and_is_all_or_nothing(store):
     pid = me(store)
-    row = {"recorded_at": T0, "pain": 5, "activity": "squat", "location": "leg", "notes": "a"}
-    other = {**row, "notes": "b"}
-    assert store.import_pain_entries(pid, [row, other, dict(row)]) == (2, 1)
-    assert store.import_pain_entries(pid, [row, other]) == (0, 2)
-    broken = {**row, "recorded_at": T0 + timedelta(hours=1), "activity": None}  # NOT NULL violation
+    row = PainEntry(recorded_at=T0, pain=5, activity="squat", location="leg", notes="a")
+    other = row.model_copy(update={"notes": "b"})
+    assert store.pain.import_entries(pid, [row, other, row.model_copy()]) == (2, 1)
+    assert store.pain.import_entries(pid, [row, other]) == (0, 2)
+    # an entry the model would refuse, made without it, so the database refuses it: NOT NULL violation
+    broken = PainEntry.model_construct(**{**row.model_dump(), "recorded_at": T0 + timedelta(hours=1), "activity": None})
     with pytest.raises(StorageError, match="Nothing was changed"):
-        store.import_pain_entries(pid, [{**row, "recorded_at": T0 + timedelta(hours=2)}, broken])
-    assert len(store.pain_entries(pid)) == 2
+        store.pain.import_entries(pid, [row.model_copy(update={"recorded_at": T0 + timedelta(hours=2)}), broken])
+    assert len(store.pain.all(pid)) == 2
 
 
 def test_reads_after_writes_are_fresh_across_store_instances(db_url):
     one, two = Store(db_url), Store(db_url)
-    pid = one.list_profiles()[0].id
-    assert two.pain_entries(pid) == []
+    pid = one.profiles.list()[0].id
+    assert two.pain.all(pid) == []
     add(one, pid, T0, 3)
-    assert [r["pain"] for r in two.pain_entries(pid)] == [3]
-    two.save_routine_session(pid, 15, {})
-    assert len(one.routine_sessions(pid)) == 1
+    assert [r.pain for r in two.pain.all(pid)] == [3]
+    two.sessions.add(pid, RoutineSession(15, {}))
+    assert len(one.sessions.list(pid)) == 1
 
 
 # --------------------------------------------------------------------------- sessions and function scores
 
 
-def test_routine_sessions_newest_first_and_delete(store):
+def test_routine_sessions_newest_first_and_deleted_with_their_profile(store):
     pid = me(store)
-    s1 = store.save_routine_session(pid, 20, {"goal": "squat"}, done_at=T0)
-    s2 = store.save_routine_session(pid, 15, {}, done_at=T0 + timedelta(days=2))
-    assert [s["id"] for s in store.routine_sessions(pid)] == [s2, s1]
-    assert store.routine_sessions(pid)[1]["inputs"] == {"goal": "squat"}
-    assert store.delete_routine_session(pid, s1)
-    assert [s["id"] for s in store.routine_sessions(pid)] == [s2]
-    assert store.progress(pid)["session"] == T0 + timedelta(days=2)
+    gone = store.profiles.create("Patient B").id
+    s1 = store.sessions.add(gone, RoutineSession(20, {"goal": "squat"}, done_at=T0))
+    s2 = store.sessions.add(gone, RoutineSession(15, {}, done_at=T0 + timedelta(days=2)))
+    mine = store.sessions.add(pid, RoutineSession(25, {}, done_at=T0 + timedelta(days=1)))
+    assert [s.id for s in store.sessions.list(gone)] == [s2, s1]
+    assert store.sessions.list(gone)[1].inputs == {"goal": "squat"}
+    assert store.sessions.times(gone, start=T0 + timedelta(days=1)) == [T0 + timedelta(days=2)]
+    store.profiles.delete(gone)  # the one way sessions leave the store
+    assert store.sessions.list(gone) == [] and [s.id for s in store.sessions.list(pid)] == [mine]
+    assert store.profiles.progress(pid).session == T0 + timedelta(days=1)
 
 
 def test_function_activities_limit_and_duplicates(store):
     pid = me(store)
-    ids = [store.add_function_activity(pid, n, limit=3) for n in ("Squatting", "Sitting", "Handstand")]
+    ids = [store.functions.add_activity(pid, n, limit=3) for n in ("Squatting", "Sitting", "Handstand")]
     with pytest.raises(ValueError, match="at most 3"):
-        store.add_function_activity(pid, "Walking", limit=3)
-    store.remove_function_activity(pid, ids[2])
+        store.functions.add_activity(pid, "Walking", limit=3)
+    store.functions.remove_activity(pid, ids[2])
     with pytest.raises(ValueError, match="already on your list"):
-        store.add_function_activity(pid, "squatting", limit=3)
-    store.rate_functions(pid, {ids[0]: 3, ids[1]: 6}, rated_at=T0)
-    store.rate_functions(pid, {ids[0]: 5}, rated_at=T0 + timedelta(days=14))
-    ratings = store.function_ratings(pid)
-    assert [(r["name"], r["score"]) for r in ratings] == [("Squatting", 3), ("Sitting", 6), ("Squatting", 5)]
-    store.remove_function_activity(pid, ids[0])
-    assert [r["name"] for r in store.function_ratings(pid)] == ["Sitting"]
+        store.functions.add_activity(pid, "squatting", limit=3)
+    store.functions.rate(pid, {ids[0]: 3, ids[1]: 6}, rated_at=T0)
+    store.functions.rate(pid, {ids[0]: 5}, rated_at=T0 + timedelta(days=14))
+    ratings = store.functions.ratings(pid)
+    assert [(r.name, r.score) for r in ratings] == [("Squatting", 3), ("Sitting", 6), ("Squatting", 5)]
+    store.functions.remove_activity(pid, ids[0])
+    assert [r.name for r in store.functions.ratings(pid)] == ["Sitting"]
 
 
 # --------------------------------------------------------------------------- demo
@@ -339,37 +345,39 @@ def test_function_activities_limit_and_duplicates(store):
 def test_demo_profile_loads_in_one_go_and_is_removed_without_touching_others(store):
     pid = me(store)
     add(store, pid, T0, 4)
-    demo = store.create_demo_profile(DEMO_NAME, demo_data(LIB))
+    demo = store.profiles.create_demo(DEMO_NAME, demo_data(LIB))
     assert demo.is_demo and demo.name == DEMO_NAME
-    assert len(store.pain_entries(demo.id)) > 80
-    assert len(store.routine_sessions(demo.id)) >= 30
-    assert len(store.function_activities(demo.id)) == 3
-    assert store.latest_quiz_result(demo.id)["leading"] == ["anterior_tilt"]
-    assert store.latest_safety_check(demo.id)["level"] == "clear"
+    assert len(store.pain.all(demo.id)) > 80
+    assert len(store.sessions.list(demo.id)) >= 30
+    assert len(store.functions.activities(demo.id)) == 3
+    assert store.quiz.latest(demo.id).leading == ["anterior_tilt"]
+    assert store.safety.latest(demo.id).level == "clear"
     with pytest.raises(storage.ProfileError):
-        store.create_demo_profile(DEMO_NAME, demo_data(LIB))
-    assert store.remove_demo_profiles() == 1
-    assert [p.name for p in store.list_profiles()] == [DEFAULT_PROFILE]
-    assert len(store.pain_entries(pid)) == 1
-    assert store.pain_entries(demo.id) == [] and store.routine_sessions(demo.id) == []
-    assert store.function_ratings(demo.id) == []
-    assert store.remove_demo_profiles() == 0
+        store.profiles.create_demo(DEMO_NAME, demo_data(LIB))
+    assert store.profiles.remove_demos() == 1
+    assert [p.name for p in store.profiles.list()] == [DEFAULT_PROFILE]
+    assert len(store.pain.all(pid)) == 1
+    assert store.pain.all(demo.id) == [] and store.sessions.list(demo.id) == []
+    assert store.functions.ratings(demo.id) == []
+    assert store.profiles.remove_demos() == 0
 
 
 def test_removing_the_only_profile_as_demo_leaves_a_fresh_default(store):
-    demo = store.create_demo_profile(DEMO_NAME, demo_data(LIB))
-    store.delete_profile(me(store) if me(store) != demo.id else store.list_profiles()[1].id)
-    assert [p.id for p in store.list_profiles()] == [demo.id]
-    store.remove_demo_profiles()
-    assert [(p.name, p.is_demo) for p in store.list_profiles()] == [(DEFAULT_PROFILE, False)]
+    demo = store.profiles.create_demo(DEMO_NAME, demo_data(LIB))
+    store.profiles.delete(me(store) if me(store) != demo.id else store.profiles.list()[1].id)
+    assert [p.id for p in store.profiles.list()] == [demo.id]
+    store.profiles.remove_demos()
+    assert [(p.name, p.is_demo) for p in store.profiles.list()] == [(DEFAULT_PROFILE, False)]
 
 
 def test_failed_demo_load_writes_nothing(store):
     data = demo_data(LIB)
-    data["pain_entries"].append({"recorded_at": None, "pain": 3, "activity": "squat", "location": "leg", "notes": ""})
+    # an entry the model would refuse, made without it, so the database refuses it: the whole load rolls back
+    data.pain_entries.append(PainEntry.model_construct(recorded_at=None, pain=3, activity="squat", location="leg",
+                                                       notes=""))
     with pytest.raises(StorageError):
-        store.create_demo_profile(DEMO_NAME, data)
-    assert [p.name for p in store.list_profiles()] == [DEFAULT_PROFILE]
+        store.profiles.create_demo(DEMO_NAME, data)
+    assert [p.name for p in store.profiles.list()] == [DEFAULT_PROFILE]
 
 
 def test_backup_copies_data_still_in_the_wal(tmp_path):

@@ -87,18 +87,18 @@ def test_duplicates_are_case_and_width_insensitive():
 
 def test_profiles_use_the_name_cleaner(tmp_path):
     store = Store(f"sqlite:///{tmp_path / 'n.db'}")
-    sam = store.create_profile("Sam\u200b")
+    sam = store.profiles.create("Sam\u200b")
     assert sam.name == "Sam"
     for twin in ("Sam", "SAM", "ｓａｍ", " sam\u200d "):
         with pytest.raises(ProfileError, match="already exists"):
-            store.create_profile(twin)
+            store.profiles.create(twin)
     with pytest.raises(ProfileError, match="visible"):
-        store.create_profile("\u200b\u200b\u200b")
-    other = store.create_profile("Kim")
+        store.profiles.create("\u200b\u200b\u200b")
+    other = store.profiles.create("Kim")
     with pytest.raises(ProfileError, match="already exists"):
-        store.rename_profile(other.id, "ＳＡＭ")
-    store.rename_profile(sam.id, "sam")  # renaming to itself in another case is fine
-    assert store.get_profile(sam.id).name == "sam"
+        store.profiles.rename(other.id, "ＳＡＭ")
+    store.profiles.rename(sam.id, "sam")  # renaming to itself in another case is fine
+    assert store.profiles.get(sam.id).name == "sam"
 
 
 def test_function_activities_use_the_same_cleaner(tmp_path):
@@ -106,10 +106,10 @@ def test_function_activities_use_the_same_cleaner(tmp_path):
     with pytest.raises(EntryError):
         painlog.clean_function_name("\u200b\u2060")
     store = Store(f"sqlite:///{tmp_path / 'f.db'}")
-    pid = store.list_profiles()[0].id
-    store.add_function_activity(pid, painlog.clean_function_name("Squatting"), limit=3)
+    pid = store.profiles.list()[0].id
+    store.functions.add_activity(pid, painlog.clean_function_name("Squatting"), limit=3)
     with pytest.raises(ValueError, match="already on your list"):
-        store.add_function_activity(pid, painlog.clean_function_name("ＳＱＵＡＴＴＩＮＧ\u200b"), limit=3)
+        store.functions.add_activity(pid, painlog.clean_function_name("ＳＱＵＡＴＴＩＮＧ\u200b"), limit=3)
 
 
 # --------------------------------------------------------------------------- URL values
