@@ -16,7 +16,7 @@ test: $(VENV)/.dev-installed /usr/bin/chromium server-packages   ## install ever
 	$(PY) -m pytest
 
 test-fast: $(VENV)/.dev-installed   ## unit + AppTest only (no browser, no PostgreSQL, no cluster)
-	$(PY) -m pytest -m "not e2e and not postgres and not cluster"
+	$(PY) -m pytest -m "not e2e and not postgres and not cluster and not signin"
 
 screenshots: $(VENV)/.dev-installed /usr/bin/chromium   ## refresh docs/screenshots from the browser tests
 	BACKCHECK_SCREENSHOTS=docs/screenshots $(PY) -m pytest -m e2e

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from backcheck import ui
+from backcheck import auth, ui
 from backcheck.storage import StorageError
 
 # A local icon: a Material-symbol or emoji favicon would be fetched from a font CDN.
@@ -16,6 +16,10 @@ if problem:
         st.error(problem, icon=":material/report:")
 
     st.navigation([st.Page(startup_error, title="BackCheck", url_path="problem")], position="hidden").run()
+    st.stop()
+
+if auth.enabled() and not auth.signed_in():  # hosted mode: nothing but the sign-in screen until then
+    st.navigation([st.Page(ui.sign_in_page, title="Sign in", url_path="signin", default=True)], position="hidden").run()
     st.stop()
 
 pages = {

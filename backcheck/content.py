@@ -120,6 +120,10 @@ class TargetGroup(Strict):
     muscle: Slug
     why: Text
     exercises: list[Slug] = Field(min_length=1)
+    # The session block the group's work belongs to: warmup (activation: the warm-up until it
+    # has its minimum, then the main part), main (strength work, after the base sequence) or
+    # stretch (stretch groups only).
+    block: Literal["warmup", "main", "stretch"]
 
 
 class Avoid(Strict):
@@ -158,6 +162,15 @@ class Pattern(Strict):
     avoid: list[Avoid] = Field(default_factory=list)
     tips: list[Text] = Field(default_factory=list)
     sources: list[Text] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _blocks_fit(self) -> "Pattern":
+        for kind in ("strengthen", "practise", "stretch"):
+            for g in getattr(self, kind):
+                ok = ("stretch",) if kind == "stretch" else ("warmup", "main")
+                if g.block not in ok:
+                    raise ValueError(f"{kind} group '{g.muscle}' has block '{g.block}'; use one of {', '.join(ok)}")
+        return self
 
 
 # --------------------------------------------------------------------------- quiz
@@ -454,6 +467,7 @@ class RoutineStep(Strict):
     why: Text
     exercises: list[Slug] = Field(min_length=1)
     source: Text
+    early: bool = False  # placed before the posture plan's strength work, so a short session keeps it
 
 
 class RoutineItemRule(Strict):
@@ -462,6 +476,8 @@ class RoutineItemRule(Strict):
     exercise: Slug
     why: Text
     source: Text
+    core: bool = False  # a goal's core item: placed before the posture plan's strength work
+    instead: list[Slug] = Field(default_factory=list)  # stand-ins when the exercise is not allowed (equipment)
 
 
 class RoutineGoal(Strict):
@@ -941,6 +957,8 @@ def _check_routine_items(lib: Library) -> None:
         for block_id in ("warmup", "main", "stretch"):
             for it in getattr(g, block_id):
                 rr_item(f"goal '{g.id}', field '{block_id}'", it.exercise, it.source)
+                for ex_id in it.instead:
+                    rr_item(f"goal '{g.id}', field '{block_id}.instead'", ex_id)
     for field_name in ("general_warmup", "general_stretch"):
         for it in getattr(rr, field_name):
             rr_item(f"field '{field_name}'", it.exercise, it.source)

@@ -158,6 +158,12 @@ class PoseBook(_Strict):
         """(section, id) -> per panel, the resolved keyframes (filled by validate())."""
         return {}
 
+    @cached_property
+    def svgs(self) -> dict[tuple, str]:
+        """figure_svg's results by its arguments: the book does not change once loaded, so a figure is
+        drawn once per server instead of on every rerun of a page that shows it."""
+        return {}
+
 
 # --------------------------------------------------------------------------- geometry
 
@@ -599,6 +605,15 @@ def _keyframe_times(n: int, seconds: float) -> tuple[float, list[tuple[float, in
 def figure_svg(book: PoseBook, item_id: str, title: str, kind: str | None = None, uid: str = "f",
                max_width: int = 340, scale: float = 1.5) -> str:
     """The figure for an exercise, quiz check, fault or movement self-check as inline animated SVG."""
+    key = (item_id, title, kind, uid, max_width, scale)
+    svg = book.svgs.get(key)
+    if svg is None:
+        svg = book.svgs[key] = _figure_svg(book, item_id, title, kind, uid, max_width, scale)
+    return svg
+
+
+def _figure_svg(book: PoseBook, item_id: str, title: str, kind: str | None, uid: str, max_width: int,
+                scale: float) -> str:
     found = book.find(item_id, kind)
     if found is None:
         raise KeyError(item_id)

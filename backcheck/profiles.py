@@ -24,6 +24,7 @@ class Profile:
     name: str
     is_demo: bool
     created_at: datetime
+    account: str = ""  # the owner ("" = the local install; see backcheck.auth)
 
 
 @dataclass(frozen=True)

@@ -102,24 +102,58 @@ class _Repository:
 
 
 class ProfileRepository(_Repository):
-    """Profiles: list, create, rename, delete; the demo patient; what each holds and has done."""
+    """Profiles: list, create, rename, delete; the demo patient; what each holds and has done.
+
+    A repository sees one account's profiles only (``account``: "" for a local install, the
+    signed-in account's key in hosted mode, see backcheck.auth): another account's profile is
+    neither listed, found, renamed nor deleted through it. ``store.profiles`` is the local
+    account's; ``store.profiles_of(account)`` any other's. The data repositories take a profile
+    id, which the screens only ever get from this list.
+    """
+
+    def __init__(self, store: Store, account: str = "") -> None:
+        super().__init__(store)
+        self.account = account
+
+    @property
+    def _mine(self):
+        return profiles.c.account == self.account
 
     def list(self) -> list[Profile]:
         with self._tx("read the profiles") as conn:
-            rows = conn.execute(select(profiles).order_by(profiles.c.is_demo, profiles.c.id)).mappings().all()
+            rows = conn.execute(select(profiles).where(self._mine)
+                                .order_by(profiles.c.is_demo, profiles.c.id)).mappings().all()
         return [Profile(**r) for r in rows]
+
+    def list_or_start(self) -> list[Profile]:
+        """The account's profiles; an account with none (a first sign-in) gets the default one first."""
+        found = self.list()
+        if found:
+            return found
+        try:
+            with self._tx("create your first profile") as conn:
+                if conn.execute(select(func.count()).select_from(profiles).where(self._mine)).scalar_one() == 0:
+                    conn.execute(insert(profiles).values(account=self.account, name=DEFAULT_PROFILE, is_demo=False,
+                                                         created_at=datetime.now()))
+        except StorageError as exc:  # another tab of the same person made it in the same instant
+            if not isinstance(exc.__cause__, IntegrityError):
+                raise
+        return self.list()
 
     def get(self, profile_id: int) -> Profile | None:
         with self._tx("read the profile") as conn:
-            row = conn.execute(select(profiles).where(profiles.c.id == profile_id)).mappings().first()
+            row = conn.execute(select(profiles).where(profiles.c.id == profile_id, self._mine)).mappings().first()
         return Profile(**row) if row else None
 
-    @staticmethod
-    def _check_name_free(conn: Connection, name: str, except_id: int | None = None) -> None:
+    def _check_name_free(self, conn: Connection, name: str, except_id: int | None = None) -> None:
         """Names count as the same regardless of case and width ("SAM", "ｓａｍ" and "sam")."""
-        for pid, other in conn.execute(select(profiles.c.id, profiles.c.name)):
+        for pid, other in conn.execute(select(profiles.c.id, profiles.c.name).where(self._mine)):
             if pid != except_id and same_name(other, name):
                 raise ProfileError(name_taken_message(name))
+
+    def _check_mine(self, conn: Connection, profile_id: int) -> None:
+        if conn.execute(select(profiles.c.id).where(profiles.c.id == profile_id, self._mine)).first() is None:
+            raise ProfileError("That profile does not exist (any more). Reload the page to see your profiles.")
 
     def create(self, name: str, is_demo: bool = False) -> Profile:
         cleaned = clean_profile_name(name)
@@ -127,7 +161,8 @@ class ProfileRepository(_Repository):
             with self._tx("create the profile") as conn:
                 self._check_name_free(conn, cleaned)
                 pid = conn.execute(
-                    insert(profiles).values(name=cleaned, is_demo=is_demo, created_at=datetime.now())
+                    insert(profiles).values(account=self.account, name=cleaned, is_demo=is_demo,
+                                            created_at=datetime.now())
                 ).inserted_primary_key[0]
         except StorageError as exc:
             if isinstance(exc.__cause__, IntegrityError):
@@ -141,29 +176,33 @@ class ProfileRepository(_Repository):
         cleaned = clean_profile_name(name)
         try:
             with self._tx("rename the profile") as conn:
+                self._check_mine(conn, profile_id)
                 self._check_name_free(conn, cleaned, except_id=profile_id)
-                conn.execute(update(profiles).where(profiles.c.id == profile_id).values(name=cleaned))
+                conn.execute(update(profiles).where(profiles.c.id == profile_id, self._mine).values(name=cleaned))
         except StorageError as exc:
             if isinstance(exc.__cause__, IntegrityError):
                 raise ProfileError(name_taken_message(cleaned)) from exc
             raise
 
     def delete(self, profile_id: int) -> None:
-        """Delete a profile and everything it owns. The last profile cannot be deleted."""
+        """Delete a profile and everything it owns. The account's last profile cannot be deleted."""
         with self._tx("delete the profile") as conn:
-            count = conn.execute(select(func.count()).select_from(profiles)).scalar_one()
+            self._check_mine(conn, profile_id)
+            count = conn.execute(select(func.count()).select_from(profiles).where(self._mine)).scalar_one()
             if count <= 1:
                 raise ProfileError("This is the only profile; create another one before deleting it.")
             for table in OWNED_TABLES:
                 conn.execute(delete(table).where(table.c.profile_id == profile_id))
-            conn.execute(delete(profiles).where(profiles.c.id == profile_id))
+            conn.execute(delete(profiles).where(profiles.c.id == profile_id, self._mine))
 
     def counts(self) -> dict[int, ProfileCounts]:
-        """Per profile id: how many pain entries, routine sessions and quiz results it holds."""
+        """Per profile id of the account: how many pain entries, routine sessions and quiz results it holds."""
         out: dict[int, dict[str, int]] = {}
+        mine = select(profiles.c.id).where(self._mine)
         with self._tx("read the profiles") as conn:
             for key, table in (("entries", pain_entries), ("sessions", routine_sessions), ("quizzes", quiz_results)):
-                for pid, n in conn.execute(select(table.c.profile_id, func.count()).group_by(table.c.profile_id)):
+                for pid, n in conn.execute(select(table.c.profile_id, func.count())
+                                           .where(table.c.profile_id.in_(mine)).group_by(table.c.profile_id)):
                     out.setdefault(pid, {})[key] = n
         return {pid: ProfileCounts(**c) for pid, c in out.items()}
 
@@ -186,7 +225,8 @@ class ProfileRepository(_Repository):
         now = datetime.now()
         with self._tx("load the demo patient") as conn:
             self._check_name_free(conn, cleaned)
-            pid = conn.execute(insert(profiles).values(name=cleaned, is_demo=True, created_at=now)).inserted_primary_key[0]
+            pid = conn.execute(insert(profiles).values(account=self.account, name=cleaned, is_demo=True,
+                                                       created_at=now)).inserted_primary_key[0]
             if data.pain_entries:
                 conn.execute(insert(pain_entries), [_entry_values(pid, e, now) for e in data.pain_entries])
             if data.routine_sessions:
@@ -209,19 +249,20 @@ class ProfileRepository(_Repository):
         return profile
 
     def remove_demos(self) -> int:
-        """Delete every demo profile and its data (other profiles untouched). Returns how many.
+        """Delete the account's demo profiles and their data (other profiles untouched). Returns how many.
 
         If only demo profiles existed, a fresh default profile takes their place.
         """
         with self._tx("remove the demo patient") as conn:
-            ids = [r[0] for r in conn.execute(select(profiles.c.id).where(profiles.c.is_demo.is_(True)))]
+            ids = [r[0] for r in conn.execute(select(profiles.c.id).where(profiles.c.is_demo.is_(True), self._mine))]
             if not ids:
                 return 0
             for table in OWNED_TABLES:
                 conn.execute(delete(table).where(table.c.profile_id.in_(ids)))
             conn.execute(delete(profiles).where(profiles.c.id.in_(ids)))
-            if conn.execute(select(func.count()).select_from(profiles)).scalar_one() == 0:
-                conn.execute(insert(profiles).values(name=DEFAULT_PROFILE, is_demo=False, created_at=datetime.now()))
+            if conn.execute(select(func.count()).select_from(profiles).where(self._mine)).scalar_one() == 0:
+                conn.execute(insert(profiles).values(account=self.account, name=DEFAULT_PROFILE, is_demo=False,
+                                                     created_at=datetime.now()))
         return len(ids)
 
 

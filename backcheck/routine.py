@@ -10,11 +10,13 @@ How a session is filled (all in list order, so the same inputs give the same rou
 
 1. Warm-up up to its minimum: required items first (the wrist warm-up for handstands,
    the gentle warm-up on a painful day), then activation of the weak muscles of the
-   posture pattern(s), then general warm-up items.
+   posture pattern(s) (groups whose block is warmup), then general warm-up items.
 2. Stretching up to its minimum: the pattern's stretch groups, more of its stretches,
    then general stretches.
-3. The main part with what is left: the base sequence, one drill per form fault, the
-   rest of the pattern's strength work, goal items and the pattern's remaining stretches.
+3. The main part with what is left, by priority: the goals' core items, one drill per form
+   fault, the early base steps (spinal control), the pattern's strength work (groups whose
+   block is main), the pattern's remaining stretches, goal items and the rest of the base
+   sequence. The main part is then shown with the base sequence first, in article 002's order.
 4. Extras while time remains: the faults' other drills, more of the pattern's exercises.
 
 An exercise appears once; when a second rule asks for it, its reason is added to the
@@ -327,6 +329,7 @@ class _Cand:
     prefer_shared: bool = False  # pick the option that also serves the most other rules
     step: int | None = None  # base-sequence step number
     weight: int = 1  # how much serving this rule counts when an exercise can serve several (ticked faults, goals: 2)
+    early: bool = False  # a goal's core item or an early base step: placed before the plan's strength work
 
 
 def _fmt_minutes(m: float) -> str:
@@ -584,8 +587,8 @@ class _Builder:
 
     def rule_cand(self, it: RoutineItemRule, prefix: str, label: str, block: str | None = None,
                   report: bool = True) -> _Cand:
-        return _Cand([it.exercise], Reason(f"{prefix}{it.why}", it.source), label, block=block, report=report,
-                     weight=2 if prefix.startswith("Your goal") else 1)
+        return _Cand([it.exercise, *it.instead], Reason(f"{prefix}{it.why}", it.source), label, block=block, report=report,
+                     weight=2 if prefix.startswith("Your goal") else 1, early=it.core)
 
     def pattern_source(self, p: Pattern, ex_ids: Sequence[str]) -> str:
         for ex_id in ex_ids:
@@ -599,10 +602,13 @@ class _Builder:
         firsts: list[list[_Cand]] = []
         extras: list[_Cand] = []
         verb = {"strengthen": "strengthen", "stretch": "stretch", "practise": "practise"}[block]
-        where = {"strengthen": "activation", "stretch": "stretch", "practise": "activation"}[block]
+        # the group's own block (patterns.yaml): warm-up work is activation (the warm-up until it
+        # has its minimum, then the main part); main work goes to the main part
+        where_of = {"warmup": "activation", "main": None, "stretch": "stretch"}
         for p in self.active:
             mine = []
             for g in getattr(p, block):
+                where = where_of[g.block]
                 what = "walking" if g.muscle == "gait" else f"the {self._label(g.muscle)}"
                 text = f"Posture quiz → {p.short_name}: {verb} {what}. {g.why}"
                 reason = Reason(text, self.pattern_source(p, g.exercises))
@@ -621,7 +627,7 @@ class _Builder:
         steps = self.rules.base_sequence
         return [
             _Cand(list(s.exercises), Reason(f"Base sequence, step {i} of {len(steps)} — {s.name}: {s.why}", s.source),
-                  f"{s.name} (base sequence step {i})", step=i)  # covered by any of its exercises
+                  f"{s.name} (base sequence step {i})", step=i, early=s.early)  # covered by any of its exercises
             for i, s in enumerate(steps, start=1)
         ]
 
@@ -688,6 +694,7 @@ class _Builder:
             pd_main = [self.rule_cand(it, "Painful day: ", "Painful day", block="main") for it in pd.main]
             for c in strengthen:  # the imbalance work, finished in gentle versions
                 c.reason = Reason(f"{c.reason.text} {pd.imbalance_why}", c.reason.source)
+                c.block = "activation"  # the painful day's own rule: activation first, the rest ends the main part
             kept_stretches = stretches[: pd.max_stretches]
             order = [*pd_warm, *pd_main, *kept_stretches, *practise, *strengthen]
             self.pending = list(order)
@@ -714,12 +721,21 @@ class _Builder:
                 self.left_out.append(LeftOut(self.lib.exercise_by_id[first].name, c.label, pd.left_out_reason,
                                              kind="painful_day"))
         else:
-            self.fillers = {"warmup": [*strengthen_extra, *general_warm],
+            # warm-up fillers: more of the plan's warm-up (activation) work, then the general warm-up
+            self.fillers = {"warmup": [*(c for c in strengthen_extra if c.block == "activation"), *general_warm],
                             "stretch": [*stretch_extra, *general_stretch]}
-            # Priority when time is short (issue 8): the posture plan and the ticked faults first,
-            # then one item for each goal, the clinic base sequence, the rest of the goals,
-            # and only then warm-up and stretch fillers and extras.
-            order = [*goal_warm, *stretches, *strengthen, *practise, *faults, *goal_first, *bases, *goal_rest]
+            plan = [*strengthen, *practise]
+            activation = [c for c in plan if c.block == "activation"]
+            strength = [c for c in plan if c.block != "activation"]
+            goal_core = [c for c in [*goal_first, *goal_rest] if c.early]
+            early_bases = [c for c in bases if c.early]
+            # Priority when time is short (issue 8, clinical review): the plan's stretches to the
+            # stretching minimum and its warm-up activation, the goals' core items, the ticked
+            # faults, the early base steps (spinal control), the plan's strength work, then one
+            # item for each goal, the rest of the base sequence and the rest of the goals, and
+            # only then warm-up and stretch fillers and extras.
+            order = [*goal_warm, *stretches, *activation, *goal_core, *faults, *early_bases, *strength,
+                     *goal_first, *bases, *goal_rest]
             self.pending = list(order)
             for c in goal_warm:
                 self.place_or_report(c)
@@ -727,8 +743,9 @@ class _Builder:
                 if self.block_total("stretch") >= self.minimum["stretch"]:
                     break
                 self.place_or_report(c)
-            # ...then its strength work and walking, the faults' drills, the other stretches
-            for c in [*strengthen, *practise, *faults, *stretches, *goal_first, *bases, *goal_rest]:
+            # ...then the rest in the order above, the other stretches after the plan's strength work
+            for c in [*activation, *goal_core, *faults, *early_bases, *strength, *stretches, *goal_first, *bases,
+                      *goal_rest]:
                 self.place_or_report(c)
             self.fill("warmup")
             self.fill("stretch")

@@ -37,6 +37,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     create_engine,
     event,
     func,
@@ -71,6 +72,7 @@ except ImportError:  # Windows: no flock; the migration transaction's own re-che
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = PROJECT_DIR / "data" / "backcheck.db"
 DEFAULT_PROFILE = "Me"
+ACCOUNT_KEY_MAX = 512  # issuer URL + "#" + subject (OpenID Connect allows a subject of up to 255 characters)
 _WRITE = "backcheck_write"  # execution option: this transaction writes (BEGIN IMMEDIATE on SQLite)
 
 
@@ -94,9 +96,12 @@ profiles = Table(
     "profiles",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("name", String(PROFILE_NAME_MAX), nullable=False, unique=True),
+    # the owner: "" for a local install, issuer + subject of the signed-in account in hosted mode (backcheck.auth)
+    Column("account", String(ACCOUNT_KEY_MAX), nullable=False, default=""),
+    Column("name", String(PROFILE_NAME_MAX), nullable=False),
     Column("is_demo", Boolean, nullable=False, default=False),
     Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("account", "name"),  # names are unique within an account (profiles_account_key)
 )
 
 
@@ -198,11 +203,11 @@ ix_function_ratings_activity = Index("ix_function_ratings_activity", function_ra
 # Schema changes are Alembic revisions in backcheck/migrations/versions/, numbered: revision "0003"
 # is schema 3. SCHEMA_VERSION is the head's number (tests check they agree); adding a migration
 # means a new revision file, the tables above changed to match, and SCHEMA_VERSION + 1.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 HEAD_REVISION = f"{SCHEMA_VERSION:04d}"
 # Databases made before Alembic keep their schema version in meta ("schema_version"); such a
 # database is stamped at the matching revision, then upgraded like any other.
-LEGACY_REVISIONS = {1: "0001", 2: "0002", 3: "0003"}
+LEGACY_REVISIONS = {1: "0001", 2: "0002", 3: "0003"}  # the versions made before Alembic
 SCHEMA_VERSION_KEY = "schema_version"
 MIGRATION_LOCK_KEY = 0x4241434B434B  # pg_advisory_lock key ("BACKCK"): one migrator per database
 
@@ -611,6 +616,14 @@ class Store:
     player: PlayerRepository = _Repository("PlayerRepository")  # type: ignore[assignment]
     pain: PainRepository = _Repository("PainRepository")  # type: ignore[assignment]
     functions: FunctionRepository = _Repository("FunctionRepository")  # type: ignore[assignment]
+
+    def profiles_of(self, account: str) -> ProfileRepository:
+        """The profiles of one account (hosted mode: the signed-in one; ``profiles`` is the local account's)."""
+        if not account:
+            return self.profiles
+        from .repos import ProfileRepository
+
+        return ProfileRepository(self, account)
 
     # ------------------------------------------------------------------ data versions
 

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from . import services
+from . import auth, services
 from .content import CONTENT_DIR, ContentError, Exercise, Library, load_library
 from .profiles import Profile
+from .repos import ProfileRepository
 from .storage import Store, StorageError, database_url
 from .text import BadParam, fmt_when, md, parse_int, shown  # fmt_when: shared with the services
 
@@ -43,13 +44,27 @@ def _store(url: str) -> Store:
     return Store(url)
 
 
+# Plain dicts in front of the two cache_resource functions: a page asks for the library and the store
+# dozens of times per run, and each cache_resource call hashes its argument and records stats.
+_LIBRARIES: dict[str, Library] = {}
+_STORES: dict[str, Store] = {}
+
+
 def library() -> Library:
     """The validated content; BACKCHECK_CONTENT_DIR points at another folder (tests do)."""
-    return _library(_content_dir())
+    content = _content_dir()
+    lib = _LIBRARIES.get(content)
+    if lib is None:
+        lib = _LIBRARIES[content] = _library(content)
+    return lib
 
 
 def store() -> Store:
-    return _store(database_url())
+    url = database_url()
+    found = _STORES.get(url)
+    if found is None:
+        found = _STORES[url] = _store(url)
+    return found
 
 
 def _content_dir() -> str:
@@ -143,9 +158,17 @@ def startup_problem() -> str | None:
     return None
 
 
+def profile_repo() -> ProfileRepository:
+    """The profiles this session may see: the signed-in account's in hosted mode, else the local ones.
+
+    Every screen takes its profile from here (active_profile), so no URL value, share link or
+    stale session can reach another account's profile or anything stored under it."""
+    return store().profiles_of(auth.account())
+
+
 def active_profile() -> Profile:
     """The profile chosen in the sidebar (kept in the session and in the URL for reloads)."""
-    profiles = store().profiles.list()
+    profiles = profile_repo().list_or_start()
     by_id = {p.id: p for p in profiles}
     pid = st.session_state.get("active_profile_id")
     if pid not in by_id:
@@ -183,7 +206,7 @@ def profile_label(p: Profile) -> str:
 
 def sidebar(sections: dict[str, list], current_page: str | None = None) -> None:
     """The shared sidebar: our page menu, the active profile and the disclaimer."""
-    profiles = store().profiles.list()
+    profiles = profile_repo().list_or_start()
     current = active_profile()
     ids = [p.id for p in profiles]
     labels = {p.id: profile_label(p) for p in profiles}
@@ -205,10 +228,8 @@ def sidebar(sections: dict[str, list], current_page: str | None = None) -> None:
             st.session_state["active_profile_id"] = chosen
             st.rerun()
         st.query_params["profile"] = str(current.id)
-        st.caption(
-            "BackCheck is a self-assessment aid, not a diagnosis. It does not replace a doctor or "
-            "physiotherapist; if something feels wrong, get checked."
-        )
+        account_box()
+        st.caption(DISCLAIMER)
         st.page_link(SAFETY, label="Red-flag safety check", icon=":material/health_and_safety:")
         if current_page is not None:
             close_sidebar_after_page_change(current_page)
@@ -236,6 +257,32 @@ def close_sidebar_after_page_change(page_key: str) -> None:
     if last is not None and last != page_key:
         n = st.session_state["bc_page_changes"] = st.session_state.get("bc_page_changes", 0) + 1
         components.html(_CLOSE_SIDEBAR.format(n=n), height=0)
+
+
+DISCLAIMER = (
+    "BackCheck is a self-assessment aid, not a diagnosis. It does not replace a doctor or "
+    "physiotherapist; if something feels wrong, get checked."
+)
+
+
+def account_box() -> None:
+    """Hosted mode: who is signed in (their name is outside text: plain text only) and a way out."""
+    if not auth.enabled():
+        return
+    st.caption("Signed in as")
+    st.text(auth.display_name())
+    st.button("Sign out", icon=":material/logout:", on_click=st.logout, key="bc_sign_out")
+
+
+def sign_in_page() -> None:
+    """Hosted mode: the only screen before sign-in."""
+    st.title("BackCheck")
+    st.write(
+        "This BackCheck is hosted for a clinic or a group, so your data is kept under your own account. "
+        "Sign in to see your profiles, routine and pain log; nobody else who signs in here can see them."
+    )
+    st.button("Sign in", type="primary", icon=":material/login:", on_click=st.login)
+    st.caption(DISCLAIMER)
 
 
 def demo_banner(profile: Profile) -> None:

@@ -147,7 +147,7 @@ def clinician_report() -> None:
 
         def make_report(profile_id: int = pid, paper: str = size or "A4") -> bytes:
             try:
-                target = store.profiles.get(profile_id) or profile
+                target = ui.profile_repo().get(profile_id) or profile
                 return report.clinician_report(lib, store, target, page_size=paper,  # type: ignore[arg-type]
                                                ov=ui.painlog_overview(profile_id))
             except StorageError as exc:

@@ -11,6 +11,7 @@ from backcheck.storage import StorageError
 from backcheck.text import fmt_day, md
 
 store = ui.store()
+profiles_repo = ui.profile_repo()  # this account's profiles only
 current = ui.active_profile()
 S = "profiles_s_"  # session-state names this page sets
 W = "profiles_w_"  # widget keys
@@ -38,8 +39,8 @@ st.markdown(
 
 ui.show_flash(S)
 
-profiles = store.profiles.list()
-counts = store.profiles.counts()
+profiles = profiles_repo.list()
+counts = profiles_repo.counts()
 
 # --------------------------------------------------------------------------- demo patient
 
@@ -61,20 +62,20 @@ with st.container(border=True):
             st.rerun()
         if row.button("Remove the demo patient", icon=":material/delete:", key=f"{W}demo_remove"):
             try:
-                removed = store.profiles.remove_demos()
+                removed = profiles_repo.remove_demos()
             except StorageError as exc:
                 ui.show_storage_error(exc)
             else:
                 if current.is_demo:
                     st.session_state.pop("active_profile_id", None)
-                    remaining = store.profiles.list()
+                    remaining = profiles_repo.list()
                     switch_to(remaining[0].id)
                 flash("success", "The demo patient and all its data were removed." if removed else "There was no demo patient.")
                 st.rerun()
     elif st.button("Load the demo patient", type="primary", icon=":material/science:", key=f"{W}demo_load"):
         try:
             with st.spinner("Creating twelve weeks of demo data…"):
-                demo = store.profiles.create_demo(DEMO_NAME, demo_data(ui.library()))
+                demo = profiles_repo.create_demo(DEMO_NAME, demo_data(ui.library()))
         except ProfileError as exc:
             st.error(f"{md(exc)} Rename that profile first.", icon=":material/block:")
         except StorageError as exc:
@@ -94,7 +95,7 @@ with st.form(f"{W}create_{gen()}"):
                                     on_click=ui.cut_to_limit, args=(f"{W}create_name_{gen()}", PROFILE_NAME_MAX))
 if created and not ui.say_if_cut(f"{W}create_name_{gen()}", "name", PROFILE_NAME_MAX, "Create and switch to it"):
     try:
-        new = store.profiles.create(name)
+        new = profiles_repo.create(name)
     except ProfileError as exc:
         st.error(f"Not created. {md(exc)}", icon=":material/edit_note:")
     except StorageError as exc:
@@ -136,7 +137,7 @@ for p in profiles:
                                                 args=(f"{W}rename_{p.id}_{gen()}", PROFILE_NAME_MAX))
             if renamed and not ui.say_if_cut(f"{W}rename_{p.id}_{gen()}", "name", PROFILE_NAME_MAX, "Rename"):
                 try:
-                    store.profiles.rename(p.id, new_name)
+                    profiles_repo.rename(p.id, new_name)
                 except ProfileError as exc:
                     st.error(f"Not renamed. {md(exc)}", icon=":material/edit_note:")
                 except StorageError as exc:
@@ -153,13 +154,13 @@ for p in profiles:
                 if y.button("Yes, delete it", type="primary", key=f"{W}delete_yes_{p.id}"):
                     st.session_state.pop(confirm_key, None)
                     try:
-                        store.profiles.delete(p.id)
+                        profiles_repo.delete(p.id)
                     except (ProfileError, StorageError) as exc:
                         st.error(md(exc), icon=":material/error:")
                     else:
                         if p.id == current.id:
                             st.session_state.pop("active_profile_id", None)
-                            switch_to(store.profiles.list()[0].id)
+                            switch_to(profiles_repo.list()[0].id)
                         flash("success", "Profile deleted.")
                         st.rerun()
                 if n.button("Cancel", key=f"{W}delete_no_{p.id}"):

@@ -50,14 +50,15 @@ def _free_port() -> int:
 
 
 class Server:
-    def __init__(self, tmp: Path, env: dict[str, str] | None = None) -> None:
-        self.port = _free_port()
+    def __init__(self, tmp: Path, env: dict[str, str] | None = None, args: list[str] | None = None,
+                 port: int | None = None) -> None:
+        self.port = port or _free_port()
         self.db = tmp / "backcheck.db"
         self.url = f"http://localhost:{self.port}"
         self.log = tmp / "streamlit.log"
         full_env = {**os.environ, "BACKCHECK_DB_PATH": str(self.db), **(env or {})}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "backcheck.serve", "--server.port", str(self.port)],
+            [sys.executable, "-m", "backcheck.serve", "--server.port", str(self.port), *(args or [])],
             cwd=ROOT, env=full_env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60

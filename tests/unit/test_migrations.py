@@ -11,7 +11,7 @@ from collections import Counter
 from datetime import datetime
 
 import pytest
-from sqlalchemy import MetaData, create_engine, inspect
+from sqlalchemy import Boolean, Column, DateTime, Integer, MetaData, String, Table, create_engine, inspect
 from sqlalchemy.schema import CreateTable
 
 from backcheck import migrations, storage
@@ -89,7 +89,8 @@ def test_naming_convention_is_on_the_metadata_and_names_every_constraint():
         sql = str(CreateTable(table).compile(engine))
         assert "PRIMARY KEY" in sql and f"CONSTRAINT {table.name}_pkey PRIMARY KEY" in sql, table.name
         assert sql.count("FOREIGN KEY") == sql.count("_fkey FOREIGN KEY"), table.name
-    assert "CONSTRAINT profiles_name_key UNIQUE (name)" in str(CreateTable(storage.profiles).compile(engine))
+    # schema 4: a name is unique within its account
+    assert "CONSTRAINT profiles_account_key UNIQUE (account, name)" in str(CreateTable(storage.profiles).compile(engine))
 
 
 def test_a_new_database_matches_the_models(db_url):
@@ -152,15 +153,22 @@ def test_old_database_is_stamped_upgraded_and_matches_the_models(db_url, version
 
 def test_a_schema_3_database_made_by_create_all_is_stamped_without_running_revisions(db_url):
     """BackCheck before Alembic made new databases with create_all (no naming convention) at schema 3."""
-    old_metadata = MetaData()  # today's tables, without the naming convention, as create_all made them
+    old_metadata = MetaData()  # schema 3's tables, without the naming convention, as create_all made them
+    Table("profiles", old_metadata, Column("id", Integer, primary_key=True),  # schema 3: no account yet
+          Column("name", String(40), nullable=False, unique=True), Column("is_demo", Boolean, nullable=False),
+          Column("created_at", DateTime, nullable=False))
     for table in storage.metadata.sorted_tables:
+        if table.name == "profiles":
+            continue
         for constraint in table.to_metadata(old_metadata).constraints:
             constraint.name = None  # unnamed: the database picks (PostgreSQL) or leaves none (SQLite)
+    for constraint in old_metadata.tables["profiles"].constraints:
+        constraint.name = None
     engine = create_engine(db_url)
     with engine.begin() as conn:
         old_metadata.create_all(conn)
         conn.execute(storage.meta.insert().values(key="schema_version", value="3"))
-        conn.execute(storage.profiles.insert().values(name="Anna", is_demo=False, created_at=T0))
+        conn.execute(old_metadata.tables["profiles"].insert().values(name="Anna", is_demo=False, created_at=T0))
         if db_url.startswith("sqlite"):  # its constraints have no names there
             ddl = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'profiles'").scalar_one()
             assert "UNIQUE (name)" in ddl and "CONSTRAINT" not in ddl
@@ -190,7 +198,7 @@ def test_a_failing_step_leaves_the_old_database_as_it_was(db_url, monkeypatch, t
     with pytest.raises(StorageError) as caught:
         Store(db_url)
     message = str(caught.value)
-    assert "Could not upgrade the BackCheck database from schema 2 to schema 3" in message
+    assert f"Could not upgrade the BackCheck database from schema 2 to schema {SCHEMA_VERSION}" in message
     assert "step to schema 3 failed" in message and "no_such_table" in message
     assert message.endswith("Nothing was changed.") and "Traceback" not in message
     assert meta_version(db_url) == "2" and alembic_revision(db_url) is None
@@ -227,11 +235,11 @@ def test_a_failure_while_preparing_an_old_sqlite_file_changes_nothing(tmp_path, 
 def test_an_unknown_newer_revision_is_refused_untouched(db_url):
     s = Store(db_url)
     with s.engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0004'")
+        conn.exec_driver_sql(f"UPDATE alembic_version SET version_num = '{SCHEMA_VERSION + 1:04d}'")
     s.engine.dispose()
-    with pytest.raises(StorageError, match=r"newer BackCheck \(schema 4, this one knows 3\)"):
+    with pytest.raises(StorageError, match=rf"newer BackCheck \(schema {SCHEMA_VERSION + 1}, this one knows {SCHEMA_VERSION}\)"):
         Store(db_url)
-    assert alembic_revision(db_url) == "0004"
+    assert alembic_revision(db_url) == f"{SCHEMA_VERSION + 1:04d}"
 
 
 # --------------------------------------------------------------------------- two servers at once

@@ -186,19 +186,23 @@ def test_v2_database_is_migrated_to_v3_with_the_player_tables(tmp_path):
     old = Store(f"sqlite:///{db}")
     pid = old.profiles.list()[0].id
     old.pain.add(pid, PainEntry(recorded_at=T0, pain=4, activity="squat", location="lower_back"))
-    with old.engine.begin() as conn:  # back to what BackCheck 2 left behind
-        conn.exec_driver_sql("DROP TABLE player_sessions")
-        conn.exec_driver_sql("DROP TABLE level_changes")
+    with old.engine.connect() as conn:  # back to what BackCheck 2 left behind
+        # the downgrade copies profiles: no cascade (only outside a transaction does this PRAGMA count)
+        conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+        migrations.downgrade(conn, "0002")
+        assert {"player_sessions", "level_changes"}.isdisjoint(
+            r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master"))
         conn.exec_driver_sql("UPDATE meta SET value='2' WHERE key='schema_version'")
         conn.exec_driver_sql("DROP TABLE alembic_version")  # BackCheck 2 kept its version in meta only
+        conn.commit()
     old.engine.dispose()
     s = Store(f"sqlite:///{db}")
-    assert s.schema_version() == SCHEMA_VERSION == 3
+    assert s.schema_version() == SCHEMA_VERSION == 4
     assert len(s.pain.all(pid)) == 1
     S.begin(LIB, s, pid, clam_routine(), pain_before=1, now=T0.timestamp())
     assert S.active(s, pid) is not None
-    assert len(list(tmp_path.glob("v2.before-v3.*.bak"))) == 1
-    con = sqlite3.connect(next(tmp_path.glob("v2.before-v3.*.bak")))
+    assert len(list(tmp_path.glob(f"v2.before-v{SCHEMA_VERSION}.*.bak"))) == 1
+    con = sqlite3.connect(next(tmp_path.glob(f"v2.before-v{SCHEMA_VERSION}.*.bak")))
     assert "player_sessions" not in {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
     con.close()
     # it was stamped at revision 0002 and upgraded by revision 0003, the player's tables

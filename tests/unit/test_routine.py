@@ -570,3 +570,85 @@ def test_one_hip_higher_walks_with_the_articles_cues_and_the_clam_shows_its_band
     clam = LIB.exercise_by_id["clam"]
     assert clam.progression is not None and "band" in clam.progression.text and "20" in clam.progression.text
     assert clam.progression.source == "001_173b928136b05cbf.txt"
+
+
+# --------------------------------------------------------------------------- clinical review (clinical2)
+
+
+def _hinges(routine):
+    return [it for it in routine.items if "hip_hinge_pattern" in it.exercise.trains]
+
+
+def test_kyphotic_hinger_without_a_dowel_still_practises_the_hinge():
+    # article 004: the pole is a check ("if using a pole"); the hinge itself needs no equipment
+    r = build(patterns=("posterior_tilt",), faults=("hinge_too_low",), minutes=20)
+    hinges = _hinges(r)
+    assert hinges, ids(r)
+    assert not hinges[0].exercise.equipment
+    fault = LIB.fault_by_id["hinge_too_low"].name
+    assert any(fault in reason.text for reason in hinges[0].reasons)
+    with_dowel = build(patterns=("posterior_tilt",), faults=("hinge_too_low",), minutes=20, equipment=("dowel",))
+    assert "hip_hinge_dowel" in ids(with_dowel)
+
+
+def test_every_pattern_group_names_its_block_and_superman_is_kyphosis_strength_work():
+    for p in LIB.patterns:
+        for kind in ("strengthen", "practise", "stretch"):
+            for g in getattr(p, kind):
+                assert g.block in (("stretch",) if kind == "stretch" else ("warmup", "main")), (p.id, g.muscle)
+    r = build(patterns=("posterior_tilt",), minutes=20)
+    assert "superman" in ids(r, "main") and "superman" not in ids(r, "warmup")
+    main = ids(r, "main")
+    base_items = [i for i in main if i in {e for s in RULES.base_sequence for e in s.exercises}]
+    assert main.index("superman") > main.index(base_items[0])  # the base sequence opens the main part (002)
+
+
+def test_lordosis_single_leg_deadlift_is_the_hinge_step_and_spinal_control_stays_at_20_minutes():
+    r = build(patterns=("anterior_tilt",), minutes=20)
+    assert "single_leg_deadlift" not in ids(r, "warmup")
+    main = ids(r, "main")
+    assert "segmental_pelvic_roll" in main  # step 1 (002) kept at 20 minutes
+    assert main.index("segmental_pelvic_roll") < main.index("single_leg_deadlift")
+    sldl = next(it for it in r.items if it.id == "single_leg_deadlift")
+    assert any("step 4 of 4" in reason.text for reason in sldl.reasons)
+
+
+def test_ten_minute_lordotic_squatter_keeps_squat_practice_and_bracing():
+    r = build(patterns=("anterior_tilt",), goals=("squat",), minutes=RULES.session.minutes_min)
+    assert r.total_minutes <= RULES.session.minutes_min
+    assert "air_squat" in ids(r)
+    assert "abdominal_brace" in ids(r)
+    label = RULES.goal_by_id["squat"].label
+    squat = next(it for it in r.items if it.id == "air_squat")
+    assert any(f"Your goal → {label}" in reason.text for reason in squat.reasons)
+
+
+def test_bridge_hold_dose_and_time_match_its_first_progression_level():
+    level = LIB.progression.ladder_by_exercise["bridge_hold"].levels[0]
+    ex = LIB.exercise_by_id["bridge_hold"]
+    assert (ex.dose.sets, ex.dose.hold_seconds) == (level.sets, level.hold_seconds)
+    t = RULES.timing
+    full = t.setup_seconds + level.sets * level.hold_seconds + (level.sets - 1) * t.rest_between_sets_seconds
+    assert item_seconds(ex, RULES) == full
+
+
+@pytest.mark.parametrize("minutes", [m for m in MINUTES if m >= FULL])
+def test_lordosis_stretches_start_with_the_hip_flexors(minutes):
+    # article 001: for a forward tilt, release the hip flexors (and quads); 003 adds the lower back
+    r = build(patterns=("anterior_tilt",), minutes=minutes)
+    stretched = ids(r, "stretch")
+    hip_flexors = exercises_for("anterior_tilt", "stretch", "hip_flexors")
+    lower_back = exercises_for("anterior_tilt", "stretch", "lower_back")
+    assert stretched[0] in hip_flexors
+    assert len(set(stretched) & hip_flexors) >= len(set(stretched) & lower_back)
+
+
+def test_hinge_goal_at_10_minutes_keeps_a_hinge_with_or_without_a_dowel():
+    label = RULES.goal_by_id["hinge"].label
+    for equipment, hinge in (((), "hip_hinge_bodyweight"), (("dowel",), "hip_hinge_dowel")):
+        r = build(patterns=("anterior_tilt",), goals=("hinge",), equipment=equipment,
+                  minutes=RULES.session.minutes_min)
+        item = next(it for it in r.items if it.id == hinge)
+        assert any(f"Your goal → {label}" in reason.text for reason in item.reasons), equipment
+        assert "abdominal_brace" in ids(r)
+        assert r.total_minutes <= RULES.session.minutes_min

@@ -32,3 +32,43 @@ def test_a_missing_switch_fails_loudly(monkeypatch):
     monkeypatch.delattr(PagesManager, serve.LEGACY_SWITCH)
     with pytest.raises(serve.StreamlitChanged, match="no 'uses_pages_directory' any more"):
         serve.pages_folder_off()
+
+
+def test_connections_to_the_server_socket_get_tcp_nodelay(monkeypatch):
+    """tcp_nodelay(): the socket Streamlit binds is re-wrapped as IPPROTO_TCP, so asyncio switches
+    Nagle's algorithm off on every connection it accepts (no timing here: the socket option itself)."""
+    import asyncio
+    import socket
+
+    from streamlit.web.server.starlette import starlette_server as server
+
+    assert hasattr(server, "_bind_socket"), (
+        "Streamlit has no starlette_server._bind_socket any more: serve.tcp_nodelay patches nothing and every "
+        "rerun may wait ~40 ms for delayed ACKs again. Check how Streamlit binds its socket now.")
+    monkeypatch.setattr(server, "_bind_socket", server._bind_socket)  # restored after the test
+    serve.tcp_nodelay()
+    serve.tcp_nodelay()  # twice is harmless
+    assert getattr(server._bind_socket, "backcheck_nodelay", False)
+    listener = server._bind_socket("127.0.0.1", 0, 8)
+    assert listener.proto == socket.IPPROTO_TCP
+
+    async def accepted_nodelay() -> int:
+        seen: list[int] = []
+
+        async def handle(reader, writer) -> None:
+            seen.append(writer.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            writer.close()
+
+        srv = await asyncio.start_server(handle, sock=listener)
+        port = listener.getsockname()[1]
+        _r, w = await asyncio.open_connection("127.0.0.1", port)
+        for _ in range(200):
+            if seen:
+                break
+            await asyncio.sleep(0.01)
+        w.close()
+        srv.close()
+        await srv.wait_closed()
+        return seen[0]
+
+    assert asyncio.run(accepted_nodelay()) != 0

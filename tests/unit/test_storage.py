@@ -129,7 +129,7 @@ def test_v1_database_is_migrated_keeping_data_and_a_backup(tmp_path):
     db = tmp_path / "old.db"
     make_v1(db)
     s = Store(f"sqlite:///{db}")
-    assert s.schema_version() == SCHEMA_VERSION == 3
+    assert s.schema_version() == SCHEMA_VERSION == 4
     # data kept
     anna = s.profiles.list()
     assert [p.name for p in anna] == ["Anna"]
