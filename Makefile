@@ -6,8 +6,8 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run run-cluster test test-fast screenshots bench server-packages
 
-run: $(VENV)/.app-installed   ## start the app at http://localhost:8501 (SQLite store under data/); HOST=0.0.0.0 opens it to phones on the network
-	$(if $(HOST),BACKCHECK_HOST=$(HOST) )$(PY) -m backcheck.serve
+run: $(VENV)/.app-installed   ## start the app at http://localhost:8501 (SQLite store under data/); PORT=8502 another port; HOST=0.0.0.0 opens it to phones on the network
+	$(if $(HOST),BACKCHECK_HOST=$(HOST) )$(PY) -m backcheck.serve$(if $(PORT), --server.port $(PORT))
 
 run-cluster: $(VENV)/.app-installed server-packages   ## PostgreSQL + two BackCheck servers behind haproxy at http://127.0.0.1:8600 (data under .cluster/)
 	$(PY) -m backcheck.cluster

@@ -46,8 +46,17 @@ pages = {
 # Streamlit's own sidebar menu is off (client.showSidebarNavigation = false): left on, it lists
 # the raw files of pages/ while the first run is still loading. The sidebar draws this menu.
 page = st.navigation(pages, position="hidden")
+# A clear keyboard focus ring on radio buttons and checkboxes (Streamlit's own is faint): static,
+# app-owned CSS, no outside text. The green reads on the light and the dark theme.
+st.html(
+    "<style>"
+    "[data-testid='stRadio'] label:has(input:focus-visible),"
+    "[data-testid='stCheckbox'] label:has(input:focus-visible)"
+    "{outline:3px solid #2e9c74;outline-offset:2px;border-radius:6px}"
+    "</style>"
+)
 try:
-    ui.sidebar(pages)
+    ui.sidebar(pages, current_page=page.url_path)
     ui.demo_banner(ui.active_profile())  # on every screen while the demo patient is active
     ui.show_link_notes()  # URL values that were ignored (a bad ?profile=...), one line each
     page.run()

@@ -3,8 +3,9 @@
 "Alex" starts at about 6/10, improves to about 2-3/10 with a flare-up in week 7 (moving
 house), does the routine 3-4 times in most weeks (once in the flare-up week), logs
 squats, hinges, sitting, walking and routine sessions, and re-rates three activities
-every two weeks. A clear safety check, an anterior-tilt quiz result and a form check
-make every screen show something. The data is generated from a fixed seed and ends on
+every two weeks. A clear safety check, a posture quiz taken twice (first mixed, then
+clearly anterior tilt) and three form checks (so the check-to-check comparison shows what
+cleared) make every screen show something. The data is generated from a fixed seed and ends on
 the day it is loaded, so the same day always gives the same patient.
 """
 
@@ -33,7 +34,17 @@ QUIZ_ANSWERS = {
     "hamstring_length": "near_vertical", "plank_sag": "sags", "side_steady": "similar",
     "pain_position": "arching", "hinge_pelvis": "arches",
 }
-FORM_FAULTS = {"hinge": ["hinge_pelvis_tips_forward"], "squat": ["squat_butt_wink"]}
+# The first quiz, in the first week: one hip looked higher and one side weaker as well, so the
+# result was mixed; retaken in week 5 with a friend watching, it points to anterior tilt alone.
+FIRST_QUIZ_DAY, RETAKE_DAY = 0, 33
+FIRST_QUIZ_CHANGES = {"hip_height": "clearly_higher", "side_steady": "one_weaker"}
+# Form checks (day, faults per movement): faults clear over the weeks; the squat's butt wink stays.
+FORM_CHECKS = [
+    (1, {"hinge": ["hinge_pelvis_tips_forward", "hinge_too_low"], "squat": ["squat_butt_wink", "squat_no_brace"]}),
+    (40, {"hinge": ["hinge_pelvis_tips_forward"], "squat": ["squat_butt_wink"]}),
+    (79, {"hinge": [], "squat": ["squat_butt_wink"]}),
+]
+FORM_FAULTS = FORM_CHECKS[-1][1]  # the latest check
 
 # activity id -> (weight in a normal entry, pain offset on that entry)
 ACTIVITY_MIX = {"sitting": (0.30, 0.5), "walking": (0.22, -0.4), "squat": (0.18, 0.7),
@@ -158,15 +169,23 @@ def demo_data(lib: Library, today: date | None = None, seed: int = DEMO_SEED, no
         functions.append(DemoActivity(name, at(0, 9, 30), ratings))
 
     safety = evaluate_safety(lib.safety, {f.id: False for f in lib.safety.flags})
-    answers = {q: a for q, a in QUIZ_ANSWERS.items() if any(x.id == q for x in lib.quiz.questions)}
+    asked = {x.id: {o.id for o in x.options} for x in lib.quiz.questions}
+    answers = {q: a for q, a in QUIZ_ANSWERS.items() if q in asked}
     result = score_quiz(lib.quiz, answers, [p.id for p in lib.patterns])
+    first_answers = {**answers, **{q: a for q, a in FIRST_QUIZ_CHANGES.items() if a in asked.get(q, ())}}
+    first = score_quiz(lib.quiz, first_answers, [p.id for p in lib.patterns])
     fault_ids = set(lib.fault_by_id)
-    faults = {m: [i for i in ids if i in fault_ids] for m, ids in FORM_FAULTS.items()}
+    form_checks = [FormCheckRecord({m: [i for i in ids if i in fault_ids] for m, ids in check.items()},
+                                   taken_at=at(day, 19, 0))
+                   for day, check in FORM_CHECKS if at(day, 19, 0) <= now]
     return DemoData(
         pain_entries=entries,
         routine_sessions=sessions,
         function_activities=functions,
         safety_checks=[SafetyCheck.of(safety, {f.id: False for f in lib.safety.flags}, taken_at=at(0, 9, 0))],
-        quiz_results=[QuizRecord.of(answers, result, taken_at=at(0, 9, 15))],
-        form_checks=[FormCheckRecord(faults, taken_at=at(1, 19, 0))] if fault_ids and all(faults.values()) else [],
+        quiz_results=[  # newest first, as the store lists them
+            QuizRecord.of(answers, result, taken_at=at(RETAKE_DAY, 19, 30)),
+            QuizRecord.of(first_answers, first, taken_at=at(FIRST_QUIZ_DAY, 9, 15)),
+        ],
+        form_checks=form_checks,
     )

@@ -17,6 +17,7 @@ from icalendar import Alarm, Calendar, Event
 
 from .content import Library
 from .pdf import BackCheckPDF, PageSize
+from .text import fmt_day, fmt_minutes
 from .routine import (
     BLOCKS,
     WEEKDAY_LABEL,
@@ -90,8 +91,8 @@ def routine_summary_lines(lib: Library, routine: Routine) -> list[str]:
         items = routine.blocks[block]
         if not items:
             continue
-        lines.append(f"{lib.routine.blocks[block].title} ({routine.block_minutes(block):g} min)")
-        lines += [f"- {it.name} ({it.minutes:g} min): {it.dose}" for it in items]
+        lines.append(f"{lib.routine.blocks[block].title} ({fmt_minutes(routine.block_minutes(block))})")
+        lines += [f"- {it.name} ({fmt_minutes(it.minutes)}): {it.dose}" for it in items]
     return lines
 
 
@@ -192,9 +193,9 @@ def routine_pdf(lib: Library, routine: Routine, page_size: PageSize = "A4", made
     pdf = BackCheckPDF("My BackCheck routine", page_size=page_size)
     pdf.h1("My BackCheck routine")
     if made_for:
-        pdf.para(f"Prepared for {made_for} on {date.today():%d %B %Y}", size=9, style="I")
+        pdf.para(f"Prepared for {made_for} on {fmt_day(date.today())}", size=9, style="I")
     pdf.para(
-        f"{routine.total_minutes:g} of {routine.budget} minutes · "
+        f"About {fmt_minutes(routine.total_minutes)} of your {routine.budget} · "
         f"Goals: {_list([rules.goal_by_id[g].label for g in inputs.goals], 'none chosen')} · "
         f"Equipment: {_list([lib.equipment_label[e] for e in inputs.equipment], 'none')} · "
         f"Pain today: {inputs.pain}/10",
@@ -207,6 +208,9 @@ def routine_pdf(lib: Library, routine: Routine, page_size: PageSize = "A4", made
     pdf.para(f"At least {lib.sessions_goal} sessions a week"
              + (f" — your days: {', '.join(days)}" if days else "") + ".", size=9)
 
+    pdf.h2("Before you start")  # on the first page, before any exercise (issue 14)
+    pdf.para(rules.messages.professional, size=9)
+
     for note in routine.notes:
         pdf.ln(1)
         pdf.para(note.text, size=9, style="B" if note.kind in ("gentle", "severe") else "")
@@ -218,13 +222,13 @@ def routine_pdf(lib: Library, routine: Routine, page_size: PageSize = "A4", made
         if not items:
             continue
         meta = rules.blocks[block]
-        pdf.h2(f"{meta.title} · {routine.block_minutes(block):g} min")
+        pdf.h2(f"{meta.title} · {fmt_minutes(routine.block_minutes(block))}")
         pdf.para(block_intro(rules, routine, block), size=8.5, style="I")
         for n, it in enumerate(items, start=1):
             pdf.ln(1.5)
             if pdf.will_page_break(FIGURE_H + 8):  # keep an item's heading and its figure with its first lines
                 pdf.add_page()
-            pdf.para(f"{n}. {it.name} — {it.minutes:g} min", size=10.5, style="B")
+            pdf.para(f"{n}. {it.name} — {fmt_minutes(it.minutes)}", size=10.5, style="B")
             right_margin = pdf.r_margin
             figure_bottom = _item_figure(pdf, lib, it.exercise)
             pdf.para(f"Dose: {it.dose}", size=9)
@@ -251,6 +255,4 @@ def routine_pdf(lib: Library, routine: Routine, page_size: PageSize = "A4", made
         for lo in routine.left_out:
             pdf.bullet(f"{lo.name} ({lo.because}): {lo.reason}", size=8.5)
 
-    pdf.h2("Before you start")
-    pdf.para(rules.messages.professional, size=9)
     return pdf.output_bytes()

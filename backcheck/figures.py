@@ -10,6 +10,7 @@ from .quiz import QuizResult, Strength
 from .text import plotly_plain
 
 STRENGTH_COLOUR = {"strong": "#1b7f5f", "moderate": "#4c9f83", "weak": "#a8b5b0", "none": "#d5dbd9"}
+GUIDE_LINE = "#8a8f8d"  # dotted guide lines (goal, threshold): grey that reads on light and dark
 
 
 def quiz_evidence_figure(result: QuizResult, lib: Library) -> go.Figure:
@@ -29,7 +30,7 @@ def quiz_evidence_figure(result: QuizResult, lib: Library) -> go.Figure:
         )
     )
     lead = lib.quiz.scoring.lead_share * 100
-    fig.add_vline(x=lead, line_dash="dot", line_color="#888",
+    fig.add_vline(x=lead, line_dash="dot", line_color=GUIDE_LINE,
                   annotation_text="leads from here", annotation_position="top")
     fig.update_layout(
         height=80 + 60 * len(scores),
@@ -45,6 +46,41 @@ def quiz_evidence_figure(result: QuizResult, lib: Library) -> go.Figure:
 # Colours: backcheck.palette (shared with the clinician report).
 
 BAND_FILL = "rgba(27,127,95,0.13)"
+
+
+DAY_MS = 86_400_000
+# (longest span in days, tick spacing, tick label): the first that fits the span is used, so a
+# week shows each day once and a year shows every other month (issue 14: no repeated labels).
+DATE_TICKS = (
+    (10, DAY_MS, "%-d %b"),
+    (21, 2 * DAY_MS, "%-d %b"),
+    (70, 7 * DAY_MS, "%-d %b"),
+    (120, 14 * DAY_MS, "%-d %b"),
+    (400, "M2", "%b %Y"),
+    (800, "M3", "%b %Y"),
+    (1500, "M6", "%b %Y"),
+    (float("inf"), "M12", "%Y"),
+)
+
+
+def date_axis(start, end, *, min_days: float = 7, tick0=None) -> dict:
+    """A plotly date x axis from ``start`` to ``end`` that reads right for any span.
+
+    Shorter spans than ``min_days`` are widened (ending at ``end``), so one day of data is not
+    stretched across the whole chart; the tick spacing follows the span (DATE_TICKS), day and
+    week ticks start at ``tick0`` (default: the first midnight in range).
+    """
+    import pandas as pd  # local: keeps the quiz figure's import light
+
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    if end - start < pd.Timedelta(days=min_days):
+        start = end - pd.Timedelta(days=min_days)
+    days = (end - start) / pd.Timedelta(days=1)
+    dtick, fmt = next((d, f) for longest, d, f in DATE_TICKS if days <= longest)
+    axis = dict(type="date", range=[start, end], dtick=dtick, tickformat=fmt, fixedrange=True, showgrid=False)
+    if not isinstance(dtick, str):
+        axis["tick0"] = pd.Timestamp(tick0) if tick0 is not None else start.ceil("D")
+    return axis
 
 
 def _scatter(n: int):
@@ -78,7 +114,8 @@ def pain_chart(view, cfg, level_changes=(), names=None) -> go.Figure:
     """Draw a backcheck.painlog.ChartView: band and baseline, entries (or averages), rolling mean, sessions,
     and the exercise level changes (see pain_figure)."""
     rules = cfg.rules
-    x_range = list(view.x_range)
+    x_axis = date_axis(*view.x_range)
+    x_range = x_axis["range"]
     fig = go.Figure()
     v = view.verdict
 
@@ -157,11 +194,22 @@ def pain_chart(view, cfg, level_changes=(), names=None) -> go.Figure:
         legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0, traceorder="normal"),
         hovermode="closest",
         plot_bgcolor="rgba(0,0,0,0)",
-        xaxis=dict(range=x_range, fixedrange=True, showgrid=False, type="date"),
+        xaxis=x_axis,
         yaxis=dict(range=[-1.2, 10.5], fixedrange=True, title="Pain (0 = none, 10 = worst)",
                    tickvals=list(range(0, 11, 2)), gridcolor="rgba(128,128,128,0.2)", zeroline=False),
     )
     return fig
+
+
+def _function_axis(ratings) -> dict:
+    """Days of ratings with half a day either side (a week at least), ticks by span."""
+    import pandas as pd
+
+    if not len(ratings):
+        today = pd.Timestamp.now().normalize()
+        return date_axis(today - pd.Timedelta(days=7), today + pd.Timedelta(days=1))
+    times = pd.to_datetime(ratings["rated_at"])
+    return date_axis(times.min().normalize() - pd.Timedelta(hours=12), times.max().normalize() + pd.Timedelta(hours=36))
 
 
 def function_figure(ratings) -> go.Figure:
@@ -180,7 +228,7 @@ def function_figure(ratings) -> go.Figure:
         margin=dict(l=10, r=10, t=10, b=10),
         legend=dict(orientation="h", yanchor="top", y=-0.15, xanchor="left", x=0),
         plot_bgcolor="rgba(0,0,0,0)",
-        xaxis=dict(fixedrange=True, showgrid=False),
+        xaxis=_function_axis(ratings),
         yaxis=dict(range=[-0.5, 10.5], fixedrange=True, title="0 = cannot · 10 = as before",
                    tickvals=list(range(0, 11, 2)), gridcolor="rgba(128,128,128,0.2)", zeroline=False),
     )
@@ -191,11 +239,26 @@ def sessions_figure(summary) -> go.Figure:
     """Routine sessions per week (a backcheck.painlog.SessionSummary) against the weekly goal."""
     weekly = summary.weekly
     colours = [SESSION_COLOUR if n >= summary.goal else "#a8b5b0" for n in weekly["sessions"]]
+    import pandas as pd
+
+    weeks = pd.to_datetime(weekly["week"])
+    # Each bar stands on its week's Monday, labelled with that date, five days wide; the axis shows
+    # at least six weeks and one tick per bar while they are few (issue 14: one week of data was
+    # one bar across the whole chart, with "15 Nov, 15 Nov, 16 Nov" along the bottom).
     fig = go.Figure(go.Bar(
-        x=weekly["week"], y=weekly["sessions"], marker_color=colours, name="Sessions",
-        hovertemplate="Week of %{x|%d %b %Y}<br>%{y} sessions<extra></extra>",
+        x=weeks, y=weekly["sessions"], marker_color=colours, name="Sessions", width=[5 * DAY_MS] * len(weeks),
+        customdata=weeks.dt.strftime("%-d %b %Y"),
+        hovertemplate="Week of %{customdata}<br>%{y} sessions<extra></extra>",
     ))
-    fig.add_hline(y=summary.goal, line_dash="dot", line_color="#555",
+    if len(weeks):
+        x_axis = date_axis(weeks.min() - pd.Timedelta(days=3.5), weeks.max() + pd.Timedelta(days=3.5), min_days=42,
+                           tick0=weeks.min())
+        if x_axis["dtick"] in (DAY_MS, 2 * DAY_MS):  # never finer than a week: one tick per bar
+            x_axis["dtick"] = 7 * DAY_MS
+    else:
+        today = pd.Timestamp.now().normalize()
+        x_axis = date_axis(today - pd.Timedelta(days=42), today)
+    fig.add_hline(y=summary.goal, line_dash="dot", line_color=GUIDE_LINE,
                   annotation_text=f"goal: {summary.goal} a week", annotation_position="top left")
     top = max([summary.goal + 1, *weekly["sessions"].tolist()]) + 0.5
     fig.update_layout(
@@ -204,7 +267,7 @@ def sessions_figure(summary) -> go.Figure:
         showlegend=False,
         plot_bgcolor="rgba(0,0,0,0)",
         bargap=0.25,
-        xaxis=dict(fixedrange=True, showgrid=False, tickformat="%d %b"),
+        xaxis=x_axis,
         yaxis=dict(range=[0, top], fixedrange=True, title="Sessions", dtick=1, gridcolor="rgba(128,128,128,0.2)"),
     )
     return fig

@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, fie
 from pydantic_core import PydanticCustomError
 
 from .content import Choice, PainLogContent, PainRules
-from .text import NameProblem, clean_name, same_name
+from .text import NameProblem, clean_name, fmt_day, fmt_day_month, same_name
 
 NOTES_MAX = 500
 PAIN_MIN, PAIN_MAX = 0, 10  # the 0-10 numeric rating scale (pain and function scores)
@@ -503,7 +503,7 @@ def verdict_from_daily(daily: pd.DataFrame, n_entries: int, rules: PainRules) ->
     if b_days < rules.min_days_per_window:
         return Verdict(
             "thin_baseline", "Not enough entries in your first week for a baseline.",
-            f"Your first {rules.baseline_days} days ({first:%d %b} to {b_end:%d %b}) have entries on {b_days} "
+            f"Your first {rules.baseline_days} days ({fmt_day_month(first)} to {fmt_day_month(b_end)}) have entries on {b_days} "
             f"day{'s' if b_days != 1 else ''}; a reliable baseline needs at least {rules.min_days_per_window}. If you "
             "remember how those days went, add entries for them; otherwise BackCheck shows your entries without a verdict.",
             baseline_window=b_window, **base)
@@ -522,13 +522,13 @@ def verdict_from_daily(daily: pd.DataFrame, n_entries: int, rules: PainRules) ->
     if c_days < rules.min_days_per_window:
         return Verdict(
             "thin_current", f"Your baseline is {baseline:.1f}; your latest week is too thin to compare.",
-            f"The {rules.window_days} days up to your last entry ({c_start:%d %b} to {last:%d %b}) have entries on "
+            f"The {rules.window_days} days up to your last entry ({fmt_day_month(c_start)} to {fmt_day_month(last)}) have entries on "
             f"{c_days} day{'s' if c_days != 1 else ''}; log on at least {rules.min_days_per_window} days a week "
             "for a verdict.", current_window=c_window, **common)
     change = current - baseline
     percent = change / baseline * 100 if baseline > EPS else None
     kind = classify_change(baseline, current, rules)
-    when = f"over the {rules.window_days} days up to {last:%d %b %Y}"
+    when = f"over the {rules.window_days} days up to {fmt_day(last)}"
     pct_text = f", a {abs(percent):.0f}% {'drop' if change < 0 else 'rise'}" if percent is not None else ""
     if abs(change) < 0.05:
         compare = f"Your average pain {when} is {current:.1f}, the same as in your first week ({baseline:.1f})."
@@ -728,10 +728,10 @@ class FunctionTrend:
         if self.latest is None:
             return f"{self.name}: not rated yet."
         if self.ratings == 1 or self.change is None:
-            return f"{self.name}: {self.latest}/10 (rated once, {self.latest_at:%d %b %Y})."
+            return f"{self.name}: {self.latest}/10 (rated once, {fmt_day(self.latest_at)})."
         ch = self.change
         word = "no change" if ch == 0 else f"{'up' if ch > 0 else 'down'} {abs(ch)}"
-        return (f"{self.name}: {self.first}/10 on {self.first_at:%d %b} → {self.latest}/10 on {self.latest_at:%d %b %Y} "
+        return (f"{self.name}: {self.first}/10 on {fmt_day_month(self.first_at)} → {self.latest}/10 on {fmt_day(self.latest_at)} "
                 f"({word}).")
 
 
@@ -795,7 +795,8 @@ def entries_table(entries: pd.DataFrame, cfg: PainLogContent) -> pd.DataFrame:
     """Newest-first table for people: When, Pain, Activity, Where, Notes (labels, not ids)."""
     df = entries.sort_values(["recorded_at", "id"], ascending=False)
     return pd.DataFrame({
-        "When": df["recorded_at"].dt.strftime("%a %d %b %Y, %H:%M"),
+        "When": (df["recorded_at"].dt.strftime("%a ") + df["recorded_at"].dt.day.astype(str)
+                 + df["recorded_at"].dt.strftime(" %b %Y, %H:%M")),
         "Pain": df["pain"],
         "Activity": df["activity"].map(cfg.activity_label).fillna(df["activity"]),
         "Where": df["location"].map(cfg.location_label).fillna(df["location"]),

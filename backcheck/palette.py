@@ -18,7 +18,8 @@ ACTIVITY_STYLE: dict[str, tuple[str, str]] = {
 }
 OTHER_ACTIVITY = ("#7f7f7f", "circle")  # an activity the palette does not know
 SESSION_COLOUR = "#1b7f5f"  # routine sessions (and the report's green)
-PAIN_LINE = "#1b4f72"
+# A mid-tone blue: it reads on the app's light and dark backgrounds and on paper (issue 14).
+PAIN_LINE = "#3b82c4"
 
 
 def rgb(hex_colour: str) -> tuple[int, int, int]:

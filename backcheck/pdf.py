@@ -12,6 +12,8 @@ from typing import Literal
 
 from fpdf import FPDF
 
+from .text import fmt_day
+
 FONT_DIR = Path(__file__).resolve().parent / "assets" / "fonts"
 PageSize = Literal["A4", "Letter"]
 
@@ -43,7 +45,7 @@ class BackCheckPDF(FPDF):
         self.set_y(-13)
         self.set_font("DejaVu", "I", 7)
         self.set_text_color(110, 110, 110)
-        self.cell(0, 4, f"{self.doc_title} · made {datetime.now():%d %b %Y} · a self-assessment aid, not a diagnosis · page {self.page_no()}/{{nb}}", align="C")
+        self.cell(0, 4, f"{self.doc_title} · made {fmt_day(datetime.now())} · a self-assessment aid, not a diagnosis · page {self.page_no()}/{{nb}}", align="C")
         self.set_text_color(0, 0, 0)
 
     # small writing helpers -------------------------------------------------

@@ -10,6 +10,8 @@ as plain text.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from datetime import date
 
@@ -25,6 +27,7 @@ from .safety import SafetyCheck, SafetyLevel
 from .services import PainlogOverview, painlog_overview
 from .profiles import Profile
 from .storage import Store
+from .text import fmt_day, fmt_day_month
 
 GREEN = rgb(SESSION_COLOUR)
 LINE = rgb(PAIN_LINE)
@@ -116,7 +119,7 @@ def _draw_chart(pdf: BackCheckPDF, lib: Library, inp: ReportInputs, x0: float, y
     pdf.line(px, py + ph, px + pw, py + ph)
     ticks = pd.date_range(first, last, periods=min(6, span_days)).normalize()
     for t in ticks:
-        pdf.text(X(t) - 5, py + ph + 4, f"{t:%d %b}")
+        pdf.text(X(t) - 5, py + ph + 4, f"{fmt_day_month(t)}")
     # entries (or daily means for long logs)
     entries = view.entries
     if entries is None:
@@ -184,6 +187,26 @@ def _draw_chart(pdf: BackCheckPDF, lib: Library, inp: ReportInputs, x0: float, y
 # --------------------------------------------------------------------------- report
 
 
+# The pain log speaks to the person ("your average pain"); the report is read by their
+# physiotherapist or doctor, so its sentences name the patient instead (issue 14).
+_CLINICIAN_WORDS = (
+    (re.compile(r"\bIf you remember\b"), "If the patient remembers"),
+    (re.compile(r"\byou will see\b"), "the patient will see"),
+    (re.compile(r"\btells you\b"), "tells the patient"),
+    (re.compile(r"\bYour\b"), "The patient's"),
+    (re.compile(r"\byour\b"), "the patient's"),
+    (re.compile(r"\bYou\b"), "The patient"),
+    (re.compile(r"\byou\b"), "the patient"),
+)
+
+
+def for_clinician(text: str) -> str:
+    """A pain-log sentence written to the person, rewritten for their clinician."""
+    for pattern, words in _CLINICIAN_WORDS:
+        text = pattern.sub(words, text)
+    return text
+
+
 def _section(pdf: BackCheckPDF, title: str) -> None:
     pdf.ln(1.2)
     pdf.set_font("DejaVu", "B", 9.5)
@@ -214,12 +237,12 @@ def _render(lib: Library, inp: ReportInputs, page_size: PageSize, chart_h: float
     demo = " (demo data)" if inp.profile.is_demo else ""
     pdf.multi_cell(0, 6.5, f"Pain log report: {inp.profile.name}{demo}", new_x="LMARGIN", new_y="NEXT")
     if ov.entry_count:
-        period = (f"{ov.first_entry:%d %b %Y} to {ov.last_entry:%d %b %Y} · "
+        period = (f"{fmt_day(ov.first_entry)} to {fmt_day(ov.last_entry)} · "
                   f"{ov.entry_count} entries on {len(ov.daily)} days")
     else:
         period = "no pain entries yet"
     _text(pdf, f"Pain on the 0-10 numeric rating scale (0 = no pain, 10 = worst imaginable), self-reported · {period} · "
-               f"made {inp.today:%d %b %Y}", size=7.5)
+               f"made {fmt_day(inp.today)}", size=7.5)
     pdf.set_text_color(0, 0, 0)
 
     _section(pdf, "Pain over time")
@@ -229,32 +252,33 @@ def _render(lib: Library, inp: ReportInputs, page_size: PageSize, chart_h: float
     else:
         _text(pdf, "No entries yet.")
 
-    _section(pdf, f"Verdict: {v.headline}")
+    _section(pdf, f"Verdict: {for_clinician(v.headline)}")
     if v.detail:
-        _text(pdf, v.detail)
-    _text(pdf, "Rule: " + rule_text(rules) + f" Source: {lib.cite(rules.mcid_source)}.", size=6.8, style="I")
+        _text(pdf, for_clinician(v.detail))
+    _text(pdf, "Rule: " + for_clinician(rule_text(rules)) + f" Source: {lib.cite(rules.mcid_source)}.", size=6.8,
+          style="I")
 
     shown = [c for c in ov.comparisons if c.enough]
     if shown:
         _section(pdf, "Pain on days with and without an activity (a pattern in the log, not cause and effect)")
         shown.sort(key=lambda c: -abs(c.difference or 0))
         for c in shown[:max_rows]:
-            _text(pdf, "• " + c.sentence())
+            _text(pdf, "• " + for_clinician(c.sentence()))
 
     _section(pdf, "Function scores (0 = cannot do it, 10 = as before the pain)")
     if ov.functions:
         for f in ov.functions:
-            _text(pdf, "• " + f.sentence())
+            _text(pdf, "• " + for_clinician(f.sentence()))
     else:
         _text(pdf, "Not rated yet.")
 
     _section(pdf, "Routine adherence")
     s = ov.sessions
     if s is not None:
-        _text(pdf, s.sentence(lib.source_by_id[lib.sessions_goal_source].short))
+        _text(pdf, for_clinician(s.sentence(lib.source_by_id[lib.sessions_goal_source].short)))
         if s.total:
             recent = s.weekly.tail(8)
-            weeks = ", ".join(f"{w:%d %b} {n}" for w, n in zip(recent["week"], recent["sessions"]))
+            weeks = ", ".join(f"{fmt_day_month(w)} {n}" for w, n in zip(recent["week"], recent["sessions"]))
             _text(pdf, f"Sessions per week (week starting): {weeks}.", size=7.5)
 
     _section(pdf, "Assessments")
@@ -262,20 +286,20 @@ def _render(lib: Library, inp: ReportInputs, page_size: PageSize, chart_h: float
         safety = "not done yet"
     else:
         level = SafetyLevel.label_of(inp.safety.level)
-        safety = f"{level} ({inp.safety.taken_at:%d %b %Y})"
+        safety = f"{level} ({fmt_day(inp.safety.taken_at)})"
     _text(pdf, f"Red-flag safety check: {safety}.")
     if inp.quiz is None:
         posture = "not done yet"
     else:
         names = [lib.pattern_by_id[p].name for p in inp.quiz.leading if p in lib.pattern_by_id]
         posture = " and ".join(names) if names else {"too_few": "too few answers to tell"}.get(inp.quiz.verdict, "no clear pattern")
-        posture += f" ({inp.quiz.taken_at:%d %b %Y}; self-check)"
+        posture += f" ({fmt_day(inp.quiz.taken_at)}; self-check)"
     _text(pdf, f"Posture quiz: {posture}.")
     if inp.form_check is None:
         faults = "not done yet"
     else:
         names = _fault_names(lib, inp.form_check)
-        faults = ("; ".join(names) if names else "none ticked") + f" ({inp.form_check.taken_at:%d %b %Y})"
+        faults = ("; ".join(names) if names else "none ticked") + f" ({fmt_day(inp.form_check.taken_at)})"
     _text(pdf, f"Form check faults: {faults}.")
 
     pdf.ln(1.5)

@@ -41,6 +41,7 @@ from .quiz import QuizRecord, names_patterns
 from .routine import Routine, RoutineInputError, RoutineInputs, normalise_inputs
 from .safety import REDO_AFTER_FLAG, outdated_message
 from .storage import Store
+from .text import fmt_day
 
 
 def player_speed() -> float:
@@ -193,7 +194,7 @@ def next_assessment_step(progress: Progress, gate_reason: str | None,
     if gate_reason != "clear":
         return ("safety", REDO_AFTER_FLAG)
     if (today - safety.date()).days > SAFETY_STALE_DAYS:
-        return ("safety", f"Your safety check is from {safety:%d %b %Y}, more than 4 weeks ago. "
+        return ("safety", f"Your safety check is from {fmt_day(safety)}, more than 4 weeks ago. "
                           "A minute to check the warning signs again.")
     if progress.quiz is None:
         return ("quiz", "Your routine can aim at your posture pattern once you have taken the posture quiz.")

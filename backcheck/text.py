@@ -109,8 +109,8 @@ class BadParam(ValueError):
 
 
 def fmt_when(when: datetime | None) -> str:
-    """A saved time for people: '05 Mar 2025, 14:30' ('not yet' for None)."""
-    return when.strftime("%d %b %Y, %H:%M") if when else "not yet"
+    """A saved time for people: '5 Mar 2025, 14:30' ('not yet' for None)."""
+    return f"{fmt_day(when)}, {when:%H:%M}" if when else "not yet"
 
 
 def shown(raw: object, limit: int = 30) -> str:
@@ -154,3 +154,26 @@ def plotly_plain(text: object) -> str:
     """Outside text for a plotly label: plotly reads <a href>, <b>, <br> and the like as markup,
     so the angle brackets (and &) are written as entities, which plotly shows as typed."""
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# --------------------------------------------------------------------------- dates and minutes
+# One way to write a date everywhere (issue 14): "5 Nov 2026" (no leading zero; the month's
+# short name reads the same in every English locale), "5 Nov" where the year is plain.
+
+
+def fmt_day(d) -> str:
+    """'5 Nov 2026'."""
+    return f"{d.day} {d:%b %Y}"
+
+
+def fmt_day_month(d) -> str:
+    """'5 Nov'."""
+    return f"{d.day} {d:%b}"
+
+
+def fmt_minutes(minutes: float) -> str:
+    """Minutes as a person says them: whole minutes, halves rounded up ('19.5' -> '20 min'), and
+    'under a minute' below one."""
+    if minutes < 1:
+        return "under a minute"
+    return f"{int(minutes + 0.5)} min"

@@ -200,10 +200,11 @@ def show_link_notes() -> None:
 
 
 def profile_label(p: Profile) -> str:
-    return f"{p.name} (demo)" if p.is_demo else p.name
+    """The name, marked "(demo)" unless the name already says so ("Demo patient (Alex)")."""
+    return f"{p.name} (demo)" if p.is_demo and "demo" not in p.name.lower() else p.name
 
 
-def sidebar(sections: dict[str, list]) -> None:
+def sidebar(sections: dict[str, list], current_page: str | None = None) -> None:
     """The shared sidebar: our page menu, the active profile and the disclaimer."""
     profiles = profile_repo().list_or_start()
     current = active_profile()
@@ -230,6 +231,32 @@ def sidebar(sections: dict[str, list]) -> None:
         account_box()
         st.caption(DISCLAIMER)
         st.page_link(SAFETY, label="Red-flag safety check", icon=":material/health_and_safety:")
+        if current_page is not None:
+            close_sidebar_after_page_change(current_page)
+
+
+# Streamlit's own sidebar menu folds away after a tap on a phone; ours is st.page_link in the
+# sidebar, which does not (issue 14). After a page change at phone width (where the sidebar lies
+# over the page) this static, app-owned script presses the sidebar's own collapse button. It
+# fetches nothing; the counter makes each page change a new script run.
+_CLOSE_SIDEBAR = (
+    "<script>/* {n} */ const d = window.parent.document;"
+    " if (window.parent.innerWidth < 768) {{"
+    " const bar = d.querySelector('[data-testid=stSidebar]');"
+    " const close = d.querySelector('[data-testid=stSidebarCollapseButton] button');"
+    " if (bar && close && bar.getAttribute('data-collapsed') !== 'true') close.click(); }}</script>"
+)
+
+
+def close_sidebar_after_page_change(page_key: str) -> None:
+    """On a page change, fold the sidebar away at phone width (call inside the sidebar)."""
+    import streamlit.components.v1 as components
+
+    last = st.session_state.get("bc_last_page")
+    st.session_state["bc_last_page"] = page_key
+    if last is not None and last != page_key:
+        n = st.session_state["bc_page_changes"] = st.session_state.get("bc_page_changes", 0) + 1
+        components.html(_CLOSE_SIDEBAR.format(n=n), height=0)
 
 
 DISCLAIMER = (
@@ -282,8 +309,30 @@ def cite(source_id: str) -> None:
     st.caption(f"Source: {library().cite(source_id)}")
 
 
+PAIN_SCALE = list(range(11))
+
+
+def pain_picker(label: str, key: str, *, default: int | None = None, help: str | None = None, where=None):
+    """A 0-10 pain rating with nothing picked until the person taps a number (issue 14: an
+    untouched control must not record "no pain"). One row that fits a phone's width."""
+    return (where or st).segmented_control(label, PAIN_SCALE, default=default, key=key, help=help, width="stretch")
+
+
+# One icon per kind of exercise, so a list of links says at a glance what each one is (issue 14).
+KIND_ICON = {
+    "strengthen": ":material/fitness_center:",
+    "stretch": ":material/self_improvement:",
+    "mobility": ":material/autorenew:",
+    "control": ":material/center_focus_strong:",
+}
+
+
+def kind_icon(kind: str) -> str:
+    return KIND_ICON.get(kind, ":material/fitness_center:")
+
+
 def exercise_link(ex: Exercise) -> None:
-    st.page_link(LIBRARY, label=ex.name, icon=":material/fitness_center:", query_params={"exercise": ex.id})
+    st.page_link(LIBRARY, label=ex.name, icon=kind_icon(ex.kind), query_params={"exercise": ex.id})
 
 
 def figure_label(item_id: str, kind: str | None = None) -> str:

@@ -181,39 +181,59 @@ def show_comparison(latest: FormCheckRecord, previous: FormCheckRecord | None) -
         st.dataframe(comparison.frame(lib, before, now), hide_index=True)
 
 
-show_checklist()
-
-ticked, skipped = current_selection()
-checked_count = len(book.movements) - len(skipped)
-if checked_count == 0:
-    st.caption("Every movement is marked as not checked.")
-else:
-    noun = "fault" if len(ticked) == 1 else "faults"
-    st.caption(f"Ready to save: {len(ticked)} {noun} ticked across {checked_count} of {len(book.movements)} movements.")
-
 history = store.form_checks.history(profile.id)
-if st.button("Save this check", type="primary", icon=":material/save:"):
-    try:
-        faults = build_check(lib, ticked, skipped)
-        store.form_checks.add(profile.id, FormCheckRecord(faults))
-    except ValueError as exc:  # FormCheckError or a shape the store refuses: nothing was saved
-        st.warning(md(exc), icon=":material/edit_note:")
-    except StorageError as exc:
-        ui.show_storage_error(exc)
-    else:
-        st.toast("Form check saved.", icon=":material/check:")
-        st.success("Saved. Your summary and what changed since last time are below.", icon=":material/check_circle:")
-        history = store.form_checks.history(profile.id)
+AGAIN = f"form_again_{profile.id}"
+if st.session_state.pop(f"form_saved_{profile.id}", False):
+    ui.scroll_to_top()
+    st.success("Saved. Here is what your check found and what changed since last time.", icon=":material/check_circle:")
 
-if history:
+if history and not st.session_state.get(AGAIN, False):
+    # The saved result comes first (issue 14), like the safety check and the quiz; the
+    # checklist opens again on "Check again" and starts clean.
     st.header("Your latest check", anchor=False)
     show_summary(history[0])
     show_comparison(history[0], history[1] if len(history) > 1 else None)
     if len(history) > 1:
         with st.expander(f"All your form checks ({len(history)})"):
             st.dataframe(history_frame(lib, history, ui.fmt_when), hide_index=True)
+    if st.button("Check again", icon=":material/refresh:", key=f"form_again_go_{profile.id}",
+                 help="A fresh checklist; the new check is compared with this one."):
+        st.session_state[AGAIN] = True
+        st.rerun()
 else:
-    st.caption("No form check saved yet for this profile. Tick what you notice and press Save.")
+    if history:
+        st.header("Check again", anchor=False)
+        st.caption(f"Your latest check, from {ui.fmt_when(history[0].taken_at)}, is kept: the new one is "
+                   "compared with it.")
+        if st.button("Back to my latest result", icon=":material/arrow_back:", key=f"form_again_back_{profile.id}"):
+            st.session_state[AGAIN] = False
+            st.rerun()
+    show_checklist()
+
+    ticked, skipped = current_selection()
+    checked_count = len(book.movements) - len(skipped)
+    if checked_count == 0:
+        st.caption("Every movement is marked as not checked.")
+    else:
+        noun = "fault" if len(ticked) == 1 else "faults"
+        st.caption(f"Ready to save: {len(ticked)} {noun} ticked across {checked_count} of {len(book.movements)} movements.")
+
+    if st.button("Save this check", type="primary", icon=":material/save:"):
+        try:
+            faults = build_check(lib, ticked, skipped)
+            store.form_checks.add(profile.id, FormCheckRecord(faults))
+        except ValueError as exc:  # FormCheckError or a shape the store refuses: nothing was saved
+            st.warning(md(exc), icon=":material/edit_note:")
+        except StorageError as exc:
+            ui.show_storage_error(exc)
+        else:
+            st.session_state[f"form_saved_{profile.id}"] = True
+            st.session_state[AGAIN] = False
+            for key in [k for k in st.session_state if str(k).startswith((tick_key(""), skip_key("")))]:
+                del st.session_state[key]  # a later "Check again" starts clean
+            st.rerun()
+    if not history:
+        st.caption("No form check saved yet for this profile. Tick what you notice and press Save.")
 
 st.info(
     "This checklist is a self-check, not a diagnosis. If a movement keeps hurting however you adjust it, "

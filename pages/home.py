@@ -48,8 +48,8 @@ if returning:
 
     with st.container(border=True):
         st.subheader("Pain today")
-        tap_pain = st.pills("Pain today (0 = none, 10 = worst imaginable): one tap saves it", list(range(11)),
-                            key=f"today_pain_{pid}_{view.pain_entries}")
+        tap_pain = ui.pain_picker("Pain today (0 = none, 10 = worst imaginable): one tap saves it",
+                                  key=f"today_pain_{pid}_{view.pain_entries}")
         if tap_pain is not None:
             store.pain.add(pid, validate_entry(lib.painlog, datetime.now().replace(microsecond=0), int(tap_pain),
                                                "other", "lower_back"))

@@ -48,7 +48,12 @@ for ex in found:
         st.markdown(ex.summary)
         ui.figure(ex.id)
         st.markdown("**How to do it**\n\n" + "\n".join(f"{i}. {cue}" for i, cue in enumerate(ex.cues, start=1)))
-        origin = "from the article" if ex.dose.from_article else "suggested start; the article gives no amount"
+        if ex.dose.from_article:
+            origin = "from the article"
+        elif "suggested start" in ex.dose.text:  # the dose says so already: say only why
+            origin = "the article gives no amount"
+        else:
+            origin = "suggested start; the article gives no amount"
         st.markdown(f"**Dose:** {ex.dose.text} *({origin})*")
         if ex.progression is not None:
             st.markdown(f"**Progression:** {ex.progression.text} *({lib.source_by_id[ex.progression.source].short})*")

@@ -16,7 +16,7 @@ import streamlit as st
 from backcheck import csvio, painlog as pl, report, services, ui
 from backcheck.painlog import EntryError
 from backcheck.storage import StorageError
-from backcheck.text import md, name_key
+from backcheck.text import fmt_day, md, name_key
 
 lib = ui.library()
 cfg = lib.painlog
@@ -47,6 +47,14 @@ def flash(kind: str, message: str) -> None:
 def show_problems(problems: list[str], what: str = "Not saved") -> None:
     st.error(f"**{what}.** Please fix the following, then try again:\n\n" + "\n".join(f"- {md(p)}" for p in problems),
              icon=":material/edit_note:")
+
+
+PICK_PAIN = "Pick your pain right now: tap a number from 0 (no pain) to 10 (worst imaginable)."
+
+
+def pick_pain(problems: list[str]) -> list[str]:
+    """The problems of an entry saved without a pain rating, said as what to do."""
+    return [PICK_PAIN] + [p for p in problems if not p.startswith("Pain must")]
 
 
 def now_minute() -> datetime:
@@ -96,9 +104,10 @@ def add_entry() -> None:
         c1, c2 = st.columns(2)
         day = c1.date_input("Date", value=date.today(), max_value=date.today(), format="DD/MM/YYYY", key=f"{W}add_day_{g}")
         at = c2.time_input("Time", value=now_minute().time(), step=timedelta(minutes=1), key=f"{W}add_time_{g}")
-        pain = st.slider("Pain right now (0-10)", 0, 10, value=0, key=f"{W}add_pain_{g}",
-                         help="The 0-10 numeric rating scale: 0 = no pain, 10 = the worst pain you can imagine.")
-        st.caption("0 = no pain · 5 = moderate · 10 = worst pain imaginable")
+        # No default: an untouched control must not record "no pain" (issue 14).
+        pain = ui.pain_picker("Pain right now (0 = no pain, 5 = moderate, 10 = worst imaginable)",
+                              key=f"{W}add_pain_{g}",
+                              help="The 0-10 numeric rating scale: 0 = no pain, 10 = the worst pain you can imagine.")
         activity = st.selectbox("What were you doing?", ACT_IDS, index=None, format_func=cfg.activity_label.__getitem__,
                                 placeholder="Choose an activity", key=f"{W}add_activity_{g}")
         location = st.selectbox("Where does it hurt?", LOC_IDS, index=None, format_func=cfg.location_label.__getitem__,
@@ -112,7 +121,7 @@ def add_entry() -> None:
             entry = pl.validate_entry(cfg, datetime.combine(day, at) if day and at else None, pain, activity, location, notes)
             new_id = store.pain.add(pid, entry)
         except EntryError as exc:
-            show_problems(exc.problems)
+            show_problems(pick_pain(exc.problems) if pain is None else exc.problems)
         except StorageError as exc:
             ui.show_storage_error(exc)
         else:
@@ -125,6 +134,29 @@ def add_entry() -> None:
 
 with left:
     add_entry()
+
+@st.fragment
+def clinician_report() -> None:
+    """The one-page PDF for the physio or doctor, near the top (issue 14), in its own box."""
+    with st.container(border=True, key="pain_report"):
+        st.markdown("**Clinician report** · one page for the physiotherapist or doctor")
+        st.caption("The pain chart, the verdict and the rule behind it, pain with and without activities, function "
+                   "scores, routine sessions per week, and the latest safety check, posture quiz and form check, "
+                   "written for the clinician. Notes are not included.")
+        size = st.segmented_control("Paper", ["A4", "Letter"], default="A4", required=True, key=f"{W}paper")
+
+        def make_report(profile_id: int = pid, paper: str = size or "A4") -> bytes:
+            try:
+                target = ui.profile_repo().get(profile_id) or profile
+                return report.clinician_report(lib, store, target, page_size=paper,  # type: ignore[arg-type]
+                                               ov=ui.painlog_overview(profile_id))
+            except StorageError as exc:
+                return report.failure_pdf(str(exc))
+
+        st.download_button("Download clinician report (PDF)", data=make_report,
+                           file_name=report.report_filename(profile.name), mime="application/pdf",
+                           on_click="ignore", icon=":material/picture_as_pdf:", type="primary", key=f"{W}report")
+
 
 # --------------------------------------------------------------------------- how it is going
 
@@ -155,6 +187,7 @@ with right:
         with st.expander("How BackCheck decides"):
             st.markdown(pl.rule_text(rules))
             ui.cite(rules.mcid_source)
+    clinician_report()
 
 
 
@@ -208,18 +241,16 @@ ui.cite(lib.sessions_goal_source)
 
 @st.fragment
 def tabs() -> None:
-    """The four tabs: a click inside them reruns only this part (a save reruns the page)."""
+    """The three tabs: a click inside them reruns only this part (a save reruns the page)."""
     # keyed, so the open tab survives the reruns that uploads and buttons cause
-    tab_entries, tab_function, tab_files, tab_report = st.tabs(
-        ["Entries", "Function scores", "Import / export", "Clinician report"], key=f"{W}tabs", on_change="rerun")
+    tab_entries, tab_function, tab_files = st.tabs(
+        ["Entries", "Function scores", "Import / export"], key=f"{W}tabs", on_change="rerun")
     with tab_entries:
         entries_tab()
     with tab_function:
         function_tab()
     with tab_files:
         files_tab()
-    with tab_report:
-        report_tab()
 
 
 def entries_tab() -> None:
@@ -341,7 +372,7 @@ def function_tab() -> None:
                 flash("success", "Function scores saved.")
                 st.rerun()
         table = [{"Activity": t.name, "First": t.first, "Latest": t.latest, "Change": t.change,
-                  "Last rated": t.latest_at.strftime("%d %b %Y") if t.latest_at else "not yet", "Ratings": t.ratings}
+                  "Last rated": fmt_day(t.latest_at) if t.latest_at else "not yet", "Ratings": t.ratings}
                  for t in trends]
         st.dataframe(table, hide_index=True)
         if function_fig is not None:
@@ -440,27 +471,6 @@ def files_tab() -> None:
             else:
                 st.caption("There is nothing new to import from this file.")
 
-
-
-def report_tab() -> None:
-    st.markdown(
-        "A one-page PDF for your physiotherapist or doctor: the pain chart, the verdict and the rule behind it, "
-        "pain with and without activities, function scores, routine sessions per week, and your latest safety "
-        "check, posture quiz and form check. Your notes are not included."
-    )
-    size = st.segmented_control("Paper", ["A4", "Letter"], default="A4", required=True, key=f"{W}paper")
-
-    def make_report(profile_id: int = pid, paper: str = size or "A4") -> bytes:
-        try:
-            target = ui.profile_repo().get(profile_id) or profile
-            return report.clinician_report(lib, store, target, page_size=paper,  # type: ignore[arg-type]
-                                           ov=ui.painlog_overview(profile_id))
-        except StorageError as exc:
-            return report.failure_pdf(str(exc))
-
-    st.download_button("Download clinician report (PDF)", data=make_report, file_name=report.report_filename(profile.name),
-                       mime="application/pdf", on_click="ignore", icon=":material/picture_as_pdf:", type="primary",
-                       key=f"{W}report")
 
 
 tabs()

@@ -96,7 +96,6 @@ def render_result(result: QuizResult, when: str) -> None:
 history = store.quiz.history(profile.id)
 if st.session_state.pop(f"quiz_saved_{profile.id}", False):
     ui.scroll_to_top()
-    st.toast("Quiz result saved.", icon=":material/check:")
 
 show_form = not history or st.session_state.get(f"quiz_retake_{profile.id}", False)
 if history:
@@ -113,9 +112,20 @@ if history:
                 for h in history[1:]
             ]
             st.dataframe(pd.DataFrame(rows), hide_index=True)
-    if not show_form and st.button("Retake the quiz", icon=":material/refresh:"):
-        st.session_state[f"quiz_retake_{profile.id}"] = True
-        st.rerun()
+    if not show_form:
+        # the result leads on (issue 14): the next step first, retaking second
+        with st.container(border=True, key="quiz_next"):
+            st.markdown("**Next step**")
+            if store.form_checks.latest(profile.id) is None:
+                st.page_link(ui.FORM, label="Check your hip hinge, squat and handstand form",
+                             icon=":material/checklist:")
+                st.page_link(ui.ROUTINE, label="Or go straight to your routine", icon=":material/event_note:")
+            else:
+                st.page_link(ui.ROUTINE, label="See your routine, built from this result",
+                             icon=":material/event_note:")
+            if st.button("Retake the quiz", icon=":material/refresh:"):
+                st.session_state[f"quiz_retake_{profile.id}"] = True
+                st.rerun()
 
 if show_form:
     if history:

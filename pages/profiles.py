@@ -8,7 +8,7 @@ from backcheck import ui
 from backcheck.demo import DEMO_NAME, demo_data
 from backcheck.profiles import PROFILE_NAME_MAX, ProfileCounts, ProfileError
 from backcheck.storage import StorageError
-from backcheck.text import md
+from backcheck.text import fmt_day, md
 
 store = ui.store()
 profiles_repo = ui.profile_repo()  # this account's profiles only
@@ -50,7 +50,8 @@ with st.container(border=True):
     st.markdown(
         "Twelve weeks of made-up data for a patient called Alex: pain easing from about 6 to about 2-3 out of 10 "
         "with a flare-up in week 7, three or four routine sessions in most weeks, activities, function scores, "
-        "a clear safety check and a posture result. Use it to see what BackCheck shows before there is real data. "
+        "a clear safety check, a posture quiz taken twice and three form checks to compare. Use it to see what "
+        "BackCheck shows before there is real data. "
         "It is marked as demo everywhere and removing it leaves every other profile untouched."
     )
     if demos:
@@ -120,7 +121,7 @@ for p in profiles:
                     st.badge("Active", color="green", icon=":material/check:")
                 if p.is_demo:
                     st.badge("Demo data", color="violet", icon=":material/science:")
-            st.caption(f"Created {p.created_at:%d %b %Y} · {c.entries} pain entr{'ies' if c.entries != 1 else 'y'} · "
+            st.caption(f"Created {fmt_day(p.created_at)} · {c.entries} pain entr{'ies' if c.entries != 1 else 'y'} · "
                        f"{c.sessions} routine session{'s' if c.sessions != 1 else ''}")
         with top[1]:
             if p.id != current.id and st.button("Switch to this profile", key=f"{W}switch_{p.id}",

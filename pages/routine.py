@@ -19,7 +19,7 @@ from backcheck.routine import (
 )
 from backcheck.player import RoutineSession
 from backcheck.storage import StorageError
-from backcheck.text import md, md_list
+from backcheck.text import fmt_day_month, fmt_minutes, md, md_list
 
 from backcheck.progression import level_text
 from backcheck.session import levels as exercise_levels
@@ -105,16 +105,21 @@ with st.container(border=True):
         format_func=lambda g: rules.goal_by_id[g].label, key=f"rt_goals_{widget_suffix}",
         help="Each goal adds a few exercises for that movement. Pick none to keep to the basics.",
     )
-    cols = st.columns(2)
-    minutes = cols[0].slider(
+    minutes = st.slider(
         "Minutes per session", s.minutes_min, s.minutes_max,
         value=min(max(defaults.minutes, s.minutes_min), s.minutes_max), step=s.minutes_step,
         key=f"rt_minutes_{widget_suffix}",
     )
-    pain = cols[1].slider(
-        "Pain right now (0 = none, 10 = worst imaginable)", 0, 10, value=defaults.pain, key=f"rt_pain_{widget_suffix}",
+    # No default of its own (issue 14): an untouched control must not mean "no pain". A shared
+    # link carries the pain it was made with.
+    pain = ui.pain_picker(
+        "Pain right now (0 = none, 10 = worst imaginable)", key=f"rt_pain_{widget_suffix}",
+        default=defaults.pain if shared else None,
         help=f"From {rules.painful_day.threshold} the session switches to a gentle version. {rules.painful_day.threshold_text}",
     )
+    if pain is None:
+        st.caption(f"Tap your pain: from {rules.painful_day.threshold} today's session turns gentle. "
+                        "Until then you see the usual session.")
     equipment = st.pills(
         "Equipment at hand", [t.id for t in lib.vocabulary.equipment], selection_mode="multi",
         default=list(defaults.equipment), format_func=lambda e: lib.equipment_label[e],
@@ -124,7 +129,8 @@ with st.container(border=True):
     if not equipment:
         st.caption("No equipment picked: only exercises that need nothing.")
 
-inputs = RoutineInputs(goals=tuple(goals or ()), minutes=int(minutes), equipment=tuple(equipment or ()), pain=int(pain),
+inputs = RoutineInputs(goals=tuple(goals or ()), minutes=int(minutes), equipment=tuple(equipment or ()),
+                       pain=int(pain) if pain is not None else 0,
                        patterns=patterns, faults=faults, weekdays=defaults.weekdays)
 try:
     routine = build_routine(lib, inputs)
@@ -136,6 +142,7 @@ except RoutineInputError as exc:
 
 st.header("Your session")
 
+# The summary and every action come first (issue 14); the exercise cards follow and fold.
 # what was asked for and did not fit: one line at the top, with the length that fits it (issue 8)
 fit = services.fit_line(lib, routine)
 if fit is not None:
@@ -146,26 +153,10 @@ if fit is not None:
         if fit.fit_minutes:
             cols[1].button(f"Make it {fit.fit_minutes} minutes", key="rt_fit", type="primary",
                            on_click=st.session_state.__setitem__, args=(minutes_key, fit.fit_minutes))
-m = st.columns(4)
-m[0].metric("Total", f"{routine.total_minutes:g} min", help=f"Fits your {routine.budget} minutes.")
-for col, block in zip(m[1:], BLOCKS):
-    col.metric(rules.blocks[block].title, f"{routine.block_minutes(block):g} min")
-
-# Session player (issue 12): take the person through this routine one exercise at a time.
-if st.button("Start session", type="primary", icon=":material/play_arrow:", key=f"rt_start_{profile.id}",
-             help="One exercise at a time, with timers for holds, a breath count for stretches and a tap per set."):
-    st.session_state["pl_routine_inputs"] = {"profile": profile.id, "inputs": routine.inputs.to_dict()}
-    st.switch_page(ui.SESSION)
-levels = exercise_levels(store, profile.id)
-
-
-def level_line(ex_id: str) -> str | None:
-    """'Level 2 of 4: 2 × 20 each leg (up from 20 reps each leg after three easy sessions)'."""
-    text = level_text(lib, ex_id, levels.get(ex_id))
-    if text and ex_id in levels and levels[ex_id].reason:
-        text += f" ({levels[ex_id].reason})"
-    return text
-
+with st.container(horizontal=True, key="rt_summary"):  # one row, on a phone too
+    st.metric("Total", fmt_minutes(routine.total_minutes), help=f"Fits your {routine.budget} minutes.")
+    for block in BLOCKS:
+        st.metric(rules.blocks[block].title, fmt_minutes(routine.block_minutes(block)))
 
 for note in routine.notes:
     if note.kind == "gentle":
@@ -183,50 +174,10 @@ for note in routine.notes:
         st.caption(note.text)
 
 if not left_for_time(routine) and routine.spare_minutes >= 1:
-    st.caption(f"About {routine.spare_minutes:g} minutes to spare: repeat a stretch you like or take an easy walk.")
+    st.caption(f"About {fmt_minutes(routine.spare_minutes)} to spare: repeat a stretch you like or take an easy walk.")
 
+# ------------------------------------------------------------------ start it, mark it done
 
-def show_item(item) -> None:
-    with st.container(border=True):
-        top = st.columns([4, 1], vertical_alignment="center")
-        top[0].page_link(ui.LIBRARY, label=f"**{item.name}**", icon=":material/fitness_center:",
-                         query_params={"exercise": item.id}, help="How to do it, in the exercise library")
-        top[1].markdown(f"**{item.minutes:g} min**")
-        st.markdown(f"**Dose:** {item.dose}")
-        if (lvl := level_line(item.id)):
-            st.markdown(f"**Your level:** {lvl}")
-        ui.figure(item.id, max_width=260)
-        st.markdown("\n".join(f"- {cue}" for cue in item.exercise.cues[: s.key_cues]))
-        if item.exercise.progression is not None:
-            prog = item.exercise.progression
-            st.markdown(f"**Progression:** {prog.text} *({lib.source_by_id[prog.source].short})*")
-        for reason in item.reasons:
-            st.markdown(f"**Why:** {reason.text}")
-        for swap in item.swaps:
-            st.caption(swap)
-        if item.exercise.caution:
-            st.caption(f"Take care: {item.exercise.caution}")
-        st.caption("Source: " + "; ".join(lib.cite(src) for src in item.sources))
-
-
-for block in BLOCKS:
-    meta = rules.blocks[block]
-    st.subheader(f"{meta.title} · {routine.block_minutes(block):g} min")
-    st.caption(f"{block_intro(rules, routine, block)} ({lib.source_by_id[meta.source].short})")
-    if not routine.blocks[block]:
-        st.caption("Nothing fitted here at this length; choose more minutes.")
-    for item in routine.blocks[block]:
-        show_item(item)
-
-if routine.left_out:
-    with st.expander(f"Left out this time ({len(routine.left_out)})"):
-        st.markdown("\n".join(f"- **{lo.name}** ({lo.because}): {lo.reason}" for lo in routine.left_out))
-
-st.caption(rules.messages.professional)
-
-# ------------------------------------------------------------------ done today
-
-st.header("Done it?")
 today = date.today()
 try:
     week = services.week_progress(store, profile.id, lib, today)
@@ -234,32 +185,55 @@ except StorageError as exc:
     ui.show_storage_error(exc)
     week = services.WeekProgress(0, lib.sessions_goal, lib.source_by_id[lib.sessions_goal_source].short, [])
 this_week, target, done_today = week.this_week, week.goal, list(week.done_today)
-if st.button("Mark today's session done", type="primary", icon=":material/task_alt:", key=f"rt_mark_done_{profile.id}"):
-    session = RoutineSession(max(1, math.ceil(routine.total_minutes)), {**routine.inputs.to_dict(), "shared_link": shared})
-    try:
-        store.sessions.add(profile.id, session)
-    except StorageError as exc:
-        ui.show_storage_error(exc)
-    else:
-        st.toast("Session saved.", icon=":material/check:")
-        this_week += 1
-        done_today.append(session.done_at)
-        st.success(f"Saved: today's session ({math.ceil(routine.total_minutes)} min).",
-                   icon=":material/task_alt:")
-st.markdown(f"**Sessions this week: {this_week} of at least {target}.** "
-            f"{week.goal_source} suggests at least {target} a week; imbalances come back if the work stops.")
-st.progress(min(1.0, this_week / target))
-if done_today:
-    st.caption(f"Marked done today at {done_today[-1]:%H:%M}" if len(done_today) == 1 else
-               f"Marked done {len(done_today)} times today.")
+with st.container(border=True, key="rt_actions"):
+    act = st.columns(2)
+    # Session player (issue 12): take the person through this routine one exercise at a time.
+    if act[0].button("Start session", type="primary", icon=":material/play_arrow:", key=f"rt_start_{profile.id}",
+                     width="stretch",
+                     help="One exercise at a time, with timers for holds, a breath count for stretches and a tap per set."):
+        st.session_state["pl_routine_inputs"] = {"profile": profile.id, "inputs": routine.inputs.to_dict()}
+        st.switch_page(ui.SESSION)
+    if act[1].button("Mark today's session done", icon=":material/task_alt:", key=f"rt_mark_done_{profile.id}",
+                     width="stretch"):
+        if pain is None:
+            st.warning("**Not saved yet.** Tap your pain right now under *Today's session* (0 = none, 10 = worst "
+                       "imaginable), then mark the session done again.", icon=":material/touch_app:")
+        else:
+            session = RoutineSession(max(1, math.ceil(routine.total_minutes)),
+                                     {**routine.inputs.to_dict(), "shared_link": shared})
+            try:
+                store.sessions.add(profile.id, session)
+            except StorageError as exc:
+                ui.show_storage_error(exc)
+            else:
+                this_week += 1
+                done_today.append(session.done_at)
+                st.success(f"Saved: today's session ({math.ceil(routine.total_minutes)} min).",
+                           icon=":material/task_alt:")
+    st.markdown(f"**Sessions this week: {this_week} of at least {target}.** "
+                f"{week.goal_source} suggests at least {target} a week; imbalances come back if the work stops.")
+    st.progress(min(1.0, this_week / target))
+    if done_today:
+        st.caption(f"Marked done today at {done_today[-1]:%H:%M}" if len(done_today) == 1 else
+                   f"Marked done {len(done_today)} times today.")
 
 # ------------------------------------------------------------------ take it with you
 
-st.header("Take it with you")
+levels = exercise_levels(store, profile.id)
+
+
+def level_line(ex_id: str) -> str | None:
+    """'Level 2 of 4: 2 × 20 each leg (up from 20 reps each leg after three easy sessions)'."""
+    text = level_text(lib, ex_id, levels.get(ex_id))
+    if text and ex_id in levels and levels[ex_id].reason:
+        text += f" ({levels[ex_id].reason})"
+    return text
+
+
 cal = rules.calendar
-col_pdf, col_cal = st.columns(2)
-with col_pdf, st.container(border=True):
-    st.markdown("**Printable handout**")
+tab_pdf, tab_cal, tab_share = st.tabs(["Printable handout", "Calendar reminders", "Share link"],
+                                      key=f"rt_take_{profile.id}")
+with tab_pdf:
     st.caption("Every exercise with its dose, all the steps, why it is there and its source.")
     size = st.radio("Paper size", ["A4", "Letter"], horizontal=True, key=f"rt_paper_{profile.id}")
     st.download_button(
@@ -268,8 +242,7 @@ with col_pdf, st.container(border=True):
         file_name=f"backcheck-routine-{size.lower()}.pdf", mime="application/pdf", on_click="ignore",
         icon=":material/picture_as_pdf:", key=f"rt_pdf_{profile.id}",
     )
-with col_cal, st.container(border=True):
-    st.markdown("**Calendar reminders**")
+with tab_cal:
     st.caption(f"A calendar file for your own calendar app: at least {target} days a week, "
                f"with a reminder {cal.reminder_minutes} minutes before.")
     days = st.pills("Session days", list(WEEKDAYS), selection_mode="multi", default=list(defaults.weekdays),
@@ -290,14 +263,54 @@ with col_cal, st.container(border=True):
             file_name="backcheck-sessions.ics", mime="text/calendar", on_click="ignore",
             icon=":material/event:", key=f"rt_ics_{profile.id}",
         )
-        st.caption(f"{int(weeks)} weeks from {first:%a %d %b}: " + ", ".join(WEEKDAY_LABEL[d] for d in days)
-                   + f" at {at:%H:%M}.")
-
-with st.container(border=True):
-    st.markdown("**Share link**")
+        st.caption(f"{int(weeks)} weeks from {first:%a} {fmt_day_month(first)}: "
+                   + ", ".join(WEEKDAY_LABEL[d] for d in days) + f" at {at:%H:%M}.")
+with tab_share:
     shared_inputs = RoutineInputs.from_dict({**routine.inputs.to_dict(), "weekdays": days})
     base = phone_ui.network_url(st.context.url or "http://localhost:8501/routine")
     st.code(share_url(base, shared_inputs), language=None, wrap_lines=True)
     st.caption("Opening this link shows the same routine. It holds only these answers — goals, minutes, "
                "equipment, pain, posture pattern, form faults and days — and no name or profile.")
-phone_ui.phone_panel(share_url(base, shared_inputs))
+    phone_ui.phone_panel(share_url(base, shared_inputs))
+
+# ------------------------------------------------------------------ the exercises, folded
+
+
+def show_item(item, open_: bool) -> None:
+    with st.expander(f"**{item.name}** · {fmt_minutes(item.minutes)} · {item.dose}", expanded=open_,
+                     icon=ui.kind_icon(item.exercise.kind)):
+        if (lvl := level_line(item.id)):
+            st.markdown(f"**Your level:** {lvl}")
+        ui.figure(item.id, max_width=260)
+        st.markdown("\n".join(f"- {cue}" for cue in item.exercise.cues[: s.key_cues]))
+        if item.exercise.progression is not None:
+            prog = item.exercise.progression
+            st.markdown(f"**Progression:** {prog.text} *({lib.source_by_id[prog.source].short})*")
+        for reason in item.reasons:
+            st.markdown(f"**Why:** {reason.text}")
+        for swap in item.swaps:
+            st.caption(swap)
+        if item.exercise.caution:
+            st.caption(f"Take care: {item.exercise.caution}")
+        st.caption("Source: " + "; ".join(lib.cite(src) for src in item.sources))
+        st.page_link(ui.LIBRARY, label=f"How to do {item.name}, in the exercise library",
+                     icon=ui.kind_icon(item.exercise.kind), query_params={"exercise": item.id})
+
+
+st.caption("Tap an exercise to open its card: the steps, why it is in your session and where the idea comes from.")
+first_item = True
+for block in BLOCKS:
+    meta = rules.blocks[block]
+    st.subheader(f"{meta.title} · {fmt_minutes(routine.block_minutes(block))}")
+    st.caption(f"{block_intro(rules, routine, block)} ({lib.source_by_id[meta.source].short})")
+    if not routine.blocks[block]:
+        st.caption("Nothing fitted here at this length; choose more minutes.")
+    for item in routine.blocks[block]:
+        show_item(item, open_=first_item)  # the first card open, to show what a card holds
+        first_item = False
+
+if routine.left_out:
+    with st.expander(f"Left out this time ({len(routine.left_out)})"):
+        st.markdown("\n".join(f"- **{lo.name}** ({lo.because}): {lo.reason}" for lo in routine.left_out))
+
+st.caption(rules.messages.professional)

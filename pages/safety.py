@@ -34,7 +34,6 @@ def show_result(check: SafetyCheck) -> None:
 last = store.safety.latest(profile.id)
 if st.session_state.pop(f"safety_saved_{profile.id}", False):
     ui.scroll_to_top()
-    st.toast("Safety check saved.", icon=":material/check:")
 
 show_form = last is None or st.session_state.get(f"safety_redo_{profile.id}", False)
 if last is not None and (saved := read_saved(safety, last)).outdated and not saved.warning_signs:

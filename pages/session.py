@@ -26,7 +26,6 @@ profile = ui.active_profile()
 pid = profile.id
 K = f"pl_{pid}_"  # widget keys carry the profile id
 rules = lib.progression.rules
-PAIN_OPTIONS = list(range(P.PAIN_MAX + 1))
 
 st.html("""<style>
 .bc-now {font-size: clamp(1.4rem, 5vw, 2.4rem); font-weight: 600; line-height: 1.25; margin: .2rem 0;}
@@ -81,8 +80,8 @@ if act is None:
                 "a countdown for holds, a breath count for stretches and a tap for each set.")
     st.caption(f"Built from {where}. To change goals, minutes or equipment, use My routine.")
     with st.container(border=True, key="pl_main"):
-        pain = st.pills("Pain right now, before you start (0 = none, 10 = worst imaginable)", PAIN_OPTIONS,
-                        key=f"{K}pain_before")
+        pain = ui.pain_picker("Pain right now, before you start (0 = none, 10 = worst imaginable)",
+                              key=f"{K}pain_before")
         if st.button("Start the session", type="primary", icon=":material/play_arrow:", key=f"{K}start",
                      width="stretch"):
             try:
@@ -115,7 +114,7 @@ if state.finished:
     st.success(f"**Session finished.** {n_done} of {len(done)} exercises done.", icon=":material/celebration:")
     with st.container(border=True, key="pl_main"):
         st.markdown("**How did it go?** Both answers are needed to record the session.")
-        pain_after = st.pills("Pain now (0 = none, 10 = worst imaginable)", PAIN_OPTIONS, key=f"{K}pain_after")
+        pain_after = ui.pain_picker("Pain now (0 = none, 10 = worst imaginable)", key=f"{K}pain_after")
         effort = st.radio("How hard did it feel?", list(Effort), index=None, format_func=Effort.label_of,
                           horizontal=True, key=f"{K}effort")
         if st.button("Record the session", type="primary", icon=":material/task_alt:", key=f"{K}record",
@@ -153,7 +152,7 @@ ask = st.session_state.get(f"{K}ask_pain")
 if ask == act.id:
     with st.container(border=True):
         st.markdown("**Sorry it hurt.** How much does it hurt now?")
-        pain_now = st.pills("Pain now (0 = none, 10 = worst imaginable)", PAIN_OPTIONS, key=f"{K}pain_now")
+        pain_now = ui.pain_picker("Pain now (0 = none, 10 = worst imaginable)", key=f"{K}pain_now")
         c1, c2 = st.columns(2)
         if c1.button("Save", type="primary", key=f"{K}pain_save", width="stretch"):
             try:

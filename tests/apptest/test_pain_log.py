@@ -31,7 +31,8 @@ def key(name: str, pid: int = 1) -> str:
 def fill_entry(at, *, day=None, at_time=time(8, 30), pain=6, activity="squat", location="lower_back", notes="", gen=0):
     at.date_input(key=key(f"add_day_{gen}")).set_value(day or date.today())
     at.time_input(key=key(f"add_time_{gen}")).set_value(at_time)
-    at.slider(key=key(f"add_pain_{gen}")).set_value(pain)
+    if pain is not None:
+        at.button_group(key=key(f"add_pain_{gen}")).set_value(pain)
     if activity is not None:
         at.selectbox(key=key(f"add_activity_{gen}")).set_value(activity)
     if location is not None:
@@ -71,7 +72,21 @@ def test_add_entry_saves_shows_chart_and_sparse_note(app, store):
     assert "Your log covers 1 day so far" in body and "first 7 days become your baseline" in body
     assert "Squat" in chart_names(at)
     # the form is fresh again for the next entry
-    assert at.slider(key=key("add_pain_1")).value == 0
+    assert at.button_group(key=key("add_pain_1")).value is None
+
+
+def test_pain_starts_unpicked_and_an_entry_without_it_is_not_saved(app, store):
+    """No silent default (issue 14): an untouched pain control must not record "no pain"."""
+    at = app(PAGE)
+    assert at.button_group(key=key("add_pain_0")).value is None
+    at = fill_entry(at, pain=None)
+    errors = " ".join(e.value for e in at.error)
+    assert "Not saved" in errors and "Pick your pain right now" in errors
+    assert "Pain must be" not in errors  # said once, as what to do
+    assert store.pain.all(1) == []
+    at = fill_entry(at, pain=0)
+    assert "Saved: pain 0" in texts(at)
+    assert [r.pain for r in store.pain.all(1)] == [0]
 
 
 def test_missing_choices_are_named_and_nothing_is_saved(app, store):

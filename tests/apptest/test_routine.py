@@ -52,9 +52,9 @@ def open_routine(query: dict[str, str] | None = None) -> AppTest:
 
 
 def exercise_links(at: AppTest) -> list[str]:
-    """The exercise names in the session, in order (each item links to the library)."""
+    """The exercise names in the session, in order (each item is a folding card named after it)."""
     names = {e.name for e in LIB.exercises}
-    labels = [link.proto.label.strip("*") for link in at.page_link]
+    labels = [e.label.split(" · ")[0].strip("*") for e in at.expander]
     return [label for label in labels if label in names]
 
 
@@ -119,7 +119,9 @@ def test_lordosis_profile_gets_its_own_routine_with_reasons(app, store):
 def test_high_pain_switches_to_the_gentle_session(app, store):
     clear_safety(store, me(store))
     at = open_routine()
-    pain = next(s for s in at.slider if s.label.startswith("Pain right now"))
+    pain = next(b for b in at.button_group if b.label.startswith("Pain right now"))
+    assert pain.value is None  # no silent "no pain" (issue 14)
+    assert not any("Gentle session" in w.value for w in at.warning)
     pain.set_value(RULES.painful_day.threshold).run()
     assert any("Gentle session" in w.value for w in at.warning)
     assert "Air squat (bodyweight squat)" in exercise_links(at)
@@ -144,12 +146,19 @@ def test_mark_today_done_stores_a_dated_session(app, store):
     save_quiz_pointing_to(store, pid, "lateral_tilt")
     at = open_routine()
     assert "Sessions this week: 0" in texts(at)
+    # without a pain rating nothing is saved, and the page says what to do (issue 14)
+    at = click(at, "Mark today's session done")
+    assert not at.exception
+    assert any("Tap your pain right now" in w.value for w in at.warning)
+    assert store.sessions.list(pid) == []
+    next(b for b in at.button_group if b.label.startswith("Pain right now")).set_value(2).run()
     at = click(at, "Mark today's session done")
     assert not at.exception
     sessions = store.sessions.list(pid)
     assert len(sessions) == 1
     assert sessions[0].done_at.date() == date.today()
     assert sessions[0].inputs["patterns"] == ["lateral_tilt"]
+    assert sessions[0].inputs["pain"] == 2
     assert 1 <= sessions[0].minutes <= RULES.session.minutes_default
     assert "Sessions this week: 1" in texts(at)
 
@@ -220,7 +229,7 @@ def test_what_does_not_fit_is_said_at_the_top_with_a_one_click_length_that_fits(
     # the line comes before the first exercise of the session
     first_item = exercise_links(at)[0]
     order = [m.value for m in at.markdown]
-    assert order.index(line) < next(i for i, v in enumerate(order) if v.startswith("**Dose:**"))
+    assert order.index(line) < next(i for i, v in enumerate(order) if v.startswith("**Why:**"))  # a card
     assert first_item
     at = button.click().run()
     assert not at.exception, [e.message for e in at.exception]

@@ -173,3 +173,20 @@ def test_quiz_unanswered_saves_nothing(app):
     at = click(at, "See my result")
     assert any("still open" in w.value for w in at.warning)
     assert app("pages/posture_quiz.py").radio  # nothing saved: a fresh visit still shows the questions
+
+
+def test_quiz_result_leads_on_to_the_next_step(app, store):
+    """Issue 14: the result names the next step (the form check, then the routine), not only "Retake"."""
+    at = answer_quiz(app("pages/posture_quiz.py"), ANTERIOR)
+    links = {p.proto.label: p.proto.page for p in at.get("page_link")}
+    assert "Check your hip hinge, squat and handstand form" in links
+    assert "Or go straight to your routine" in links
+    assert any(b.label == "Retake the quiz" for b in at.button)
+    # with a form check saved, the routine is the next step
+    from backcheck.form_check import FormCheckRecord
+
+    store.form_checks.add(1, FormCheckRecord({"hinge": []}))
+    at = app("pages/posture_quiz.py")
+    links = [p.proto.label for p in at.get("page_link")]
+    assert "See your routine, built from this result" in links
+    assert "Check your hip hinge, squat and handstand form" not in links

@@ -120,4 +120,4 @@ def test_routine_cards_show_the_exercise_figure(page: Page, server):
     label = first.get_attribute("aria-label")
     name = label.split(":")[0]
     assert name in {e.name for e in LIB.exercises}
-    element_shot(page.get_by_test_id("stVerticalBlock").filter(has=first).last, "figures_routine")
+    element_shot(page.get_by_test_id("stExpander").filter(has=first).first, "figures_routine")  # the card

@@ -25,7 +25,17 @@ def tick(page: Page, fault_id: str) -> None:
 def save(page: Page) -> None:
     page.get_by_role("button", name="Save this check").click()
     wait_for_app(page)
-    expect(page.get_by_text("Saved. Your summary and what changed since last time are below.")).to_be_visible()
+    expect(page.get_by_text("Saved. Here is what your check found and what changed since last time.")).to_be_visible()
+    # the saved result comes first (issue 14): the checklist waits behind "Check again"
+    expect(page.get_by_role("heading", name="Your latest check")).to_be_visible()
+    expect(page.get_by_role("button", name="Save this check")).to_have_count(0)
+    expect(page.get_by_role("button", name="Check again")).to_be_visible()
+
+
+def check_again(page: Page) -> None:
+    page.get_by_role("button", name="Check again").click()
+    wait_for_app(page)
+    expect(page.get_by_role("button", name="Save this check")).to_be_visible()
 
 
 def metric(page: Page, label: str):
@@ -51,6 +61,8 @@ def test_tick_each_movement_save_reload_and_compare(page: Page, server):
     expect(page.get_by_role("heading", name="Shoulder mobility · 1 fault")).to_be_visible()
     expect(page.get_by_text("This is your first saved form check")).to_be_visible()
     # the checklist starts clean after a reload
+    check_again(page)
+    expect(page.get_by_test_id("stCheckbox").first).to_be_visible()
     for checkbox in page.get_by_test_id("stCheckbox").get_by_role("checkbox").all():
         expect(checkbox).not_to_be_checked()
 
@@ -83,4 +95,13 @@ def test_tick_each_movement_save_reload_and_compare(page: Page, server):
     page.wait_for_timeout(300)
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
+    check_again(page)  # the checklist at phone width too
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
     expect(page.get_by_role("button", name="Save this check")).to_be_visible()
+    # "Back to my latest result" leaves the checklist; the result leads on to the routine
+    page.get_by_role("button", name="Back to my latest result").click()
+    wait_for_app(page)
+    page.get_by_role("link", name="Open my routine").click()
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="My routine", level=1)).to_be_visible()

@@ -128,6 +128,13 @@ def test_posture_quiz_as_a_person_would(page: Page, server):
     expect(page.get_by_text("Leave out strengthening work for the lower back.")).to_be_visible()
     expect(page.locator(".js-plotly-plot")).to_have_count(1)
     shot(page, "posture_quiz_result")
+    # the result leads on (issue 14): the next step is the form check, and the link opens it
+    expect(page.get_by_role("button", name="Retake the quiz")).to_be_visible()
+    page.get_by_role("link", name="Check your hip hinge, squat and handstand form").click()
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Form check", level=1)).to_be_visible()
+    nav(page, "Posture quiz")
+    expect(page.get_by_text("Your answers point to Anterior pelvic tilt (lordosis).")).to_be_visible()
 
     # an exercise name links into the library, opened at that exercise
     page.get_by_role("link", name="Spiderman stretch").first.click()

@@ -295,6 +295,8 @@ def _routine(page: Page, a: int, b: int, server) -> None:
     switch_profile(page, "Switch B")
     pills = page.get_by_test_id("stButtonGroup").filter(has_text="Equipment at hand").first
     expect(pills.get_by_role("button", name=label, exact=True)).to_have_attribute("aria-pressed", "false")
+    page.get_by_test_id("stButtonGroup").filter(has_text="Pain right now").get_by_role("radio", name="2", exact=True).click()
+    wait_for_app(page)
     page.get_by_role("button", name="Mark today's session done").click()
     wait_for_app(page)
     s = store(server)
@@ -310,6 +312,8 @@ def _pain_log(page: Page, a: int, b: int, server) -> None:
     page.get_by_role("option", name="Walking", exact=True).click()
     page.get_by_role("combobox", name="Where does it hurt?", exact=True).click()
     page.get_by_role("option", name="Leg", exact=True).click()
+    page.get_by_test_id("stButtonGroup").filter(has_text="Pain right now").first.get_by_role(
+        "radio", name="4", exact=True).click()
     page.get_by_role("button", name="Save entry").click()
     wait_for_app(page)
     s = store(server)

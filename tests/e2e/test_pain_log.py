@@ -27,6 +27,12 @@ def slide(page: Page, label: str, steps: int) -> None:
     page.wait_for_timeout(400)  # the slider hands its value over after a short pause
 
 
+def pick_pain(page: Page, pain: int, label: str = "Pain right now") -> None:
+    """Tap a pain number (the control starts with none picked: no silent "no pain")."""
+    page.get_by_test_id("stButtonGroup").filter(has_text=label).first.get_by_role(
+        "radio", name=str(pain), exact=True).click()
+
+
 def legend(page: Page) -> list[str]:
     chart = page.locator(".js-plotly-plot").first
     expect(chart).to_be_visible()
@@ -34,7 +40,7 @@ def legend(page: Page) -> list[str]:
 
 
 def add_entry(page: Page, pain: int, activity: str, location: str, notes: str = "") -> None:
-    slide(page, "Pain right now (0-10)", pain)
+    pick_pain(page, pain)
     choose(page, "What were you doing?", activity)
     choose(page, "Where does it hurt?", location)
     if notes:
@@ -50,6 +56,14 @@ def test_add_edit_and_delete_entries_and_the_chart_follows(page: Page, server):
     nav(page, "Pain log")
     expect(page.get_by_text("Your log is empty.")).to_be_visible()
     expect(page.locator(".js-plotly-plot")).to_have_count(0)
+
+    # saving without a pain number says what to do and saves nothing
+    choose(page, "What were you doing?", "Squat")
+    choose(page, "Where does it hurt?", "Lower back")
+    page.get_by_role("button", name="Save entry").click()
+    wait_for_app(page)
+    expect(page.get_by_text("Pick your pain right now")).to_be_visible()
+    expect(page.get_by_text("Your log is empty.")).to_be_visible()
 
     add_entry(page, 6, "Squat", "Lower back", notes="<b>stiff</b> after **squats**")
     expect(page.get_by_text("Your log covers 1 day so far.")).to_be_visible()
@@ -140,8 +154,11 @@ def test_demo_patient_chart_screenshot_and_clinician_report(page: Page, server):
     expect(page.get_by_text("Demo patient.", exact=False).first).to_be_visible()
     expect(page.get_by_text("Meaningful improvement.")).to_be_visible()
     assert "7-day average" in legend(page) and "Routine session done" in legend(page)
-    page.get_by_role("tab", name="Clinician report").click()
+    # issue 14: the clinician report has its own box near the top, above the chart (no tab to find)
     expect(page.get_by_role("button", name="Download clinician report (PDF)")).to_be_visible()
+    report_y = page.locator(".st-key-pain_report").bounding_box()["y"]
+    assert report_y < page.locator(".js-plotly-plot").first.bounding_box()["y"]
+    expect(page.get_by_role("tab", name="Clinician report")).to_have_count(0)
     shot(page, "pain_log")
 
     with page.expect_download() as download:
@@ -153,6 +170,7 @@ def test_demo_patient_chart_screenshot_and_clinician_report(page: Page, server):
     assert "Pain log report: Demo patient (Alex) (demo data)" in text
     assert "Verdict: Meaningful improvement" in text and "Anterior pelvic tilt (lordosis)" in text
     assert "Routine adherence" in text and "Squatting to full depth" in text
+    assert "The patient's average pain" in text  # written for the clinician
 
     # phone width: the chart and the form fit without sideways scrolling
     page.set_viewport_size({"width": 390, "height": 844})

@@ -62,6 +62,8 @@ def test_physio_shows_a_qr_code_and_the_phone_goes_through_the_safety_check_to_t
     page = laptop.new_page()
     page.goto(f"{lan_server.url}/routine?profile={physio}")
     wait_for_app(page)
+    page.get_by_role("tab", name="Share link").click()
+    wait_for_app(page)
     panel = page.locator(".st-key-bc_phone")
     expect(panel.get_by_text("Open this on your phone")).to_be_visible()
     qr = panel.get_by_role("img").first

@@ -75,7 +75,7 @@ def test_demo_patient_loads_is_marked_and_is_removed_in_one_click(page: Page, se
     page.get_by_role("button", name="Load the demo patient").click()
     wait_for_app(page)
     expect(page.get_by_text("Demo patient loaded and opened.")).to_be_visible()
-    expect(sidebar_profile(page)).to_have_value(f"{DEMO_NAME} (demo)")
+    expect(sidebar_profile(page)).to_have_value(DEMO_NAME)  # the name says "Demo" already: no "(demo)" twice
     expect(page.get_by_text("Demo data").first).to_be_visible()
     shot(page, "profiles")
 

@@ -14,6 +14,7 @@ from backcheck.quiz import score_quiz
 from backcheck.exports import share_url
 from backcheck.routine import RoutineInputs, build_routine
 from backcheck.storage import Store
+from backcheck.text import fmt_minutes
 
 from .conftest import Server, goto, nav, shot, wait_for_app
 from backcheck.quiz import QuizRecord
@@ -38,10 +39,23 @@ def seed_earlier_steps(server) -> None:
 
 
 def session_items(page: Page) -> list[str]:
-    """Exercise names in the session, in order (each item links to the library)."""
-    texts = page.get_by_test_id("stPageLink").all_inner_texts()
-    names = [t.strip().splitlines()[-1].strip() for t in texts]  # drop the icon's ligature name
+    """Exercise names in the session, in order (each item is a folding card named after it)."""
+    texts = page.get_by_test_id("stExpander").locator("summary").all_inner_texts()
+    names = [t.strip().splitlines()[-1].split(" · ")[0].strip() for t in texts]  # drop the icon's ligature name
     return [n for n in names if n in EXERCISE_NAMES]
+
+
+def open_cards(page: Page) -> None:
+    """Unfold every exercise card, as a person reading the session would."""
+    for details in page.get_by_test_id("stExpander").locator("details").all():
+        if details.get_attribute("open") is None:
+            details.locator("summary").click()
+    wait_for_app(page)
+
+
+def card(page: Page, name: str):
+    """The folding card of an exercise in the session (its header names it)."""
+    return page.get_by_test_id("stExpander").filter(has=page.locator("summary", has_text=f"{name} · "))
 
 
 def pill(page: Page, group: str, name: str):
@@ -75,16 +89,27 @@ def test_build_a_routine_take_it_away_and_share_it(page: Page, server, tmp_path)
     expect(minutes).to_have_value("30")
     expected = build_routine(LIB, RoutineInputs(goals=("general", "squat"), minutes=30, equipment=("dowel",),
                                                 patterns=("anterior_tilt",)))
-    expect(page.get_by_test_id("stMetricValue").first).to_have_text(f"{expected.total_minutes:g} min")
+    expect(page.get_by_test_id("stMetricValue").first).to_have_text(fmt_minutes(expected.total_minutes))
     items = session_items(page)
     assert items == [it.name for it in expected.items]
+    # issue 14: the summary and the actions come before the cards, and the cards fold
+    first_card = page.get_by_test_id("stExpander").first.bounding_box()
+    for action in (page.get_by_role("button", name="Start session"),
+                   page.get_by_role("button", name="Mark today's session done"),
+                   page.get_by_role("tab", name="Printable handout"),
+                   page.get_by_role("tab", name="Calendar reminders"),
+                   page.get_by_role("tab", name="Share link")):
+        assert action.bounding_box()["y"] < first_card["y"]
+    assert page.get_by_test_id("stExpander").locator("details[open]").count() == 1  # only the first is open
+    page.get_by_role("heading", name="My routine", level=1).scroll_into_view_if_needed()
+    shot(page, "routine")  # as a person first sees it: actions on top, cards folded
+    open_cards(page)
     # issue 8: the posture plan's single-leg deadlift now covers the base sequence's hinge step, so the
     # dowel hinge is no longer needed in this session; the hinge step is still there, and the dowel
     # choice travels with the share link (checked below)
     expect(page.get_by_text("Base sequence, step 4 of 4").first).to_be_visible()
     assert "Superman" not in items  # lordosis: no lower-back strengthening
     expect(page.get_by_text("Posture quiz → Anterior tilt: strengthen the").first).to_be_visible()
-    shot(page, "routine")
 
     # the printable handout, on Letter paper
     page.get_by_test_id("stRadio").filter(has_text="Paper size").get_by_text("Letter", exact=True).click()
@@ -95,8 +120,12 @@ def test_build_a_routine_take_it_away_and_share_it(page: Page, server, tmp_path)
     for name in items:
         assert name in text, name
     assert "Why:" in text
+    first_page = " ".join(pdf.pages[0].extract_text().split())
+    assert "Before you start" in first_page  # the safety text on the first page (issue 14)
 
     # the calendar: swap Monday for Saturday; two days are not enough on the way
+    page.get_by_role("tab", name="Calendar reminders").click()
+    wait_for_app(page)
     pill(page, "Session days", "Mon").click()
     wait_for_app(page)
     expect(page.get_by_text("Pick at least 3 days")).to_be_visible()
@@ -108,6 +137,8 @@ def test_build_a_routine_take_it_away_and_share_it(page: Page, server, tmp_path)
     assert len(starts) == 4 * 3  # four weeks ahead by default
 
     # the share link opens the same routine in another tab
+    page.get_by_role("tab", name="Share link").click()
+    wait_for_app(page)
     link = page.get_by_test_id("stCode").inner_text().strip()
     params = dict(parse_qsl(urlparse(link).query, keep_blank_values=True))
     assert params["pat"] == "anterior_tilt" and params["days"] == "wed,fri,sat" and "profile" not in params
@@ -116,12 +147,18 @@ def test_build_a_routine_take_it_away_and_share_it(page: Page, server, tmp_path)
     other.goto(link)
     wait_for_app(other)
     expect(other.get_by_text("Opened from a shared link.")).to_be_visible()
-    expect(other.get_by_test_id("stPageLink").filter(has_text=items[-1])).to_be_visible()
+    expect(card(other, items[-1])).to_be_visible()
     assert session_items(other) == items
     other.close()
 
     # mark the session done
     expect(page.get_by_text("Sessions this week: 0 of at least 3.")).to_be_visible()
+    page.get_by_role("button", name="Mark today's session done").click()
+    wait_for_app(page)
+    expect(page.get_by_text("Tap your pain right now")).to_be_visible()  # no silent "no pain"
+    expect(page.get_by_text("Sessions this week: 0 of at least 3.")).to_be_visible()
+    page.get_by_test_id("stButtonGroup").filter(has_text="Pain right now").get_by_role("radio", name="3", exact=True).click()
+    wait_for_app(page)
     page.get_by_role("button", name="Mark today's session done").click()
     wait_for_app(page)
     expect(page.get_by_text("Sessions this week: 1 of at least 3.")).to_be_visible()
@@ -144,7 +181,7 @@ def test_share_link_as_the_first_request_to_a_fresh_server(page: Page, tmp_path)
         expect(sidebar.get_by_role("link", name="routine", exact=True)).to_have_count(0)  # no folder listing
         expect(sidebar.get_by_text("Active profile")).to_be_visible()
         expected = [it.name for it in build_routine(LIB, inputs).items]
-        expect(page.get_by_test_id("stPageLink").filter(has_text=expected[-1])).to_be_visible()
+        expect(card(page, expected[-1])).to_be_visible()
         assert session_items(page) == expected
     finally:
         srv.stop()

@@ -21,7 +21,8 @@ MESSAGE_CALLS = {"markdown", "warning", "error", "info", "success", "toast", "ca
                  "subheader", "title", "expander", "box", "flash"}
 SAFE_CALLS = {"md", "md_list"}
 # Numbers, dates and the validated content (content/*.yaml, checked at start-up).
-TRUSTED = re.compile(r"^(len|ui\.fmt_when|int|math\.ceil)\(|^(lib|rules|book|cfg|safety|s|cal|LIB)[.\[]")
+TRUSTED = re.compile(r"^(len|ui\.fmt_when|int|math\.ceil|fmt_day|fmt_day_month|fmt_minutes)\("
+                     r"|^(lib|rules|book|cfg|safety|s|cal|LIB)[.\[]")
 
 # Reviewed: each of these is our own text, a number or date, or content (loop variables over it).
 ALLOWED = {
@@ -69,6 +70,7 @@ ALLOWED = {
     'pain_log.py: each',
     'posture_quiz.py: check_from',
     'routine.py: line',
+    'routine.py: item.name',  # issue 14: a routine item's exercise name (content) in its card's label
     'routine.py: lvl',
     'routine.py: prog.text',
     'session.py: item.name',

@@ -250,6 +250,21 @@ def test_demo_is_deterministic_realistic_and_valid():
     assert a.quiz_results[0].leading == ["anterior_tilt"] and a.safety_checks[0].level == "clear"
 
 
+def test_demo_history_shows_every_feature(tmp_path):
+    """Issue 14: a physio can show the quiz retaken and the check-to-check comparison on the demo."""
+    from backcheck.form_check import compare
+
+    store = Store(f"sqlite:///{tmp_path}/demo.db")
+    demo = store.profiles.create_demo(DEMO_NAME, demo_data(LIB))
+    quizzes = store.quiz.history(demo.id)
+    assert [q.verdict for q in quizzes] == ["clear", "mixed"]  # newest first: retaken, and now clear
+    assert quizzes[0].leading == ["anterior_tilt"] and "lateral_tilt" in quizzes[1].leading
+    checks = store.form_checks.history(demo.id)
+    assert len(checks) >= 2
+    comparison = compare(LIB, checks[0], checks[1])
+    assert comparison.cleared and comparison.remains  # something cleared, something still to work on
+
+
 # --------------------------------------------------------------------------- figures
 
 
@@ -317,6 +332,19 @@ def test_report_for_the_demo_patient_is_one_page_with_everything(tmp_path):
                      "Red-flag safety check: no warning signs", "Form check faults:", "7-day average"):
         assert expected in text, expected
     assert "Helped a friend move house" not in text  # notes stay private
+
+
+def test_report_is_written_for_the_clinician(tmp_path):
+    """Issue 14: "the patient's average pain", not "your average pain"; only the closing line, addressed to
+    the clinician, says "your"."""
+    import re
+
+    store = Store(f"sqlite:///{tmp_path}/r.db")
+    demo = store.profiles.create_demo(DEMO_NAME, demo_data(LIB))
+    _pages, text = pdf_text(clinician_report(LIB, store, demo))
+    assert "The patient's average pain" in text and "the patient's pain averaged" in text
+    assert re.findall(r"\byou(?:r)?\b", text, flags=re.I) == ["your"]  # "... alongside your own examination"
+    assert "your own examination" in text
 
 
 def test_report_for_an_empty_profile_says_not_done_yet(tmp_path):
