@@ -71,4 +71,8 @@ def test_connections_to_the_server_socket_get_tcp_nodelay(monkeypatch):
         await srv.wait_closed()
         return seen[0]
 
-    assert asyncio.run(accepted_nodelay()) != 0
+    # in its own thread: in the whole suite the browser tests' event loop may be running in this one
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(asyncio.run, accepted_nodelay()).result(timeout=60) != 0
