@@ -584,6 +584,14 @@ class PainRepository(_Repository):
         with self._tx("read the pain log") as conn:
             return {a: (int(n), float(s)) for a, n, s in conn.execute(query)}
 
+    def activity_dates(self, profile_id: int, activity: str) -> list[date]:
+        """The distinct calendar days with an entry under ``activity``, oldest first (one row per day)."""
+        c = pain_entries.c
+        day = func.date(c.recorded_at).label("day")
+        query = (select(day).where(c.profile_id == profile_id, c.activity == activity).distinct().order_by(day))
+        with self._tx("read the pain log") as conn:
+            return [_as_date(d) for (d,) in conn.execute(query)]
+
     def between(self, profile_id: int, start: datetime | None = None, end: datetime | None = None,
                 limit: int | None = None, newest_first: bool = False) -> list[LoggedEntry]:
         """The profile's entries with start <= recorded_at < end (either may be None), in time order."""

@@ -198,8 +198,37 @@ def test_session_days_are_compared_too():
     rows = log({d: (2 if d % 2 else 5) for d in range(10)})
     sessions = [DAY0 + timedelta(days=d, hours=10) for d in (1, 3, 5, 7, 9)]
     comps = {c.activity: c for c in pl.activity_comparisons(pl.entries_frame(rows), CFG, sessions)}
-    s = comps[pl.SESSION_DAYS_ID]
+    s = comps[pl.ROUTINE_DAYS_ID]
     assert s.enough and s.mean_with == 2.0 and s.mean_without == 5.0
+
+
+def test_routine_entries_and_sessions_make_one_routine_row():
+    # 10 logged days. Routine entries on days 1, 2, 3; sessions on days 3 (overlap), 5 and 6, and on day 20
+    # (no pain logged that day: not a logged day, so not counted). Routine days: 1, 2, 3, 5, 6.
+    rows = log({d: 4 for d in range(10)})
+    rows += [entry(d, 8, "routine", hour=18) for d in (1, 2, 3)]  # those days' means: 6.0
+    sessions = [DAY0 + timedelta(days=d, hours=10) for d in (3, 5, 6, 20)]
+    comps = pl.activity_comparisons(pl.entries_frame(rows), CFG, sessions)
+    routine = [c for c in comps if c.activity in ("routine", "session") or "outine" in c.label]
+    assert len(routine) == 1
+    r = routine[0]
+    assert (r.activity, r.label) == (pl.ROUTINE_DAYS_ID, pl.ROUTINE_DAYS_LABEL)
+    assert (r.days_with, r.days_without) == (5, 5)
+    assert r.mean_with == pytest.approx((6 + 6 + 6 + 4 + 4) / 5) and r.mean_without == pytest.approx(4.0)
+    assert "on the 5 days with it" in r.sentence() and "other 5 logged days" in r.sentence()
+    # the same numbers from daily means, SQL-style activity totals, session days and routine-entry days
+    daily = pl.daily_frame(pl.entries_frame(rows), CFG.rules.window_days)
+    per_activity = {"walking": (10, 46.0), "routine": (3, 18.0)}
+    from_days = pl.comparisons_from_days(daily, per_activity, CFG, pl.session_days(sessions),
+                                         [(DAY0 + timedelta(days=d)).date() for d in (1, 2, 3)])
+    assert [(c.activity, c.label, c.days_with, c.days_without, c.mean_with, c.mean_without) for c in from_days] == \
+           [(c.activity, c.label, c.days_with, c.days_without, c.mean_with, c.mean_without) for c in comps]
+    # only routine entries (no sessions), or only sessions: still the one row
+    only_entries = pl.activity_comparisons(pl.entries_frame(rows), CFG)
+    assert [(c.activity, c.days_with) for c in only_entries if c.activity == pl.ROUTINE_DAYS_ID] == [("routine", 3)]
+    only_sessions = pl.activity_comparisons(pl.entries_frame(log({d: 4 for d in range(10)})), CFG, sessions)
+    assert [(c.activity, c.days_with) for c in only_sessions if c.label == pl.ROUTINE_DAYS_LABEL] == [("routine", 3)]
+    assert not any(c.label == "Routine session done" for c in comps + only_entries + only_sessions)
 
 
 def test_sessions_per_week_against_the_goal():
