@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from backcheck import painlog as pl
+from backcheck import services
 from backcheck.content import load_library
 from backcheck.demo import DEMO_NAME, demo_data
 from backcheck.figures import function_figure, pain_figure, sessions_figure
@@ -374,6 +375,19 @@ def test_report_is_written_for_the_clinician(tmp_path):
     assert "The patient's average pain" in text and "the patient's pain averaged" in text
     assert re.findall(r"\byou(?:r)?\b", text, flags=re.I) == ["your"]  # "... alongside your own examination"
     assert "your own examination" in text
+
+
+def test_report_has_one_routine_row_like_the_screen(tmp_path):
+    """Issue 14: routine entries and routine sessions are one row about routine days, in the report too."""
+    store = Store(f"sqlite:///{tmp_path}/r.db")
+    demo = store.profiles.create_demo(DEMO_NAME, demo_data(LIB))
+    ov = services.painlog_overview(store, demo.id, CFG, sessions_goal=LIB.sessions_goal)
+    routine = [c for c in ov.comparisons if c.activity == pl.ROUTINE_DAYS_ID]
+    assert len(routine) == 1 and routine[0].enough and routine[0].label == pl.ROUTINE_DAYS_LABEL
+    assert not any(c.label in ("Routine session done", "Routine (BackCheck exercises)") for c in ov.comparisons)
+    _pages, text = pdf_text(clinician_report(LIB, store, demo))
+    assert text.count(pl.ROUTINE_DAYS_LABEL) == 1 and f"on the {routine[0].days_with} days with it" in text
+    assert "Routine session done:" not in text and "Routine (BackCheck exercises):" not in text
 
 
 def test_report_for_an_empty_profile_says_not_done_yet(tmp_path):
