@@ -244,6 +244,11 @@ class ProfileRepository(_Repository):
                 conn.execute(insert(quiz_results).values(_quiz_values(pid, quiz)))
             for form in data.form_checks:
                 conn.execute(insert(form_checks).values(_form_values(pid, form)))
+            if data.level_changes:
+                conn.execute(insert(level_changes), [
+                    {"profile_id": pid, "exercise": c.exercise, "changed_at": c.changed_at,
+                     "from_level": int(c.from_level), "level": int(c.level), "reason": str(c.reason)[:200],
+                     "session_id": None} for c in data.level_changes])
         profile = self.get(pid)
         assert profile is not None
         return profile
