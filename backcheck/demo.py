@@ -67,11 +67,12 @@ FUNCTIONS = [  # name, scores on the rating days
 RATING_DAYS = [0, 14, 28, 46, 56, 70, 83]
 FLARE_DAY = 44  # in week 7
 # Exercise level changes (content/progression.yaml), each at the first routine session on or after the day:
-# (day, exercise, "advance" | "back"). Clam, plank and bridge move up after easy weeks; the bridge steps
-# back in the flare-up and moves up again; the plank's last step is at the latest session (Today's
-# "what changed"). Levels follow on from each other; none needs equipment the demo patient lacks.
-LEVEL_STEPS = [(16, "clam", "advance"), (25, "plank", "advance"), (34, "bridge_hold", "advance"),
-               (FLARE_DAY, "bridge_hold", "back"), (62, "bridge_hold", "advance"), (None, "plank", "advance")]
+# (day, exercise, "advance" | "back"; None = the latest session). Only exercises of the demo's routine at
+# the time: the clam (routine from the first quiz) moves up; the air squat (in the routine after the quiz
+# retake on RETAKE_DAY) moves up, steps back in the flare-up and moves up again at the latest session
+# (Today's "what changed"). The demo has no equipment, so no step needs any.
+LEVEL_STEPS = [(16, "clam", "advance"), (41, "air_squat", "advance"), (FLARE_DAY, "air_squat", "back"),
+               (None, "air_squat", "advance")]
 
 
 def _pick(rng: random.Random, mix: dict[str, float] | dict[str, tuple[float, float]]) -> str:
