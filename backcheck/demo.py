@@ -20,6 +20,7 @@ from .content import Library
 from .form_check import FormCheckRecord
 from .painlog import PainEntry
 from .player import RoutineSession
+from .progression import LevelChange, SessionResult, decide
 from .quiz import QuizRecord, score_quiz
 from .safety import SafetyCheck, evaluate_safety
 
@@ -65,6 +66,13 @@ FUNCTIONS = [  # name, scores on the rating days
 ]
 RATING_DAYS = [0, 14, 28, 46, 56, 70, 83]
 FLARE_DAY = 44  # in week 7
+# Exercise level changes (content/progression.yaml), each at the first routine session on or after the day:
+# (day, exercise, "advance" | "back"; None = the latest session). Only exercises of the demo's routine at
+# the time: the clam (routine from the first quiz) moves up; the air squat (in the routine after the quiz
+# retake on RETAKE_DAY) moves up, steps back in the flare-up and moves up again at the latest session
+# (Today's "what changed"). The demo has no equipment, so no step needs any.
+LEVEL_STEPS = [(16, "clam", "advance"), (41, "air_squat", "advance"), (FLARE_DAY, "air_squat", "back"),
+               (None, "air_squat", "advance")]
 
 
 def _pick(rng: random.Random, mix: dict[str, float] | dict[str, tuple[float, float]]) -> str:
@@ -99,6 +107,7 @@ class DemoData:
     safety_checks: list[SafetyCheck] = field(default_factory=list)
     quiz_results: list[QuizRecord] = field(default_factory=list)
     form_checks: list[FormCheckRecord] = field(default_factory=list)
+    level_changes: list[LevelChange] = field(default_factory=list)  # oldest first
 
 
 def demo_data(lib: Library, today: date | None = None, seed: int = DEMO_SEED, now: datetime | None = None) -> DemoData:
@@ -179,6 +188,7 @@ def demo_data(lib: Library, today: date | None = None, seed: int = DEMO_SEED, no
                                    taken_at=at(day, 19, 0))
                    for day, check in FORM_CHECKS if at(day, 19, 0) <= now]
     return DemoData(
+        level_changes=_level_changes(lib, [s.done_at for s in sessions], start),
         pain_entries=entries,
         routine_sessions=sessions,
         function_activities=functions,
@@ -189,3 +199,31 @@ def demo_data(lib: Library, today: date | None = None, seed: int = DEMO_SEED, no
         ],
         form_checks=form_checks,
     )
+
+
+def _level_changes(lib: Library, session_times: list[datetime], start: date) -> list[LevelChange]:
+    """LEVEL_STEPS as stored level changes, with the reasons the progression rules give (progression.decide)."""
+    pg = lib.progression
+    levels: dict[str, int] = {}
+    out: list[LevelChange] = []
+    times = sorted(session_times)
+    for day, ex, action in LEVEL_STEPS:
+        if day is None:
+            when = times[-1] if times else None
+        else:
+            first = datetime.combine(start + timedelta(days=day), time(0, 0))
+            when = next((t for t in times if t >= first), None)
+        if when is None or (out and when <= out[-1].changed_at):
+            continue  # not reached yet on this day (a demo loaded early in its history)
+        ladder = pg.ladder_by_exercise[ex]
+        level = levels.get(ex, 1)
+        if action == "advance":
+            easy = [SessionResult(when, "easy", 3, 3, {ex: "done"})] * pg.rules.advance_after_easy
+            decision = decide(pg, ladder, level, easy, equipment=())
+        else:
+            decision = decide(pg, ladder, level, [SessionResult(when, "right", 4, 5, {ex: "hurt"})])
+        if not decision.changed:
+            continue
+        levels[ex] = decision.to_level
+        out.append(LevelChange(ex, when, decision.from_level, decision.to_level, decision.reason))
+    return out

@@ -38,7 +38,12 @@ FUNCTION_NAME_MAX = 60
 EARLIEST = datetime(1990, 1, 1)
 EPS = 1e-9
 ENTRY_COLUMNS = ["id", "recorded_at", "pain", "activity", "location", "notes"]
-SESSION_DAYS_ID = "session"  # pseudo-activity: days a routine session was marked done
+ROUTINE_ACTIVITY_ID = "routine"  # the pain-log activity "Routine (BackCheck exercises)" (content/painlog.yaml)
+# The one comparison row about routine days: a logged day with a pain entry under the routine activity
+# or a routine session marked done (the two used to be separate rows).
+ROUTINE_DAYS_ID = ROUTINE_ACTIVITY_ID
+ROUTINE_DAYS_LABEL = "BackCheck routine (exercises logged or a session done)"
+SESSION_DAYS_ID = ROUTINE_DAYS_ID  # older name: session days are part of the routine-days row
 
 # Named date ranges for the chart: label -> days back from the latest entry (None = all).
 RANGES: dict[str, int | None] = {"4 weeks": 28, "3 months": 91, "1 year": 365, "All": None}
@@ -561,7 +566,7 @@ def verdict_from_daily(daily: pd.DataFrame, n_entries: int, rules: PainRules) ->
 
 @dataclass(frozen=True)
 class ActivityComparison:
-    activity: str  # activity id or SESSION_DAYS_ID
+    activity: str  # activity id or ROUTINE_DAYS_ID
     label: str
     days_with: int
     days_without: int
@@ -589,11 +594,12 @@ class ActivityComparison:
 
 
 def activity_comparisons(entries: pd.DataFrame, cfg: PainLogContent, sessions: Iterable[datetime] = ()) -> list[ActivityComparison]:
-    """Pain on logged days with vs without each activity (and with vs without a routine session).
+    """Pain on logged days with vs without each activity, and on routine days vs the other logged days.
 
-    ``sessions``: the done-at times of routine sessions. Only logged days count. Means are
-    filled in only when there are at least ``min_days_each`` days on each side; otherwise the
-    row says how many days there are.
+    A routine day is a logged day with an entry under the routine activity or a routine session
+    marked done (``sessions``: their done-at times); it is one row, after the other activities.
+    Only logged days count. Means are filled in only when there are at least ``min_days_each``
+    days on each side; otherwise the row says how many days there are.
     """
     rules = cfg.rules
     if entries.empty:
@@ -602,11 +608,13 @@ def activity_comparisons(entries: pd.DataFrame, cfg: PainLogContent, sessions: I
     flags = activity_days(entries)
     columns: list[tuple[str, str, pd.Series]] = []
     for c in cfg.activities:
-        if c.id in flags.columns:
+        if c.id in flags.columns and c.id != ROUTINE_ACTIVITY_ID:
             columns.append((c.id, c.label, flags[c.id]))
-    s_days = session_days(sessions)
-    if len(s_days):
-        columns.append((SESSION_DAYS_ID, "Routine session done", pd.Series(daily.index.isin(s_days), index=daily.index)))
+    routine = (flags[ROUTINE_ACTIVITY_ID].reindex(daily.index, fill_value=False).astype(bool)
+               if ROUTINE_ACTIVITY_ID in flags.columns else pd.Series(False, index=daily.index))
+    routine = routine | daily.index.isin(session_days(sessions))
+    if routine.any():
+        columns.append((ROUTINE_DAYS_ID, ROUTINE_DAYS_LABEL, routine))
     out = []
     for ident, label, mask in columns:
         mask = mask.reindex(daily.index, fill_value=False).astype(bool)
@@ -620,21 +628,28 @@ def activity_comparisons(entries: pd.DataFrame, cfg: PainLogContent, sessions: I
 
 
 def comparisons_from_days(daily: pd.DataFrame, activity_days: dict[str, tuple[int, float]], cfg: PainLogContent,
-                          session_day_index: pd.DatetimeIndex | None = None) -> list[ActivityComparison]:
+                          session_day_index: pd.DatetimeIndex | None = None,
+                          routine_entry_days: Iterable[date] = ()) -> list[ActivityComparison]:
     """The same comparisons as activity_comparisons, from daily means and per-activity day totals.
 
     ``activity_days`` maps an activity id to (days with it, sum of those days' mean pain), as
     store.pain.activity_days computes it in the database; the whole log never leaves it.
+    ``session_day_index``: the days a routine session was done; ``routine_entry_days``: the days with
+    an entry under the routine activity (store.pain.activity_dates). Together they make the routine row.
     """
     rules = cfg.rules
     if daily.empty:
         return []
     n_days, total = len(daily), float(daily["pain"].sum())
     columns: list[tuple[str, str, int, float]] = [
-        (c.id, c.label, *activity_days[c.id]) for c in cfg.activities if c.id in activity_days]
-    if session_day_index is not None and len(session_day_index):
-        mask = daily.index.isin(session_day_index)
-        columns.append((SESSION_DAYS_ID, "Routine session done", int(mask.sum()), float(daily.loc[mask, "pain"].sum())))
+        (c.id, c.label, *activity_days[c.id]) for c in cfg.activities
+        if c.id in activity_days and c.id != ROUTINE_ACTIVITY_ID]
+    routine = {pd.Timestamp(d).normalize() for d in routine_entry_days}
+    if session_day_index is not None:
+        routine |= set(session_day_index)
+    mask = daily.index.isin(pd.DatetimeIndex(sorted(routine))) if routine else None
+    if mask is not None and mask.any():
+        columns.append((ROUTINE_DAYS_ID, ROUTINE_DAYS_LABEL, int(mask.sum()), float(daily.loc[mask, "pain"].sum())))
     out = []
     for ident, label, n_with, sum_with in columns:
         n_without = n_days - n_with

@@ -244,6 +244,11 @@ class ProfileRepository(_Repository):
                 conn.execute(insert(quiz_results).values(_quiz_values(pid, quiz)))
             for form in data.form_checks:
                 conn.execute(insert(form_checks).values(_form_values(pid, form)))
+            if data.level_changes:
+                conn.execute(insert(level_changes), [
+                    {"profile_id": pid, "exercise": c.exercise, "changed_at": c.changed_at,
+                     "from_level": int(c.from_level), "level": int(c.level), "reason": str(c.reason)[:200],
+                     "session_id": None} for c in data.level_changes])
         profile = self.get(pid)
         assert profile is not None
         return profile
@@ -583,6 +588,14 @@ class PainRepository(_Repository):
                  .join_from(act, daily, act.c.day == daily.c.day).group_by(act.c.activity))
         with self._tx("read the pain log") as conn:
             return {a: (int(n), float(s)) for a, n, s in conn.execute(query)}
+
+    def activity_dates(self, profile_id: int, activity: str) -> list[date]:
+        """The distinct calendar days with an entry under ``activity``, oldest first (one row per day)."""
+        c = pain_entries.c
+        day = func.date(c.recorded_at).label("day")
+        query = (select(day).where(c.profile_id == profile_id, c.activity == activity).distinct().order_by(day))
+        with self._tx("read the pain log") as conn:
+            return [_as_date(d) for (d,) in conn.execute(query)]
 
     def between(self, profile_id: int, start: datetime | None = None, end: datetime | None = None,
                 limit: int | None = None, newest_first: bool = False) -> list[LoggedEntry]:

@@ -87,6 +87,7 @@ def painlog_overview(store: Store, profile_id: int, cfg: PainLogContent, today: 
     daily = daily_from_rows(store.pain.daily(profile_id), rules.window_days)
     session_times = store.sessions.times(profile_id)
     activity_days = store.pain.activity_days(profile_id) if stats.count else {}
+    routine_days = store.pain.activity_dates(profile_id, pl.ROUTINE_ACTIVITY_ID) if stats.count else []
     s_days = pd.DatetimeIndex(sorted({pd.Timestamp(t).normalize() for t in session_times}), name="day")
     activities = store.functions.activities(profile_id)
     ratings = store.functions.ratings(profile_id)
@@ -94,7 +95,7 @@ def painlog_overview(store: Store, profile_id: int, cfg: PainLogContent, today: 
         profile_id=profile_id, today=today, entry_count=stats.count, first_entry=stats.first,
         last_entry=stats.last, daily=daily,
         verdict=pl.verdict_from_daily(daily, stats.count, rules),
-        comparisons=pl.comparisons_from_days(daily, activity_days, cfg, s_days),
+        comparisons=pl.comparisons_from_days(daily, activity_days, cfg, s_days, routine_days),
         sessions=pl.sessions_per_week(session_times, sessions_goal, today=today),
         session_times=session_times,
         functions=pl.function_trends(activities, ratings), activities=activities, ratings=ratings,

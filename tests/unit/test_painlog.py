@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from backcheck import painlog as pl
+from backcheck import services
 from backcheck.content import load_library
 from backcheck.demo import DEMO_NAME, demo_data
 from backcheck.figures import function_figure, pain_figure, sessions_figure
@@ -198,8 +199,37 @@ def test_session_days_are_compared_too():
     rows = log({d: (2 if d % 2 else 5) for d in range(10)})
     sessions = [DAY0 + timedelta(days=d, hours=10) for d in (1, 3, 5, 7, 9)]
     comps = {c.activity: c for c in pl.activity_comparisons(pl.entries_frame(rows), CFG, sessions)}
-    s = comps[pl.SESSION_DAYS_ID]
+    s = comps[pl.ROUTINE_DAYS_ID]
     assert s.enough and s.mean_with == 2.0 and s.mean_without == 5.0
+
+
+def test_routine_entries_and_sessions_make_one_routine_row():
+    # 10 logged days. Routine entries on days 1, 2, 3; sessions on days 3 (overlap), 5 and 6, and on day 20
+    # (no pain logged that day: not a logged day, so not counted). Routine days: 1, 2, 3, 5, 6.
+    rows = log({d: 4 for d in range(10)})
+    rows += [entry(d, 8, "routine", hour=18) for d in (1, 2, 3)]  # those days' means: 6.0
+    sessions = [DAY0 + timedelta(days=d, hours=10) for d in (3, 5, 6, 20)]
+    comps = pl.activity_comparisons(pl.entries_frame(rows), CFG, sessions)
+    routine = [c for c in comps if c.activity in ("routine", "session") or "outine" in c.label]
+    assert len(routine) == 1
+    r = routine[0]
+    assert (r.activity, r.label) == (pl.ROUTINE_DAYS_ID, pl.ROUTINE_DAYS_LABEL)
+    assert (r.days_with, r.days_without) == (5, 5)
+    assert r.mean_with == pytest.approx((6 + 6 + 6 + 4 + 4) / 5) and r.mean_without == pytest.approx(4.0)
+    assert "on the 5 days with it" in r.sentence() and "other 5 logged days" in r.sentence()
+    # the same numbers from daily means, SQL-style activity totals, session days and routine-entry days
+    daily = pl.daily_frame(pl.entries_frame(rows), CFG.rules.window_days)
+    per_activity = {"walking": (10, 46.0), "routine": (3, 18.0)}
+    from_days = pl.comparisons_from_days(daily, per_activity, CFG, pl.session_days(sessions),
+                                         [(DAY0 + timedelta(days=d)).date() for d in (1, 2, 3)])
+    assert [(c.activity, c.label, c.days_with, c.days_without, c.mean_with, c.mean_without) for c in from_days] == \
+           [(c.activity, c.label, c.days_with, c.days_without, c.mean_with, c.mean_without) for c in comps]
+    # only routine entries (no sessions), or only sessions: still the one row
+    only_entries = pl.activity_comparisons(pl.entries_frame(rows), CFG)
+    assert [(c.activity, c.days_with) for c in only_entries if c.activity == pl.ROUTINE_DAYS_ID] == [("routine", 3)]
+    only_sessions = pl.activity_comparisons(pl.entries_frame(log({d: 4 for d in range(10)})), CFG, sessions)
+    assert [(c.activity, c.days_with) for c in only_sessions if c.label == pl.ROUTINE_DAYS_LABEL] == [("routine", 3)]
+    assert not any(c.label == "Routine session done" for c in comps + only_entries + only_sessions)
 
 
 def test_sessions_per_week_against_the_goal():
@@ -345,6 +375,19 @@ def test_report_is_written_for_the_clinician(tmp_path):
     assert "The patient's average pain" in text and "the patient's pain averaged" in text
     assert re.findall(r"\byou(?:r)?\b", text, flags=re.I) == ["your"]  # "... alongside your own examination"
     assert "your own examination" in text
+
+
+def test_report_has_one_routine_row_like_the_screen(tmp_path):
+    """Issue 14: routine entries and routine sessions are one row about routine days, in the report too."""
+    store = Store(f"sqlite:///{tmp_path}/r.db")
+    demo = store.profiles.create_demo(DEMO_NAME, demo_data(LIB))
+    ov = services.painlog_overview(store, demo.id, CFG, sessions_goal=LIB.sessions_goal)
+    routine = [c for c in ov.comparisons if c.activity == pl.ROUTINE_DAYS_ID]
+    assert len(routine) == 1 and routine[0].enough and routine[0].label == pl.ROUTINE_DAYS_LABEL
+    assert not any(c.label in ("Routine session done", "Routine (BackCheck exercises)") for c in ov.comparisons)
+    _pages, text = pdf_text(clinician_report(LIB, store, demo))
+    assert text.count(pl.ROUTINE_DAYS_LABEL) == 1 and f"on the {routine[0].days_with} days with it" in text
+    assert "Routine session done:" not in text and "Routine (BackCheck exercises):" not in text
 
 
 def test_report_for_an_empty_profile_says_not_done_yet(tmp_path):

@@ -273,3 +273,44 @@ def test_deleting_a_profile_removes_its_sessions_and_levels(store):
     store.profiles.delete(gone)
     assert store.player.finished(gone) == [] and store.player.active(gone) is None
     assert store.player.level_changes(gone) == [] and store.profiles.list()[0].id == keep
+
+
+def test_demo_patient_has_level_changes_on_its_pain_chart(store):
+    """Issue 14: the physio's demo shows progression: level changes stored with the demo, marked on the
+    pain chart, and the latest one in Today's "what changed"."""
+    import json
+
+    from backcheck import services
+    from backcheck.demo import DEMO_NAME, demo_data
+    from backcheck.figures import pain_chart
+
+    now = datetime(2026, 11, 27, 12, 0)
+    data = demo_data(LIB, now=now)
+    assert len(data.level_changes) >= 4
+    times = {s.done_at for s in data.routine_sessions}
+    for c in data.level_changes:  # every change is a real step on a ladder, at a demo session
+        ladder = PG.ladder_by_exercise[c.exercise]
+        assert 1 <= c.from_level <= len(ladder.levels) and 1 <= c.level <= len(ladder.levels)
+        assert abs(c.level - c.from_level) == 1 and c.changed_at in times
+        frm = ladder.levels[c.from_level - 1].label
+        assert c.reason in (f"up from {frm} after three easy sessions", f"down from {frm} because it hurt")
+    assert {c.level > c.from_level for c in data.level_changes} == {True, False}  # moves up and steps back
+    demo = store.profiles.create_demo(DEMO_NAME, data)
+    stored = store.player.level_changes(demo.id)
+    assert [(c.exercise, c.changed_at, c.from_level, c.level, c.reason) for c in stored] == \
+           [(c.exercise, c.changed_at, c.from_level, c.level, c.reason) for c in data.level_changes]
+    levels = S.levels(store, demo.id)
+    for c in stored:  # current levels fold from the history
+        assert levels[c.exercise].level == [x.level for x in stored if x.exercise == c.exercise][-1]
+
+    cfg = LIB.painlog
+    ov = services.painlog_overview(store, demo.id, cfg, today=now.date(), sessions_goal=LIB.sessions_goal)
+    view = services.painlog_chart(store, ov, cfg, None)
+    spec = json.loads(pain_chart(view, cfg, stored, {e.id: e.name for e in LIB.exercises}).to_json())
+    [trace] = [t for t in spec["data"] if t.get("name") == "Exercise level changed"]
+    assert trace["marker"]["symbol"] == ["triangle-up" if c.level > c.from_level else "triangle-down" for c in stored]
+    assert trace["customdata"][0] == f"Clam: level 2 (up from {CLAM.levels[0].label} after three easy sessions)"
+
+    changes = S.changes_since_last_week(stored, store.pain.all(demo.id), store.sessions.list(demo.id), LIB,
+                                        now.date())
+    assert [c.kind for c in changes][0] == "level" and "moved up to level" in changes[0].text

@@ -87,7 +87,9 @@ def test_sql_activity_days_give_the_pandas_comparisons(filled):
     expected = pl.activity_comparisons(entries, CFG, sessions)
     daily = services.daily_from_rows(store.pain.daily(pid), CFG.rules.window_days)
     s_days = pl.session_days(sessions)
-    got = pl.comparisons_from_days(daily, store.pain.activity_days(pid), CFG, s_days)
+    routine_days = store.pain.activity_dates(pid, pl.ROUTINE_ACTIVITY_ID)
+    assert routine_days == sorted({r.recorded_at.date() for r in rows if r.activity == "routine"})
+    got = pl.comparisons_from_days(daily, store.pain.activity_days(pid), CFG, s_days, routine_days)
     assert [(c.activity, c.days_with, c.days_without, c.enough) for c in got] == \
            [(c.activity, c.days_with, c.days_without, c.enough) for c in expected]
     for g, e in zip(got, expected):
