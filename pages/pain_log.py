@@ -147,8 +147,8 @@ def clinician_report() -> None:
 
         def make_report(profile_id: int = pid, paper: str = size or "A4") -> bytes:
             try:
-                target = ui.profile_repo().get(profile_id) or profile
-                return report.clinician_report(lib, store, target, page_size=paper,  # type: ignore[arg-type]
+                # the profile this run checked (the callable may run outside the script run, where st.user is not at hand)
+                return report.clinician_report(lib, store, profile, page_size=paper,  # type: ignore[arg-type]
                                                ov=ui.painlog_overview(profile_id))
             except StorageError as exc:
                 return report.failure_pdf(str(exc))
