@@ -197,15 +197,14 @@ class ChangeStatus(Labelled):
     NOT_RECHECKED = "not_rechecked", "Not checked this time"
 
 
-State = FaultState
 Status = ChangeStatus
 
 
 @dataclass(frozen=True)
 class FaultChange:
     fault: Fault
-    before: State
-    now: State
+    before: FaultState
+    now: FaultState
     status: Status
 
 
@@ -250,7 +249,7 @@ class Comparison:
         return pd.DataFrame(rows, columns=["Movement", "Fault", before_label, now_label, "Change"])
 
 
-def _state(fault: Fault, ids: set[str], movements: set[str]) -> State:
+def _state(fault: Fault, ids: set[str], movements: set[str]) -> FaultState:
     if fault.movement not in movements:
         return FaultState.NOT_CHECKED
     return FaultState.TICKED if fault.id in ids else FaultState.CLEAR

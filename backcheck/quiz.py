@@ -36,7 +36,6 @@ class QuizVerdict(Labelled):
         return self in (QuizVerdict.CLEAR, QuizVerdict.MIXED)
 
 
-Verdict = QuizVerdict
 
 
 def names_patterns(verdict: object) -> bool:
@@ -64,7 +63,7 @@ class PatternScore:
 
 @dataclass(frozen=True)
 class QuizResult:
-    verdict: Verdict
+    verdict: QuizVerdict
     leading: list[str]  # pattern ids, strongest first
     conflicting: bool  # two opposite patterns both lead
     scores: list[PatternScore]  # every pattern, strongest first

@@ -34,7 +34,6 @@ class SafetyLevel(Labelled):
         return list(SafetyLevel).index(self)
 
 
-Level = SafetyLevel
 RANK: dict[str, int] = {lv.value: lv.rank for lv in SafetyLevel}
 
 
@@ -51,7 +50,7 @@ class FlagLine:
 
 @dataclass(frozen=True)
 class SafetyResult:
-    level: Level
+    level: SafetyLevel
     flagged: list[str]  # red-flag ids that count, most urgent first
     lines: list[FlagLine] = field(default_factory=list)  # what to show, most urgent first
     outdated: bool = False  # saved with an older question set: some current questions were never asked
