@@ -42,7 +42,7 @@ if returning:
             if st.button("Start today's session", type="primary", icon=":material/play_arrow:",
                          key=f"today_start_{pid}"):
                 st.switch_page(ui.SESSION)
-        st.markdown(f"**{week.this_week} of {week.goal} sessions this week.** "
+        st.markdown(f"**{week.this_week} session{'' if week.this_week == 1 else 's'} this week.** "  # not "4 of 3"
                     f"{week.goal_source} suggests at least {week.goal} a week.")
         st.progress(week.share)
 
