@@ -119,6 +119,11 @@ def test_routine_cards_show_the_exercise_figure(page: Page, server):
     nav(page, "My routine")
     expect(page.get_by_role("heading", name="Your session")).to_be_visible()
     figures = page.locator("svg.bc-figure")
+    expect(figures).to_have_count(1)  # the first card is open; the others draw theirs when opened
+    for details in page.get_by_test_id("stExpander").locator("details").all():
+        if details.get_attribute("open") is None:
+            details.locator("summary").click()
+    wait_for_app(page)
     assert figures.count() >= 5
     first = figures.first
     expect(first).to_be_visible()
