@@ -128,6 +128,20 @@ def painlog_table(profile_id: int):
     return _painlog_table(url, profile_id, _store(url).data_version(profile_id), _content_dir())
 
 
+# Home's view, kept per profile and data version like the pain log's (read-only: the page never
+# changes it). Every write to the profile's rows (a check, a session, an entry, the player) gives
+# it a new version, so Home never shows an older state; a click on Home costs one version read.
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _home_view(url: str, profile_id: int, version: str, today: date, content: str) -> services.HomeView:
+    return services.home_steps(_store(url), profile_id, _library(content), today)
+
+
+def home_view(profile_id: int, today: date | None = None) -> services.HomeView:
+    """services.home_steps for the profile, from the cache unless the profile's data changed."""
+    url = database_url()
+    return _home_view(url, profile_id, _store(url).data_version(profile_id), today or date.today(), _content_dir())
+
+
 def painlog_overview(profile_id: int, today: date | None = None) -> services.PainlogOverview:
     """services.painlog_overview for the profile, from the cache unless the profile's data changed."""
     url = database_url()

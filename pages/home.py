@@ -12,7 +12,7 @@ profile = ui.active_profile()
 store = ui.store()
 pid = profile.id
 lib = ui.library()
-view = services.home_steps(store, pid, lib)
+view = ui.home_view(pid)
 gate = view.gate
 PAGE = {"safety": ui.SAFETY, "quiz": ui.QUIZ, "form": ui.FORM, "routine": ui.ROUTINE, "library": ui.LIBRARY,
         "pain": ui.PAIN}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from backcheck import session as S
+from backcheck.player import RoutineSession
 from backcheck.content import load_library
 
 from .conftest import ROOT, click, me, record_clear_safety as clear_safety, texts
@@ -129,3 +130,16 @@ def test_today_for_a_returning_person(app, store):
     pain.set_value(3).run()
     assert store.pain.latest(pid).pain == 3
     assert "Saved: pain 3/10" in texts(at)
+
+
+def test_today_is_never_older_than_the_data(app, store):
+    """Home's view is cached per profile and data version: a write made elsewhere (another tab,
+    another server) shows on the next run, and a run without a write reads nothing else."""
+    pid = me(store)
+    clear_safety(store, pid)
+    at = app()
+    assert "0 sessions this week." in texts(at)
+    store.sessions.add(pid, RoutineSession(20, {}))
+    at.run()
+    assert "1 session this week." in texts(at)
+    assert "Done today at" in texts(at)
