@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Literal, Sequence
 
@@ -700,12 +700,25 @@ def week_start(day: date | datetime | pd.Timestamp) -> pd.Timestamp:
     return ts - pd.Timedelta(days=ts.weekday())
 
 
+def monday_of(day: date | datetime) -> date:
+    """The Monday that starts the calendar week of `day` (weeks run Monday to Sunday)."""
+    day = day.date() if isinstance(day, datetime) else day
+    return day - timedelta(days=day.weekday())
+
+
+def sessions_this_week(sessions: Iterable[datetime], today: date) -> int:
+    """Routine sessions done in today's calendar week (sessions_per_week's this_week, without pandas)."""
+    monday = monday_of(today)
+    return sum(1 for t in sessions if monday_of(t) == monday)
+
+
 def sessions_per_week(sessions: Iterable[datetime], goal: int, today: date | None = None,
                       weeks: int = 4) -> SessionSummary:
     """The one count of routine sessions (their done-at times): per calendar week (Monday to Sunday)
     against the weekly goal (``Library.sessions_goal``), over the last `weeks` full weeks, and this week so far."""
     today = today or date.today()
     this_monday = week_start(today)
+    sessions = list(sessions)
     done = [week_start(t) for t in sessions]
     if not done:
         empty = pd.DataFrame({"week": pd.DatetimeIndex([]), "sessions": pd.Series([], dtype="int64")})
@@ -719,7 +732,7 @@ def sessions_per_week(sessions: Iterable[datetime], goal: int, today: date | Non
     average = float(full.mean()) if len(full) else None
     frame = pd.DataFrame({"week": weekly.index, "sessions": weekly.to_numpy()})
     return SessionSummary(frame, goal, len(full), int((full >= goal).sum()),
-                          average, int(weekly.get(this_monday, 0)), int(weekly.sum()))
+                          average, sessions_this_week(sessions, today), int(weekly.sum()))
 
 
 # --------------------------------------------------------------------------- function scores

@@ -207,11 +207,11 @@ class WeekProgress:
 
 def week_progress(store: Store, profile_id: int, lib: Library, today: date | None = None) -> WeekProgress:
     today = today or date.today()
-    done = store.sessions.times(profile_id, pl.week_start(today).to_pydatetime())  # this week's: all it counts
-    summary = pl.sessions_per_week(done, lib.sessions_goal, today)
+    monday = datetime.combine(pl.monday_of(today), datetime.min.time())
+    done = store.sessions.times(profile_id, monday)  # this week's: all it counts
     done_today = sorted(t for t in done if t.date() == today)
-    return WeekProgress(summary.this_week, lib.sessions_goal, lib.source_by_id[lib.sessions_goal_source].short,
-                        done_today)
+    return WeekProgress(pl.sessions_this_week(done, today), lib.sessions_goal,
+                        lib.source_by_id[lib.sessions_goal_source].short, done_today)
 
 
 # --------------------------------------------------------------------------- Home

@@ -16,6 +16,7 @@ a migration changes it.
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 import shutil
 import sqlite3
 import uuid
@@ -217,8 +218,13 @@ def database_url() -> str:
     url = os.environ.get("BACKCHECK_DB_URL", "").strip()
     if url:
         return url
-    path = Path(os.environ.get("BACKCHECK_DB_PATH", "").strip() or DEFAULT_DB_PATH)
-    return f"sqlite:///{path.expanduser().resolve()}"
+    return _sqlite_url(os.environ.get("BACKCHECK_DB_PATH", "").strip() or str(DEFAULT_DB_PATH), os.getcwd())
+
+
+@lru_cache(maxsize=64)
+def _sqlite_url(raw: str, cwd: str) -> str:
+    """The SQLite URL of a path (resolved once per path and working folder: screens ask many times a run)."""
+    return f"sqlite:///{Path(raw).expanduser().resolve()}"
 
 
 # Python modules behind SQLAlchemy URL drivers, and the package that provides each.
