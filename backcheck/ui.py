@@ -142,6 +142,22 @@ def home_view(profile_id: int, today: date | None = None) -> services.HomeView:
     return _home_view(url, profile_id, _store(url).data_version(profile_id), today or date.today(), _content_dir())
 
 
+# A routine depends only on its inputs and the content: built once per server for each set of
+# answers (read-only), with its "did not fit" line, which builds it again at other lengths.
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _routine_plan(inputs, content: str):
+    from .routine import build_routine
+
+    lib = _library(content)
+    routine = build_routine(lib, inputs)
+    return routine, services.fit_line(lib, routine)
+
+
+def routine_plan(inputs):
+    """(routine.build_routine, services.fit_line) for these inputs; RoutineInputError as build_routine."""
+    return _routine_plan(inputs, _content_dir())
+
+
 def painlog_overview(profile_id: int, today: date | None = None) -> services.PainlogOverview:
     """services.painlog_overview for the profile, from the cache unless the profile's data changed."""
     url = database_url()

@@ -14,7 +14,6 @@ from backcheck.routine import (
     RoutineInputError,
     RoutineInputs,
     block_intro,
-    build_routine,
     left_for_time,
 )
 from backcheck.player import RoutineSession
@@ -133,7 +132,7 @@ inputs = RoutineInputs(goals=tuple(goals or ()), minutes=int(minutes), equipment
                        pain=int(pain) if pain is not None else 0,
                        patterns=patterns, faults=faults, weekdays=defaults.weekdays)
 try:
-    routine = build_routine(lib, inputs)
+    routine, fit = ui.routine_plan(inputs)  # built once per set of answers (cached, read-only)
 except RoutineInputError as exc:
     st.error(f"{md(exc)} Change the choices above and try again.", icon=":material/error:")
     st.stop()
@@ -144,7 +143,6 @@ st.header("Your session")
 
 # The summary and every action come first (issue 14); the exercise cards follow and fold.
 # what was asked for and did not fit: one line at the top, with the length that fits it (issue 8)
-fit = services.fit_line(lib, routine)
 if fit is not None:
     minutes_key = f"rt_minutes_{widget_suffix}"
     with st.container(border=True, key="rt_fit_line"):
