@@ -384,7 +384,9 @@ def repeated(frame: pd.DataFrame, earlier: pd.DataFrame | None = None) -> np.nda
     for those, each key column is numbered (pd.factorize; a missing value is a value of its own, notes None
     count as ""), the numbers are combined into one per row, and a row repeats when its number came before."""
     n_old = 0 if earlier is None else len(earlier)
-    both = frame if not n_old else pd.concat([earlier[KEY_COLUMNS], frame[KEY_COLUMNS]], ignore_index=True)
+    both = frame[KEY_COLUMNS] if not n_old else pd.concat([earlier[KEY_COLUMNS], frame[KEY_COLUMNS]],
+                                                          ignore_index=True)
+    both = both.assign(recorded_at=pd.to_datetime(both["recorded_at"], errors="coerce"))  # missing: NaT
     out = np.zeros(len(both), dtype=bool)
     times = both["recorded_at"].to_numpy()
     if len(times) < 2 or (times[1:] > times[:-1]).all():  # every time later than the one before: none repeats
