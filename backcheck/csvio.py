@@ -134,12 +134,45 @@ _BLANK = re.compile(rb"[ \t\r\n\xef\xbb\xbf]*")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
-def _utf8(data: bytes, text: str) -> pa.Buffer:
-    """The decoded text as UTF-8 bytes: the file itself (after its byte order mark) when it is UTF-8."""
+_NOT_UTF8 = "The file is not UTF-8 text. In your spreadsheet app choose 'CSV UTF-8' when saving, then try again."
+
+
+def _utf8(data: bytes) -> tuple[pa.Buffer, str | None]:
+    """The file's text as UTF-8 bytes, and the text itself when it had to be decoded (UTF-16) - else None.
+
+    A UTF-8 file is used as it is (after its byte order mark), checked by pyarrow without a copy: _decode's
+    check and its message, without building a Python string of the whole file."""
     if data.startswith(_UTF16_BOMS):
-        return pa.py_buffer(text.encode("utf-8"))
+        text = _decode(data)
+        return pa.py_buffer(text.encode("utf-8")), text
     body = pa.py_buffer(data)
-    return body.slice(3) if data.startswith(b"\xef\xbb\xbf") else body
+    if data.startswith(b"\xef\xbb\xbf"):
+        body = body.slice(3)
+    try:
+        _whole(body, pa.binary()).cast(pa.string())  # raises on anything that is not UTF-8
+    except pa.ArrowInvalid:
+        raise CsvError(_NOT_UTF8) from None
+    return body, None
+
+
+def _whole(body: pa.Buffer, kind: pa.DataType) -> pa.Array:
+    """The bytes as one value of an array (no copy)."""
+    return pa.Array.from_buffers(kind, 1, [None, pa.py_buffer(np.array([0, body.size], np.int32)), body])
+
+
+def _head(body: pa.Buffer) -> str:
+    """The text from the start up to the end of its first line that is not blank (more is fine)."""
+    view = memoryview(body)
+    size = 4096
+    while size < len(view):
+        cut = bytes(view[:size])
+        end = max(cut.rfind(b"\n"), cut.rfind(b"\r"))
+        if end >= 0:
+            head = cut[:end + 1].decode("utf-8")  # ends at a line break: whole characters, whole lines
+            if any(line.strip() for line in head.splitlines()):
+                return head
+        size *= 16
+    return bytes(view).decode("utf-8")
 
 
 def _decode(data: bytes) -> str:
@@ -153,7 +186,7 @@ def _decode(data: bytes) -> str:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError:
             pass
-    raise CsvError("The file is not UTF-8 text. In your spreadsheet app choose 'CSV UTF-8' when saving, then try again.")
+    raise CsvError(_NOT_UTF8)
 
 
 def _header_names(line: str, sep: str) -> list[str]:
@@ -224,6 +257,32 @@ class _Table:
     short_or_long_rows: int  # how many of those (they count as rows read)
 
 
+def _plain_quotes(body: pa.Buffer, sep: str) -> bool:
+    """Whether every quote mark is where a quoted value starts, ends or doubles a quote inside it - the quoting a
+    CSV writer produces - so csv's strict mode and pyarrow read the file alike. Found from the quote marks'
+    places alone: taken in order, an even one (0, 2, ...) opens a value (after the start, a separator or a line
+    end) or is the second of a doubled quote (right after the odd one before it); an odd one closes the value
+    (before a separator, a line end or the end) or is the first of a doubled quote (right before the next one).
+    A file with other quote marks (inside a value that does not start with one) gets _strict_quotes instead."""
+    raw = np.frombuffer(body, dtype=np.uint8)
+    quotes = np.flatnonzero(raw == ord('"'))
+    if not len(quotes):
+        return True
+    if len(quotes) % 2:
+        return False  # a quoted value never closed
+    opening, closing = quotes[0::2], quotes[1::2]
+    ends = (ord(sep), ord("\n"), ord("\r"))
+    before = raw[opening - 1]  # the first may be at 0: checked below
+    opens = np.isin(before, ends)
+    opens[1:] |= opening[1:] - 1 == closing[:-1]
+    if opening[0] == 0:
+        opens[0] = True
+    after = raw[np.minimum(closing + 1, len(raw) - 1)]
+    closes = np.isin(after, ends) | (closing + 1 == len(raw))
+    closes[:-1] |= closing[:-1] + 1 == opening[1:]
+    return bool(opens.all() and closes.all())
+
+
 def _strict_quotes(sep: str) -> str:
     """The records the csv module reads with strict=True, as one regular expression over the whole text: a field
     is quoted ("..." with "" for a quote; only a separator or a line end may follow) or does not start with a quote."""
@@ -231,23 +290,22 @@ def _strict_quotes(sep: str) -> str:
     return f"^(?:{field}(?:{sep}{field})*(?:\\r\\n|\\n|\\r))*(?:{field}(?:{sep}{field})*)?$"
 
 
-def _fast_table(text: str, body: pa.Buffer, sep: str, names: list[str]) -> _Table | None:
+def _fast_table(head: str, body: pa.Buffer, sep: str, names: list[str]) -> _Table | None:
     """The records through pyarrow's CSV parser (C++), or None when the file is not plainly the kind it reads exactly
     as the csv module does; then _strict_table reads it. Plain: the header is the first line and has no quotes,
     the quoting is what csv's strict mode accepts, every record has as many values as the header, and no value
-    reaches the csv module's field size limit. ``body`` is ``text`` in UTF-8 (the file's own bytes when it is UTF-8)."""
-    first_end = len(text)
+    reaches the csv module's field size limit. ``body``: the text in UTF-8; ``head``: its start (_head)."""
+    first_end = len(head)
     for end_char in "\r\n":
-        at = text.find(end_char)
+        at = head.find(end_char)
         if at != -1:
             first_end = min(first_end, at)
-    header = text[:first_end]
+    header = head[:first_end]
     if '"' in header or _header_names(header, sep) != names:
         return None
-    if '"' in text:
-        whole = pa.Array.from_buffers(pa.utf8(), 1, [None, pa.py_buffer(np.array([0, body.size], np.int32)), body])
-        if not pc.match_substring_regex(whole, _strict_quotes(sep))[0].as_py():
-            return None
+    if not _plain_quotes(body, sep) and not pc.match_substring_regex(_whole(body, pa.utf8()),
+                                                                     _strict_quotes(sep))[0].as_py():
+        return None
     width = len(names)
     try:
         table = pacsv.read_csv(
@@ -257,13 +315,14 @@ def _fast_table(text: str, body: pa.Buffer, sep: str, names: list[str]) -> _Tabl
             parse_options=pacsv.ParseOptions(delimiter=sep, quote_char='"', double_quote=True, escape_char=False,
                                              newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(column_types={f"c{i}": pa.string() for i in range(width)},
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False,
+                                                 check_utf8=False))  # body is UTF-8 (_utf8 checked it)
     except (pa.ArrowInvalid, pa.ArrowException):  # a record with too many or too few values, for one
         return None
     if table.num_rows + 1 > MAX_ROWS + 1:
         raise _too_many_rows()
     limit = csv.field_size_limit()
-    if len(text) >= limit and any((pc.max(pc.binary_length(col)).as_py() or 0) >= limit for col in table.columns):
+    if body.size >= limit and any((pc.max(pc.binary_length(col)).as_py() or 0) >= limit for col in table.columns):
         return None
     columns = {name: table.column(i).combine_chunks() for i, name in enumerate(names)}
     return _Table(columns, np.arange(2, table.num_rows + 2), [], 0)
@@ -342,12 +401,13 @@ def read_csv(data: bytes, cfg: PainLogContent, existing: Iterable[tuple] | pd.Da
     if len(data) > MAX_BYTES:
         raise CsvError(f"The file is {len(data) / 1_048_576:.1f} MB; BackCheck reads files up to "
                        f"{MAX_BYTES // 1_048_576} MB. Split it into smaller files.")
-    text = _decode(data)
-    if "\x00" in text:
+    body, text = _utf8(data)
+    if ("\x00" in text) if text is not None else (b"\x00" in data):
         raise CsvError("This does not look like a CSV text file. Choose a .csv file exported from BackCheck or a spreadsheet.")
-    sep, names = _pick_separator(text)
+    head = text if text is not None else _head(body)
+    sep, names = _pick_separator(head)
     _check_columns(names)
-    table = _fast_table(text, _utf8(data, text), sep, names) or _strict_table(text, sep, names)
+    table = _fast_table(head, body, sep, names) or _strict_table(text if text is not None else _decode(data), sep, names)
     now = now or datetime.now()
 
     raw = table.columns

@@ -341,7 +341,7 @@ def plain_entries(columns: Mapping[str, pa.Array | pa.ChunkedArray], cfg: PainLo
         recorded_at = recorded_at.combine_chunks() if recorded_at.num_chunks else pa.array([], pa.string())
     when_text = pc.utf8_trim(recorded_at, characters=WHITESPACE)
     ok = plain_when(when_text)
-    padded = pc.if_else(pa.array(ok), when_text, "2000-01-01T00:00")
+    padded = when_text if ok.all() else pc.if_else(pa.array(ok), when_text, "2000-01-01T00:00")
     try:
         when = pc.cast(padded, pa.timestamp("us")).to_numpy(zero_copy_only=False)
     except pa.ArrowInvalid:  # a day that does not exist (30 February): those rows are not plain

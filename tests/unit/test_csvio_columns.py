@@ -140,9 +140,10 @@ def _report(data: bytes, monkeypatch, strict: bool, existing=()) -> tuple:
 
 
 def _fast_takes(data: bytes) -> bool:
-    text = csvio._decode(data)
-    sep, names = csvio._pick_separator(text)
-    return csvio._fast_table(text, csvio._utf8(data, text), sep, names) is not None
+    body, text = csvio._utf8(data)
+    head = text if text is not None else csvio._head(body)
+    sep, names = csvio._pick_separator(head)
+    return csvio._fast_table(head, body, sep, names) is not None
 
 
 FILES = [
@@ -337,3 +338,41 @@ def test_row_by_row_fallback_keeps_file_order(cells):
     good = pain == "4" and act == "squat"
     assert [e.notes for e in r.entries] == (["a", "b"] if good else ["b"])
     assert [x.row for x in r.rejected] == ([] if good else [2])
+
+
+def _strict_ok(text: str, sep: str) -> bool:
+    try:
+        list(csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True))
+    except csv.Error:
+        return False
+    return True
+
+
+def test_quote_places_accept_only_what_csv_strict_mode_reads():
+    """_plain_quotes (numpy, from the quote marks' places) is a subset of the strict grammar; _strict_quotes
+    (one regular expression) is exactly it."""
+    rng = random.Random(11)
+    pieces = ['"', '""', "a", ",", ";", "\n", "\r\n", "\r", " ", '"a"', '"a,b"', '"a""b"', "é"]
+    plain = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        for sep in (",", ";"):
+            body = pa.py_buffer(text.encode())
+            strict = _strict_ok(text, sep)
+            by_regex = pa.compute.match_substring_regex(csvio._whole(body, pa.utf8()), csvio._strict_quotes(sep))[0].as_py()
+            assert by_regex == strict, repr(text)
+            if csvio._plain_quotes(body, sep):
+                plain += 1
+                assert strict, repr(text)
+    assert plain > 500
+
+
+@pytest.mark.parametrize("bad", [b"\xe9", b"\xed\xa0\x80", b"\xc0\xaf", b"\xf4\x90\x80\x80", b"\xe2\x82", b"\xff"])
+def test_bytes_that_are_not_utf8_are_refused_with_the_same_message(bad):
+    data = (HEADER + "2025-06-01T08:00,4,squat,leg,x").encode() + bad + b"\n"
+    with pytest.raises(CsvError, match="not UTF-8"):
+        read_csv(data, CFG, now=NOW)
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    assert read_csv(b"\xef\xbb\xbf" + (HEADER + "2025-06-01T08:00,4,squat,leg,\xe9\n").encode(), CFG,
+                    now=NOW).entries[0].notes == "\xe9"
