@@ -596,11 +596,9 @@ class PainRepository(_Repository):
             rows = result.cursor.fetchall()
         finally:
             result.close()
-        columns = list(zip(*rows)) if rows else [[] for _ in KEY_COLUMNS]
-        frame = pd.DataFrame({name: pd.Series(values, dtype=object) for name, values in zip(KEY_COLUMNS, columns)})
-        frame["recorded_at"] = pd.to_datetime(frame["recorded_at"], format="ISO8601")
-        frame["pain"] = frame["pain"].astype("int64")
-        return frame
+        frame = pd.DataFrame(rows, columns=KEY_COLUMNS)
+        return frame.assign(recorded_at=pd.to_datetime(frame["recorded_at"], format="ISO8601"),
+                            pain=frame["pain"].astype("int64"))
 
     def _keys_around(self, conn: Connection, profile_id: int, times: pd.Series) -> pd.DataFrame | None:
         """The keys of the profile's entries from the first to the last of ``times`` (None when there are none)."""
