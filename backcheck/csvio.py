@@ -10,6 +10,15 @@ the valid rows or nothing; the store skips entries already in the log.
 Spreadsheet apps run cells that start with ``=``, ``+``, ``-`` or ``@`` as formulas, so
 export puts an apostrophe in front of such notes and import takes it off again: a file
 BackCheck exported imports back exactly.
+
+Import works on whole columns, so 100,000 rows take a few times what ``pandas.read_csv``
+takes. A plain file (the header on the first line, quoting as a CSV writer makes it, as many
+values on every row as in the header) is split by pyarrow's CSV parser; any other file by
+the csv module in strict mode, which keeps every record in its place and says where a quote
+is wrong - both give the same records (tests/unit/test_csvio_columns.py). The rows are then
+checked column by column (painlog.plain_entries); a row the columns do not plainly accept
+goes through painlog.PainEntry, which names what is wrong. The valid rows stay columns
+(painlog.CheckedEntries) up to the database.
 """
 
 from __future__ import annotations
@@ -19,7 +28,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Iterable
+from typing import Iterable
 
 import numpy as np
 import pandas as pd
