@@ -166,9 +166,32 @@ def profile_repo() -> ProfileRepository:
     return store().profiles_of(auth.account())
 
 
+def _run_memo() -> dict:
+    """A dict that lives for one script run (a full run or a fragment's), for values several
+    callers need in the same run. A new run starts with an empty one: Streamlit gives every run
+    a new ``cursors`` dict on its context, and holding it here keeps that identity unique."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    marker = getattr(get_script_run_ctx(), "cursors", None)
+    if marker is None:  # no run (a bare import) or a Streamlit without the field: no sharing
+        return {}
+    held = st.session_state.get("bc_run_memo")
+    if held is None or held[0] is not marker:
+        held = st.session_state["bc_run_memo"] = (marker, {})
+    return held[1]
+
+
+def _run_profiles() -> list[Profile]:
+    """This account's profiles, read once per run (the sidebar, the banner and the page all ask)."""
+    memo = _run_memo()
+    if "profiles" not in memo:
+        memo["profiles"] = profile_repo().list_or_start()
+    return memo["profiles"]
+
+
 def active_profile() -> Profile:
     """The profile chosen in the sidebar (kept in the session and in the URL for reloads)."""
-    profiles = profile_repo().list_or_start()
+    profiles = _run_profiles()
     by_id = {p.id: p for p in profiles}
     pid = st.session_state.get("active_profile_id")
     if pid not in by_id:
@@ -204,19 +227,13 @@ def profile_label(p: Profile) -> str:
     return f"{p.name} (demo)" if p.is_demo and "demo" not in p.name.lower() else p.name
 
 
-def sidebar(sections: dict[str, list], current_page: str | None = None) -> None:
-    """The shared sidebar: our page menu, the active profile and the disclaimer."""
-    profiles = profile_repo().list_or_start()
+def sidebar(current_page: str | None = None) -> None:
+    """The shared sidebar under Streamlit's page menu (app.py): the active profile and the disclaimer."""
     current = active_profile()
+    profiles = _run_profiles()
     ids = [p.id for p in profiles]
     labels = {p.id: profile_label(p) for p in profiles}
     with st.sidebar:
-        with st.container(key="bc_nav"):
-            for section, section_pages in sections.items():
-                st.caption(section)
-                for pg in section_pages:
-                    st.page_link(pg)
-        st.divider()
         chosen = st.selectbox(
             "Active profile",
             ids,
@@ -235,10 +252,10 @@ def sidebar(sections: dict[str, list], current_page: str | None = None) -> None:
             close_sidebar_after_page_change(current_page)
 
 
-# Streamlit's own sidebar menu folds away after a tap on a phone; ours is st.page_link in the
-# sidebar, which does not (issue 14). After a page change at phone width (where the sidebar lies
-# over the page) this static, app-owned script presses the sidebar's own collapse button. It
-# fetches nothing; the counter makes each page change a new script run.
+# Streamlit's page menu (1.67) stays open after a tap on a phone, over the page (issue 14).
+# After a page change at phone width (where the sidebar lies over the page) this static,
+# app-owned script presses the sidebar's own collapse button. It fetches nothing; the counter
+# makes each page change a new script run.
 _CLOSE_SIDEBAR = (
     "<script>/* {n} */ const d = window.parent.document;"
     " if (window.parent.innerWidth < 768) {{"

@@ -64,10 +64,11 @@ def test_nothing_shows_before_sign_in_and_sign_out_ends_it(page: Page, hosted: S
     page.goto(f"{hosted.url}/pain_log")
     wait_for_app(page)
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
-    expect(page.locator(".st-key-bc_nav")).to_have_count(0)
+    expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
     expect(page.get_by_text("Active profile")).to_have_count(0)
 
     sign_in(page, hosted, "alice")
+    expect(page.get_by_test_id("stSidebarNav")).to_be_visible()  # the menu comes with the sign-in
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar.get_by_text("alice", exact=True)).to_be_visible()
     expect(sidebar.get_by_text("Active profile")).to_be_visible()
