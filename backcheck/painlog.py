@@ -339,8 +339,11 @@ def plain_entries(columns: Mapping[str, pa.Array | pa.ChunkedArray], cfg: PainLo
     recorded_at = columns["recorded_at"]
     if isinstance(recorded_at, pa.ChunkedArray):
         recorded_at = recorded_at.combine_chunks() if recorded_at.num_chunks else pa.array([], pa.string())
-    when_text = pc.utf8_trim(recorded_at, characters=WHITESPACE)
-    ok = plain_when(when_text)
+    ok = plain_when(recorded_at)  # a text of that form has nothing to trim
+    when_text = recorded_at
+    if not ok.all():
+        when_text = pc.utf8_trim(recorded_at, characters=WHITESPACE)
+        ok = plain_when(when_text)
     padded = when_text if ok.all() else pc.if_else(pa.array(ok), when_text, "2000-01-01T00:00")
     try:
         when = pc.cast(padded, pa.timestamp("us")).to_numpy(zero_copy_only=False)

@@ -596,6 +596,10 @@ class PainRepository(_Repository):
             rows = result.cursor.fetchall()
         finally:
             result.close()
+        if not rows:
+            return pd.DataFrame({"recorded_at": pd.Series([], dtype="datetime64[us]"),
+                                 "pain": pd.Series([], dtype="int64"),
+                                 **{name: pd.Series([], dtype=object) for name in KEY_COLUMNS[2:]}})
         frame = pd.DataFrame(rows, columns=KEY_COLUMNS)
         return frame.assign(recorded_at=pd.to_datetime(frame["recorded_at"], format="ISO8601"),
                             pain=frame["pain"].astype("int64"))
