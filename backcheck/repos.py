@@ -464,6 +464,14 @@ def _entry_values(profile_id: int, entry: PainEntry, created_at: datetime) -> di
             "notes": entry.notes or ""}
 
 
+def _values(column: pd.Series) -> list:
+    """A column as Python values for the driver: datetimes as datetime, a missing value as None (NULL, which the
+    table refuses where it must - never "NaN" or "NaT" written as text)."""
+    values = (pd.DatetimeIndex(column).to_pydatetime().tolist() if pd.api.types.is_datetime64_any_dtype(column)
+              else column.tolist())
+    return [None if pd.isna(v) else v for v in values] if column.hasnans else values
+
+
 def _pain_window(profile_id: int, start: datetime | None, end: datetime | None) -> list:
     c = pain_entries.c
     where = [c.profile_id == profile_id]
@@ -562,9 +570,7 @@ class PainRepository(_Repository):
                 new = frame[keep]
                 rows = [{"profile_id": profile_id, "created_at": now, "recorded_at": when, "pain": pain,
                          "activity": activity, "location": location, "notes": notes}
-                        for when, pain, activity, location, notes in zip(
-                            pd.DatetimeIndex(new["recorded_at"]).to_pydatetime(), new["pain"].tolist(),
-                            new["activity"].tolist(), new["location"].tolist(), new["notes"].tolist())]
+                        for when, pain, activity, location, notes in zip(*(_values(new[c]) for c in KEY_COLUMNS))]
             else:
                 rows = [_entry_values(profile_id, entry, now) for entry, new in zip(items, keep) if new]
             if rows:

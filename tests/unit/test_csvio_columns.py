@@ -294,8 +294,8 @@ def test_checked_entries_behave_as_a_list_of_pain_entries():
     assert [e.key for e in entries] == [first.key, second.key]
 
 
-def test_columnar_import_is_all_or_nothing_skips_duplicates_and_moves_the_data_version(tmp_path):
-    store = Store(f"sqlite:///{tmp_path}/c.db")
+def test_columnar_import_is_all_or_nothing_skips_duplicates_and_moves_the_data_version(db_url):
+    store = Store(db_url)
     pid = store.profiles.list()[0].id
     text = HEADER + "".join(f"2025-06-{d:02d}T08:00,{d % 11},squat,leg,n{d % 3}\n" for d in range(1, 29))
     outside = PainEntry(recorded_at=datetime(2025, 1, 1), pain=1, activity="squat", location="leg", notes="")
