@@ -120,6 +120,8 @@ def test_the_library_stays_readable_after_a_red_flag(app):
 def test_home_shows_safety_done_after_check(app):
     answer_safety(app("pages/safety.py"))
     home = app()
+    home.session_state[f"home_steps_{home.session_state['active_profile_id']}"] = True  # open "All your steps"
+    home.run()
     assert "Clear on" in texts(home)
 
 

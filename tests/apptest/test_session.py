@@ -119,6 +119,10 @@ def test_today_for_a_returning_person(app, store):
     body = texts(at)
     assert "0 sessions this week." in body and "suggests at least 3 a week" in body
     assert "posture quiz" in body.lower()  # the next missing step is offered
+    assert "Your steps" not in [s.value for s in at.subheader]  # folded under "All your steps", drawn when opened
+    at.session_state[f"home_steps_{pid}"] = True
+    at.run()
+    assert "Your steps" in [s.value for s in at.subheader] and "Clear on" in texts(at)
     # one-tap pain entry: no preset value
     pain = pills(at, "Pain today")
     assert pain.value is None

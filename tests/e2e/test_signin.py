@@ -108,6 +108,7 @@ def test_two_people_each_see_only_their_own_profiles(browser: Browser, hosted: S
         bob.goto(f"{hosted.url}/profiles")
         wait_for_app(bob)
         expect(bob.get_by_text("Alice private")).to_have_count(0)  # not among Bob's profiles
+        expect(bob.get_by_text("Data stays on this BackCheck server, under your account", exact=False)).to_be_visible()
         bob.get_by_role("combobox", name="Active profile").click()
         expect(bob.get_by_role("option", name="Alice private")).to_have_count(0)
         bob.keyboard.press("Escape")
