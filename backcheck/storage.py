@@ -659,14 +659,17 @@ def _track_writes(engine: Engine) -> None:
         if table is None or "profile_id" not in getattr(table, "c", ()):
             return
         written = conn.info.setdefault(_WRITTEN, set())
-        for params in context.compiled_parameters or [{}]:
-            found = False
-            for name, value in params.items():
-                if name == "profile_id" or name.startswith("profile_id_"):
-                    found = True
-                    written.update(value if isinstance(value, (list, tuple, set)) else [value])
-            if not found:
-                written.add(None)  # a write we cannot place: every profile's version moves
+        every = context.compiled_parameters or [{}]  # one statement: each parameter set has the same names
+        names = [name for name in every[0] if name == "profile_id" or name.startswith("profile_id_")]
+        if not names:
+            written.add(None)  # a write we cannot place: every profile's version moves
+        for name in names:
+            for params in every:  # an import inserts 100,000 rows at once: no more than this per row
+                value = params[name]
+                if isinstance(value, (list, tuple, set)):
+                    written.update(value)
+                else:
+                    written.add(value)
 
 
 def _bump_data_versions(conn: Connection) -> None:
