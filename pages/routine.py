@@ -208,7 +208,9 @@ with st.container(border=True, key="rt_actions"):
                 done_today.append(session.done_at)
                 st.success(f"Saved: today's session ({math.ceil(routine.total_minutes)} min).",
                            icon=":material/task_alt:")
-    st.markdown(f"**Sessions this week: {this_week} of at least {target}.** "
+    count = (f"{this_week} of at least {target}" if this_week < target else  # never "4 of at least 3"
+             f"{this_week}, the weekly goal met")
+    st.markdown(f"**Sessions this week: {count}.** "
                 f"{week.goal_source} suggests at least {target} a week; imbalances come back if the work stops.")
     st.progress(min(1.0, this_week / target))
     if done_today:

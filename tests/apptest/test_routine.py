@@ -177,6 +177,11 @@ def test_mark_today_done_stores_a_dated_session(app, store):
     assert sessions[0].inputs["pain"] == 2
     assert 1 <= sessions[0].minutes <= RULES.session.minutes_default
     assert "Sessions this week: 1" in texts(at)
+    for _ in range(RULES.session.sessions_per_week_min):  # past the goal it says so, never "4 of at least 3"
+        at = click(at, "Mark today's session done")
+    body = texts(at)
+    assert f"Sessions this week: {RULES.session.sessions_per_week_min + 1}, the weekly goal met." in body
+    assert "of at least" not in body.split("Sessions this week:")[1].split(".")[0]
 
 
 def test_fewer_than_the_minimum_days_hold_back_the_calendar(app, store):
