@@ -69,6 +69,7 @@ ALLOWED = {
     'library.py: parts',
     'routine.py: parts',
     'routine.py: notes',
+    'routine.py: count',  # this week's session count and the goal: numbers and our wording
     'library.py: ex.progression.text',
     'pain_log.py: ov.entry_count',
     'pain_log.py: shown',
