@@ -243,14 +243,13 @@ ui.cite(lib.sessions_goal_source)
 def tabs() -> None:
     """The three tabs: a click inside them reruns only this part (a save reruns the page)."""
     # keyed, so the open tab survives the reruns that uploads and buttons cause
+    # and only the open tab's contents are drawn (a click on another tab reruns this fragment)
     tab_entries, tab_function, tab_files = st.tabs(
         ["Entries", "Function scores", "Import / export"], key=f"{W}tabs", on_change="rerun")
-    with tab_entries:
-        entries_tab()
-    with tab_function:
-        function_tab()
-    with tab_files:
-        files_tab()
+    for tab, draw in ((tab_entries, entries_tab), (tab_function, function_tab), (tab_files, files_tab)):
+        if tab.open:
+            with tab:
+                draw()
 
 
 def entries_tab() -> None:
