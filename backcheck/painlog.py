@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, fie
 from pydantic_core import PydanticCustomError
 
 from .content import Choice, PainLogContent, PainRules
-from .text import NameProblem, clean_name, fmt_day, fmt_day_month, same_name
+from .text import NameProblem, clean_name, fmt_day, fmt_day_month, md, same_name
 
 NOTES_MAX = 500
 PAIN_MIN, PAIN_MAX = 0, 10  # the 0-10 numeric rating scale (pain and function scores)
@@ -823,6 +823,22 @@ def entry_label(row: dict | pd.Series, cfg: PainLogContent) -> str:
     when = pd.Timestamp(row["recorded_at"])
     act = cfg.activity_label.get(row["activity"], row["activity"])
     return f"{when:%H:%M} · pain {int(row['pain'])} · {act}"
+
+
+def entry_label_with_day(row: dict | pd.Series, cfg: PainLogContent) -> str:
+    """entry_label with the day in front: 'Tue 4 Nov 2025, 08:30 · pain 3 · Walking'."""
+    when = pd.Timestamp(row["recorded_at"])
+    return f"{when:%a} {when.day} {when:%b %Y}, {entry_label(row, cfg)}"
+
+
+def entries_markdown(table: pd.DataFrame) -> str:
+    """entries_table's rows as a markdown table (When, Pain, Activity, Where, and 'yes' where there is a
+    note; the notes themselves are outside text and stay out of markdown). Activity and place are escaped
+    (an imported id the content does not know is shown as it came); When is our own date text."""
+    head = "| When | Pain | Activity | Where | Note |\n|---|--:|---|---|---|"
+    rows = [f"| {r.When} | {int(r.Pain)} | {md(r.Activity)} | {md(r.Where)} | {'yes' if r.Notes else ''} |"
+            for r in table.itertuples(index=False)]
+    return "\n".join([head, *rows])
 
 
 @dataclass

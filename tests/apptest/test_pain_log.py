@@ -29,6 +29,7 @@ def key(name: str, pid: int = 1) -> str:
 
 
 def fill_entry(at, *, day=None, at_time=time(8, 30), pain=6, activity="squat", location="lower_back", notes="", gen=0):
+    at.toggle(key=key(f"add_other_{gen}")).set_value(True).run()  # the date and time are behind "Another day or time"
     at.date_input(key=key(f"add_day_{gen}")).set_value(day or date.today())
     at.time_input(key=key(f"add_time_{gen}")).set_value(at_time)
     if pain is not None:
@@ -46,6 +47,18 @@ def seed_two_weeks(store: Store, pid: int = 1, first: float = 6, last: float = 3
     rows = [PainEntry(recorded_at=start + timedelta(days=d), pain=int(first if d < 7 else last),
                       activity="squat" if d % 3 == 0 else "walking", location="lower_back", notes="") for d in range(21)]
     store.pain.import_entries(pid, rows)
+
+
+def open_tab(at, label: str, pid: int = 1):
+    """Open one of the tabs (only the open tab's contents are drawn), as a click on it does."""
+    at.session_state[key("tabs", pid)] = label
+    return at.run()
+
+
+def edit(at, eid: int):
+    """Open the edit form of the entry picked in the Entries tab."""
+    at.button(key=key(f"edit_{eid}")).click()
+    return at.run()
 
 
 def chart_names(at) -> list[str]:
@@ -100,6 +113,7 @@ def test_notes_are_shown_as_text_not_markdown(app, store):
     store.pain.add(1, PainEntry(recorded_at=datetime.now() - timedelta(hours=1), pain=4, activity="sitting", location="leg", notes="**bold** <b>html</b> :red[x]"))
     at = app(PAGE)
     assert "**bold**" not in texts(at) and "<b>html</b>" not in texts(at)
+    at.toggle(key=key("entries_full")).set_value(True).run()  # the sortable table with the notes
     table = at.dataframe[0].value
     assert "**bold** <b>html</b> :red[x]" in table["Notes"].tolist()
 
@@ -135,7 +149,7 @@ def test_date_range_control_changes_the_chart(app, store):
 
 def test_edit_then_delete_with_confirm_and_undo(app, store):
     eid = store.pain.add(1, PainEntry(recorded_at=datetime.combine(date.today(), time(7, 0)), pain=5, activity="sitting", location="leg", notes="first"))
-    at = app(PAGE)
+    at = edit(app(PAGE), eid)
     at.slider(key=key(f"e_pain_{eid}")).set_value(2)
     at.text_area(key=key(f"e_notes_{eid}")).set_value("changed")
     at = click(at, "Save changes")
@@ -165,6 +179,8 @@ CSV = ("recorded_at,pain,activity,location,notes\n"
 
 
 def upload(at, data: bytes, gen: int = 0):
+    if at.session_state[key("tabs")] != "Import / export":
+        at = open_tab(at, "Import / export")
     at.file_uploader(key=key(f"upload_{gen}")).set_value(("log.csv", data, "text/csv"))
     return at.run()
 
@@ -197,7 +213,7 @@ def test_broken_file_gets_a_clear_message(app, store):
 
 
 def test_function_scores_add_rate_and_remove(app, store):
-    at = app(PAGE)
+    at = open_tab(app(PAGE), "Function scores")
     at.selectbox(key=key("fn_choice_0")).set_value("Squatting to full depth")
     at = click(at, "Add activity")
     assert [a.name for a in store.functions.activities(1)] == ["Squatting to full depth"]
@@ -219,7 +235,7 @@ def test_function_scores_add_rate_and_remove(app, store):
 
 def test_downloads_are_offered(app, store):
     seed_two_weeks(store)
-    at = app(PAGE)
+    at = open_tab(app(PAGE), "Import / export")
     labels = [b.label for b in at.get("download_button")]
     assert "Download CSV (21 entries)" in labels and "Download clinician report (PDF)" in labels
 

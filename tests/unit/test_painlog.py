@@ -422,3 +422,18 @@ def test_default_range_shows_a_short_log_whole():
     assert pl.default_range(short, today=date(2025, 6, 5)) == "All"
     long = pl.entries_frame(log({0: 5, 120: 4}))
     assert pl.default_range(long, today=date(2025, 9, 1)) == "3 months"
+
+
+def test_entries_markdown_escapes_every_cell_and_leaves_notes_out():
+    rows = [pl.LoggedEntry(id=1, recorded_at=datetime(2025, 11, 4, 8, 30), pain=3, activity="walking",
+                           location="lower_back", notes="**bold** | <b>x</b>"),
+            pl.LoggedEntry(id=2, recorded_at=datetime(2025, 11, 5, 9, 0), pain=10, activity="my | own *thing*",
+                           location="leg", notes="")]
+    table = pl.entries_table(pl.entries_frame(rows), CFG)
+    text = pl.entries_markdown(table)
+    lines = text.splitlines()
+    assert lines[0] == "| When | Pain | Activity | Where | Note |" and len(lines) == 4
+    assert lines[2] == "| Wed 5 Nov 2025, 09:00 | 10 | my \\| own \\*thing\\* | Leg |  |"  # newest first, escaped
+    assert lines[3].endswith("| 3 | Walking | Lower back | yes |")
+    assert "bold" not in text and "<b>" not in text  # the note itself stays out of markdown
+    assert pl.entry_label_with_day(pl.entries_frame(rows).iloc[0], CFG) == "Tue 4 Nov 2025, 08:30 · pain 3 · Walking"
