@@ -694,6 +694,11 @@ class SessionSummary:
                 f"average, {met} of at least {self.goal}{src}; the goal was reached in {self.weeks_met} of "
                 f"{self.full_weeks} weeks.{this}")
 
+    def weeks_text(self, weeks: int = 8) -> str:
+        """The latest weeks' counts, oldest first: '27 Oct 3, 3 Nov 2, 10 Nov 4' (each week by its Monday)."""
+        recent = self.weekly.tail(weeks)
+        return ", ".join(f"{fmt_day_month(w)} {n}" for w, n in zip(recent["week"], recent["sessions"]))
+
 
 def week_start(day: date | datetime | pd.Timestamp) -> pd.Timestamp:
     ts = pd.Timestamp(day).normalize()

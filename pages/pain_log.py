@@ -231,12 +231,21 @@ if v.status != "empty":
         f"{c.label} ({c.days_with} day{'s' if c.days_with != 1 else ''} with, {c.days_without} without)" for c in short)
         + ". " if short else "") + pl.comparison_note(rules))
 
+
+@st.fragment
+def sessions_chart() -> None:
+    """Every week's sessions as a chart, on request: a second chart on the first view costs the
+    browser about as much as the pain chart itself (issue 15); the latest weeks are in the text above."""
+    if st.toggle("Show every week as a chart", key=f"{W}sessions_chart_on"):
+        st.plotly_chart(ui.painlog_side_figures(pid)[0], config={"displayModeBar": False}, key=f"{W}sessions_chart")
+
+
 st.subheader("Routine sessions")
 summary = ov.sessions
-st.markdown(summary.sentence(lib.source_by_id[lib.sessions_goal_source].short))
-sessions_fig, function_fig = ui.painlog_side_figures(pid)
-if sessions_fig is not None:
-    st.plotly_chart(sessions_fig, config={"displayModeBar": False}, key=f"{W}sessions_chart")
+st.markdown(summary.sentence(lib.source_by_id[lib.sessions_goal_source].short)
+            + (f" Sessions per week (week starting): {summary.weeks_text(5)}." if summary.total else ""))
+if summary.total:
+    sessions_chart()
 st.page_link(ui.ROUTINE, label="Mark a session done on the routine page", icon=":material/fitness_center:")
 ui.cite(lib.sessions_goal_source)
 
@@ -411,6 +420,7 @@ def function_tab() -> None:
                   "Last rated": fmt_day(t.latest_at) if t.latest_at else "not yet", "Ratings": t.ratings}
                  for t in trends]
         st.dataframe(table, hide_index=True)
+        function_fig = ui.painlog_side_figures(pid)[1]
         if function_fig is not None:
             st.plotly_chart(function_fig, config={"displayModeBar": False}, key=f"{W}fn_chart")
     else:

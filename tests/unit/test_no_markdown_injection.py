@@ -137,6 +137,7 @@ ALLOWED = {
     'pain_log.py: pl.comparison_note(rules)',
     'pain_log.py: pl.rule_text(rules)',
     'pain_log.py: summary.sentence(lib.source_by_id[lib.sessions_goal_source].short)',
+    'pain_log.py: summary.weeks_text(5)',  # issue 15: dates and counts
     "pain_log.py: undo.pain",
     'pain_log.py: v.detail',
     "pain_log.py: v.headline.rstrip('.')",

@@ -243,6 +243,8 @@ def test_sessions_per_week_against_the_goal():
     assert s.average == pytest.approx(11 / 4)
     assert "below the goal of at least 3" in s.sentence() and "3 of 4 weeks" in s.sentence()
     assert s.weekly["sessions"].tolist() == [3, 4, 1, 3, 1]
+    assert s.weeks_text() == "19 May 3, 26 May 4, 2 Jun 1, 9 Jun 3, 16 Jun 1"  # the screen's and the report's line
+    assert s.weeks_text(2) == "9 Jun 3, 16 Jun 1"
     none = pl.sessions_per_week([], LIB.sessions_goal, today=today)
     assert none.total == 0 and "No routine sessions" in none.sentence()
 
