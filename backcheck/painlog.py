@@ -836,13 +836,20 @@ def entry_label_with_day(row: dict | pd.Series, cfg: PainLogContent) -> str:
     return f"{when:%a} {when.day} {when:%b %Y}, {entry_label(row, cfg)}"
 
 
-def entries_markdown(table: pd.DataFrame) -> str:
-    """entries_table's rows as a markdown table (When, Pain, Activity, Where, and 'yes' where there is a
-    note; the notes themselves are outside text and stay out of markdown). Activity and place are escaped
-    (an imported id the content does not know is shown as it came); When is our own date text."""
+def entries_markdown(entries: pd.DataFrame, cfg: PainLogContent, today: date | None = None) -> str:
+    """Entries (an entries_frame) as a compact markdown table, newest first: When ('27 Nov, 08:14', with the
+    year when it is not this year's), Pain, Activity, Where, and 'yes' where there is a note (the notes are
+    outside text and stay out of markdown). Activity and place are escaped (an imported id the content
+    does not know is shown as it came)."""
+    year = (today or date.today()).year
+    df = entries.sort_values(["recorded_at", "id"], ascending=False)
     head = "| When | Pain | Activity | Where | Note |\n|---|--:|---|---|---|"
-    rows = [f"| {r.When} | {int(r.Pain)} | {md(r.Activity)} | {md(r.Where)} | {'yes' if r.Notes else ''} |"
-            for r in table.itertuples(index=False)]
+    rows = []
+    for r in df.itertuples(index=False):
+        when = pd.Timestamp(r.recorded_at)
+        day = fmt_day_month(when) if when.year == year else fmt_day(when)
+        act, where = cfg.activity_label.get(r.activity, r.activity), cfg.location_label.get(r.location, r.location)
+        rows.append(f"| {day}, {when:%H:%M} | {int(r.pain)} | {md(act)} | {md(where)} | {'yes' if r.notes else ''} |")
     return "\n".join([head, *rows])
 
 

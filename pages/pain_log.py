@@ -278,7 +278,7 @@ def entries_tab() -> None:
             st.dataframe(table, hide_index=True, height=300,
                          column_config={"Pain": st.column_config.NumberColumn(format="%d")})
         else:
-            st.markdown(pl.entries_markdown(table.head(listed)))
+            st.markdown(pl.entries_markdown(newest.tail(listed), cfg))
         if listed < ov.entry_count:
             st.caption(f"The newest {listed:,} of your {ov.entry_count:,} entries, newest first. "
                        "The CSV export (Import / export) has them all.")

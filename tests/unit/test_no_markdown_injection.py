@@ -68,7 +68,7 @@ ALLOWED = {
     'pain_log.py: ov.entry_count',
     'pain_log.py: shown',
     'pain_log.py: listed',  # a count (issue 15: the newest entries listed in the Entries tab)
-    'pain_log.py: pl.entries_markdown(table.head(listed))',  # issue 15: every cell through md(), notes left out
+    'pain_log.py: pl.entries_markdown(newest.tail(listed), cfg)',  # issue 15: every cell through md(), notes left out
     'pain_log.py: each',
     'posture_quiz.py: check_from',
     'routine.py: line',
