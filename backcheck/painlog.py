@@ -847,7 +847,7 @@ def entries_markdown(entries: pd.DataFrame, cfg: PainLogContent, today: date | N
     rows = []
     for r in df.itertuples(index=False):
         when = pd.Timestamp(r.recorded_at)
-        day = fmt_day_month(when) if when.year == year else fmt_day(when)
+        day = (fmt_day_month(when) if when.year == year else fmt_day(when)).replace(" ", "\u00a0")  # kept on one line
         act, where = cfg.activity_label.get(r.activity, r.activity), cfg.location_label.get(r.location, r.location)
         rows.append(f"| {day}, {when:%H:%M} | {int(r.pain)} | {md(act)} | {md(where)} | {'yes' if r.notes else ''} |")
     return "\n".join([head, *rows])

@@ -58,6 +58,12 @@ def pick_pain(problems: list[str]) -> list[str]:
     return [PICK_PAIN] + [p for p in problems if not p.startswith("Pain must")]
 
 
+def note(text: str) -> str:
+    """A caption-like paragraph to end a markdown element with (one element instead of two; issue 15).
+    ``text`` is markdown: escape outside text with md() first."""
+    return f"\n\n:small[:gray[{text}]]"
+
+
 def now_minute() -> datetime:
     return datetime.now().replace(second=0, microsecond=0)
 
@@ -143,10 +149,10 @@ def add_entry() -> None:
 def clinician_report() -> None:
     """The one-page PDF for the physio or doctor, near the top (issue 14), in its own box."""
     with st.container(border=True, key="pain_report"):
-        st.markdown("**Clinician report** · one page for the physiotherapist or doctor\n\n"
-                    ":small[:gray[The pain chart, the verdict and the rule behind it, pain with and without "
-                    "activities, function scores, routine sessions per week, and the latest safety check, posture "
-                    "quiz and form check, written for the clinician. Notes are not included.]]")
+        st.markdown("**Clinician report** · one page for the physiotherapist or doctor" + note(
+            "The pain chart, the verdict and the rule behind it, pain with and without activities, function scores, "
+            "routine sessions per week, and the latest safety check, posture quiz and form check, written for the "
+            "clinician. Notes are not included."))
         size = st.segmented_control("Paper", ["A4", "Letter"], default="A4", required=True, key=f"{W}paper")
 
         def make_report(profile_id: int = pid, paper: str = size or "A4") -> bytes:
@@ -206,18 +212,17 @@ with right:
         icon = {"improved": ":material/trending_down:", "worse": ":material/trending_up:"}.get(v.kind or "", ":material/insights:")
         box(f"**{v.headline.rstrip('.')}.** {v.detail}", icon=icon)
         if v.baseline is not None:
-            m1, m2 = st.columns(2)
-            m1.metric("First week", f"{v.baseline:.1f}", help="Your baseline: the mean of the daily averages over your first 7 days.")
+            metrics = st.container(horizontal=True, gap="large")
+            metrics.metric("First week", f"{v.baseline:.1f}", help="Your baseline: the mean of the daily averages over your first 7 days.")
             if v.current is not None:
-                m2.metric("Latest 7 days", f"{v.current:.1f}", delta=f"{v.change:+.1f}", delta_color="inverse")
+                metrics.metric("Latest 7 days", f"{v.current:.1f}", delta=f"{v.change:+.1f}", delta_color="inverse")
             else:
-                m2.metric("Latest 7 days", "—")
+                metrics.metric("Latest 7 days", "—")
         st.caption((f"For your baseline a change counts as meaningful from {v.needed:.1f} points. "
                     if v.baseline is not None else "") + f"{ov.entry_count:,} entr{'ies' if ov.entry_count != 1 else 'y'} on {len(ov.daily):,} "
                    f"day{'s' if len(ov.daily) != 1 else ''}.")
         with st.expander("How BackCheck decides"):
-            st.markdown(pl.rule_text(rules))
-            ui.cite(rules.mcid_source)
+            st.markdown(pl.rule_text(rules) + note(f"Source: {md(lib.cite(rules.mcid_source))}"))
     clinician_report()
 
 if v.status != "empty":
@@ -243,11 +248,11 @@ def sessions_chart() -> None:
 st.subheader("Routine sessions")
 summary = ov.sessions
 st.markdown(summary.sentence(lib.source_by_id[lib.sessions_goal_source].short)
-            + (f" Sessions per week (week starting): {summary.weeks_text(5)}." if summary.total else ""))
+            + (f" Sessions per week (week starting): {summary.weeks_text(5)}." if summary.total else "")
+            + note(f"Source: {md(lib.cite(lib.sessions_goal_source))}"))
 if summary.total:
     sessions_chart()
 st.page_link(ui.ROUTINE, label="Mark a session done on the routine page", icon=":material/fitness_center:")
-ui.cite(lib.sessions_goal_source)
 
 # --------------------------------------------------------------------------- tabs
 
@@ -274,16 +279,14 @@ def entries_tab() -> None:
         # scrolling, sortable table on request (its browser code is heavy to load; issue 15).
         full = st.toggle("Show all as a table you can sort and scroll, with the notes", key=f"{W}entries_full")
         listed = len(newest) if full else min(RECENT, len(newest))
+        about = (f"The newest {listed:,} of your {ov.entry_count:,} entries, newest first. The CSV export "
+                 "(Import / export) has them all." if listed < ov.entry_count else f"All {ov.entry_count:,} entries, newest first.")
         if full:
             st.dataframe(table, hide_index=True, height=300,
                          column_config={"Pain": st.column_config.NumberColumn(format="%d")})
+            st.caption(about)
         else:
-            st.markdown(pl.entries_markdown(newest.tail(listed), cfg))
-        if listed < ov.entry_count:
-            st.caption(f"The newest {listed:,} of your {ov.entry_count:,} entries, newest first. "
-                       "The CSV export (Import / export) has them all.")
-        else:
-            st.caption(f"All {ov.entry_count:,} entries, newest first.")
+            st.markdown(pl.entries_markdown(newest.tail(listed), cfg) + note(about))
 
         st.markdown("**Edit or delete an entry**")
         # The newest entries to pick from; any older one by its day.

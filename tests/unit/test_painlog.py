@@ -434,8 +434,8 @@ def test_entries_markdown_escapes_every_cell_and_leaves_notes_out():
     text = pl.entries_markdown(pl.entries_frame(rows), CFG, today=date(2025, 12, 1))
     lines = text.splitlines()
     assert lines[0] == "| When | Pain | Activity | Where | Note |" and len(lines) == 4
-    assert lines[2] == "| 5 Nov, 09:00 | 10 | my \\| own \\*thing\\* | Leg |  |"  # newest first, escaped
-    assert lines[3] == "| 4 Nov, 08:30 | 3 | Walking | Lower back | yes |"
-    assert "| 4 Nov 2025, 08:30 |" in pl.entries_markdown(pl.entries_frame(rows), CFG, today=date(2026, 1, 2))
+    assert lines[2] == "| 5\u00a0Nov, 09:00 | 10 | my \\| own \\*thing\\* | Leg |  |"  # newest first, escaped
+    assert lines[3] == "| 4\u00a0Nov, 08:30 | 3 | Walking | Lower back | yes |"
+    assert "| 4\u00a0Nov\u00a02025, 08:30 |" in pl.entries_markdown(pl.entries_frame(rows), CFG, today=date(2026, 1, 2))
     assert "bold" not in text and "<b>" not in text  # the note itself stays out of markdown
     assert pl.entry_label_with_day(pl.entries_frame(rows).iloc[0], CFG) == "Tue 4 Nov 2025, 08:30 · pain 3 · Walking"
