@@ -43,9 +43,10 @@ pages = {
         st.Page(ui.PROFILES, title="Profiles", icon=":material/group:"),
     ],
 }
-# Streamlit's own sidebar menu is off (client.showSidebarNavigation = false): left on, it lists
-# the raw files of pages/ while the first run is still loading. The sidebar draws this menu.
-page = st.navigation(pages, position="hidden")
+# Streamlit's own menu, in the sidebar: one message per run (a menu of st.page_link elements cost
+# sixteen) and it marks the open page. With the legacy pages/
+# folder mode off (backcheck.serve) it never lists the raw files of pages/, even while loading.
+page = st.navigation(pages, position="sidebar")
 # A clear keyboard focus ring on radio buttons and checkboxes (Streamlit's own is faint): static,
 # app-owned CSS, no outside text. The green reads on the light and the dark theme.
 st.html(
@@ -56,7 +57,7 @@ st.html(
     "</style>"
 )
 try:
-    ui.sidebar(pages, current_page=page.url_path)
+    ui.sidebar(current_page=page.url_path)
     ui.demo_banner(ui.active_profile())  # on every screen while the demo patient is active
     ui.show_link_notes()  # URL values that were ignored (a bad ?profile=...), one line each
     page.run()

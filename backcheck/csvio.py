@@ -10,6 +10,15 @@ the valid rows or nothing; the store skips entries already in the log.
 Spreadsheet apps run cells that start with ``=``, ``+``, ``-`` or ``@`` as formulas, so
 export puts an apostrophe in front of such notes and import takes it off again: a file
 BackCheck exported imports back exactly.
+
+Import works on whole columns, so 100,000 rows take a few times what ``pandas.read_csv``
+takes. A plain file (the header on the first line, quoting as a CSV writer makes it, as many
+values on every row as in the header) is split by pyarrow's CSV parser; any other file by
+the csv module in strict mode, which keeps every record in its place and says where a quote
+is wrong - both give the same records (tests/unit/test_csvio_columns.py). The rows are then
+checked column by column (painlog.plain_entries); a row the columns do not plainly accept
+goes through painlog.PainEntry, which names what is wrong. The valid rows stay columns
+(painlog.CheckedEntries) up to the database.
 """
 
 from __future__ import annotations
@@ -19,12 +28,25 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Iterable
+from typing import Iterable
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from .content import PainLogContent
-from .painlog import EntryError, LoggedEntry, PainEntry, key_of, plain_entries, validate_entry
+from .painlog import (
+    KEY_COLUMNS,
+    CheckedEntries,
+    EntryError,
+    LoggedEntry,
+    PainEntry,
+    plain_entries,
+    repeated,
+    validate_entry,
+)
 
 CSV_COLUMNS = ["recorded_at", "pain", "activity", "location", "notes"]
 REQUIRED = CSV_COLUMNS[:4]
@@ -51,7 +73,8 @@ class RejectedRow:
 
 @dataclass
 class ImportReport:
-    entries: list[PainEntry] = field(default_factory=list)  # valid and new (not in the log, not repeated)
+    # valid and new (not in the log, not repeated), in file order: columns (painlog.CheckedEntries), an item a PainEntry
+    entries: CheckedEntries | list[PainEntry] = field(default_factory=list)
     duplicates: int = 0  # valid rows already in the log or repeated in the file
     rejected: list[RejectedRow] = field(default_factory=list)
     rows: int = 0  # data rows read (blank lines not counted)
@@ -116,8 +139,53 @@ def export_filename(profile_name: str, today: date | None = None) -> str:
 # --------------------------------------------------------------------------- import
 
 
+_BLANK = re.compile(rb"[ \t\r\n\xef\xbb\xbf]*")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+_NOT_UTF8 = "The file is not UTF-8 text. In your spreadsheet app choose 'CSV UTF-8' when saving, then try again."
+
+
+def _utf8(data: bytes) -> tuple[pa.Buffer, str | None]:
+    """The file's text as UTF-8 bytes, and the text itself when it had to be decoded (UTF-16) - else None.
+
+    A UTF-8 file is used as it is (after its byte order mark), checked by pyarrow without a copy: _decode's
+    check and its message, without building a Python string of the whole file."""
+    if data.startswith(_UTF16_BOMS):
+        text = _decode(data)
+        return pa.py_buffer(text.encode("utf-8")), text
+    body = pa.py_buffer(data)
+    if data.startswith(b"\xef\xbb\xbf"):
+        body = body.slice(3)
+    try:
+        _whole(body, pa.binary()).cast(pa.string())  # raises on anything that is not UTF-8
+    except pa.ArrowInvalid:
+        raise CsvError(_NOT_UTF8) from None
+    return body, None
+
+
+def _whole(body: pa.Buffer, kind: pa.DataType) -> pa.Array:
+    """The bytes as one value of an array (no copy)."""
+    return pa.Array.from_buffers(kind, 1, [None, pa.py_buffer(np.array([0, body.size], np.int32)), body])
+
+
+def _head(body: pa.Buffer) -> str:
+    """The text from the start up to the end of its first line that is not blank (more is fine)."""
+    view = memoryview(body)
+    size = 4096
+    while size < len(view):
+        cut = bytes(view[:size])
+        end = max(cut.rfind(b"\n"), cut.rfind(b"\r"))
+        if end >= 0:
+            head = cut[:end + 1].decode("utf-8")  # ends at a line break: whole characters, whole lines
+            if any(line.strip() for line in head.splitlines()):
+                return head
+        size *= 16
+    return bytes(view).decode("utf-8")
+
+
 def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith(_UTF16_BOMS):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
@@ -127,7 +195,7 @@ def _decode(data: bytes) -> str:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError:
             pass
-    raise CsvError("The file is not UTF-8 text. In your spreadsheet app choose 'CSV UTF-8' when saving, then try again.")
+    raise CsvError(_NOT_UTF8)
 
 
 def _header_names(line: str, sep: str) -> list[str]:
@@ -138,8 +206,22 @@ def _header_names(line: str, sep: str) -> list[str]:
     return [f.strip().strip("\ufeff").lower() for f in fields]
 
 
+def _first_line(text: str) -> str:
+    """The first line that is not blank (str.splitlines' lines), reading no more of the text than needed."""
+    size = 4096
+    while True:
+        lines = text[:size].splitlines()
+        whole = size >= len(text)
+        for ln in lines if whole else lines[:-1]:  # the last line of a cut may go on
+            if ln.strip():
+                return ln
+        if whole:
+            return ""
+        size *= 16
+
+
 def _pick_separator(text: str) -> tuple[str, list[str]]:
-    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    first = _first_line(text)
     best = (",", _header_names(first, ","))
     for sep in SEPARATORS:
         names = _header_names(first, sep)
@@ -170,100 +252,227 @@ def _check_columns(names: list[str]) -> None:
         )
 
 
-def _plain(body: list[list[str]], names: list[str], cfg: PainLogContent, now: datetime) -> dict[int, tuple]:
-    """Position in ``body`` -> checked values, for the full-width rows that are plainly valid."""
+def _too_many_rows() -> CsvError:
+    return CsvError(f"The file has more than {MAX_ROWS:,} rows; BackCheck imports up to {MAX_ROWS:,} at a time. Split it.")
+
+
+@dataclass
+class _Table:
+    """The file's records that have as many values as the header, as text columns, and what else was read."""
+
+    columns: dict[str, pa.Array]  # by column name; the records in file order
+    row_no: np.ndarray  # the spreadsheet row of each record
+    rejected: list[RejectedRow]  # records with too many or too few values
+    short_or_long_rows: int  # how many of those (they count as rows read)
+
+
+def _plain_quotes(body: pa.Buffer, sep: str) -> bool:
+    """Whether every quote mark is where a quoted value starts, ends or doubles a quote inside it - the quoting a
+    CSV writer produces - so csv's strict mode and pyarrow read the file alike. Found from the quote marks'
+    places alone: taken in order, an even one (0, 2, ...) opens a value (after the start, a separator or a line
+    end) or is the second of a doubled quote (right after the odd one before it); an odd one closes the value
+    (before a separator, a line end or the end) or is the first of a doubled quote (right before the next one).
+    A file with other quote marks (inside a value that does not start with one) gets _strict_quotes instead."""
+    raw = np.frombuffer(body, dtype=np.uint8)
+    quotes = np.flatnonzero(raw == ord('"'))
+    if not len(quotes):
+        return True
+    if len(quotes) % 2:
+        return False  # a quoted value never closed
+    opening, closing = quotes[0::2], quotes[1::2]
+    ends = (ord(sep), ord("\n"), ord("\r"))
+    before = raw[opening - 1]  # the first may be at 0: checked below
+    opens = np.isin(before, ends)
+    opens[1:] |= opening[1:] - 1 == closing[:-1]
+    if opening[0] == 0:
+        opens[0] = True
+    after = raw[np.minimum(closing + 1, len(raw) - 1)]
+    closes = np.isin(after, ends) | (closing + 1 == len(raw))
+    closes[:-1] |= closing[:-1] + 1 == opening[1:]
+    return bool(opens.all() and closes.all())
+
+
+def _strict_quotes(sep: str) -> str:
+    """The records the csv module reads with strict=True, as one regular expression over the whole text: a field
+    is quoted ("..." with "" for a quote; only a separator or a line end may follow) or does not start with a quote."""
+    field = f'(?:"(?:[^"]|"")*"|[^"{sep}\\r\\n][^{sep}\\r\\n]*|)'
+    return f"^(?:{field}(?:{sep}{field})*(?:\\r\\n|\\n|\\r))*(?:{field}(?:{sep}{field})*)?$"
+
+
+def _fast_table(head: str, body: pa.Buffer, sep: str, names: list[str]) -> _Table | None:
+    """The records through pyarrow's CSV parser (C++), or None when the file is not plainly the kind it reads exactly
+    as the csv module does; then _strict_table reads it. Plain: the header is the first line and has no quotes,
+    the quoting is what csv's strict mode accepts, every record has as many values as the header, and no value
+    reaches the csv module's field size limit. ``body``: the text in UTF-8; ``head``: its start (_head)."""
+    first_end = len(head)
+    for end_char in "\r\n":
+        at = head.find(end_char)
+        if at != -1:
+            first_end = min(first_end, at)
+    header = head[:first_end]
+    if '"' in header or _header_names(header, sep) != names:
+        return None
+    if not _plain_quotes(body, sep) and not pc.match_substring_regex(_whole(body, pa.utf8()),
+                                                                     _strict_quotes(sep))[0].as_py():
+        return None
     width = len(names)
-    at = [k for k, rec in enumerate(body) if len(rec) == width]
-    if not at:
-        return {}
-    frame = pd.DataFrame([body[k] for k in at], columns=names, index=at, dtype=object)
-    if "notes" not in frame:
-        frame["notes"] = ""
-    notes = frame["notes"]
-    frame["notes"] = notes.where(~notes.str.match(_ESCAPED.pattern).fillna(False).astype(bool), notes.str[1:])
-    checked = plain_entries(frame, cfg, now)
-    checked = checked[checked["ok"]]
-    return dict(zip(checked.index, zip([t.to_pydatetime() for t in checked["recorded_at"]],
-                                       checked["pain"].tolist(), checked["activity"].tolist(),
-                                       checked["location"].tolist(), checked["notes"].tolist())))
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(body),  # one block, one thread: faster than several for files up to MAX_BYTES
+            read_options=pacsv.ReadOptions(column_names=[f"c{i}" for i in range(width)], skip_rows=1,
+                                           use_threads=False, block_size=max(1 << 20, body.size + 1)),
+            parse_options=pacsv.ParseOptions(delimiter=sep, quote_char='"', double_quote=True, escape_char=False,
+                                             newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types={f"c{i}": pa.string() for i in range(width)},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False,
+                                                 check_utf8=False))  # body is UTF-8 (_utf8 checked it)
+    except (pa.ArrowInvalid, pa.ArrowException):  # a record with too many or too few values, for one
+        return None
+    if table.num_rows + 1 > MAX_ROWS + 1:
+        raise _too_many_rows()
+    limit = csv.field_size_limit()
+    if body.size >= limit and any((pc.max(pc.binary_length(col)).as_py() or 0) >= limit for col in table.columns):
+        return None
+    columns = {name: table.column(i).combine_chunks() for i, name in enumerate(names)}
+    return _Table(columns, np.arange(2, table.num_rows + 2), [], 0)
 
 
-def read_csv(data: bytes, cfg: PainLogContent, existing: Iterable[tuple] = (), now: datetime | None = None) -> ImportReport:
-    """Check a CSV file row by row. Raises CsvError when the file as a whole is unusable.
-
-    ``existing`` holds the entry keys (painlog.entry_key; ``store.pain.keys``) of the entries already in the log.
-    Every row goes through the entry model (painlog.PainEntry, via validate_entry), as the form does.
-    """
-    if not data or not data.strip(b" \t\r\n\xef\xbb\xbf"):
-        raise CsvError("The file is empty. Export a CSV from BackCheck (or a spreadsheet) and try again.")
-    if len(data) > MAX_BYTES:
-        raise CsvError(f"The file is {len(data) / 1_048_576:.1f} MB; BackCheck reads files up to "
-                       f"{MAX_BYTES // 1_048_576} MB. Split it into smaller files.")
-    text = _decode(data)
-    if "\x00" in text:
-        raise CsvError("This does not look like a CSV text file. Choose a .csv file exported from BackCheck or a spreadsheet.")
-    sep, names = _pick_separator(text)
-    _check_columns(names)
-
-    # The csv module, strictly: pandas would drop a row whose quote is never closed, and with one
-    # value too many on every row (a trailing separator) it takes the first column as the index
-    # and blames the wrong fields. Here every record keeps its place and its own values.
+def _strict_table(text: str, sep: str, names: list[str]) -> _Table:
+    """The records through the csv module, strictly: every record keeps its place and its own values (pandas
+    would drop a row whose quote is never closed, and with one value too many on every row it would take the
+    first column as the index and blame the wrong fields)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
     records: list[list[str]] = []
     try:
         for record in reader:
             records.append(record)
             if len(records) > MAX_ROWS + 1:
-                raise CsvError(f"The file has more than {MAX_ROWS:,} rows; BackCheck imports up to {MAX_ROWS:,} at a "
-                               "time. Split it.")
+                raise _too_many_rows()
     except csv.Error as exc:
         raise CsvError(f"The file could not be read as CSV: near line {reader.line_num} a quote mark is opened but never "
                        f"closed, or text follows a closing quote ({exc}). Fix that line, then try again. "
                        "Nothing was imported.") from exc
     header_at = next(i for i, r in enumerate(records) if any(f.strip() for f in r))
-
-    now = now or datetime.now()
-    seen = {tuple(k) for k in existing}
-    report = ImportReport(separator=sep)
     width = len(names)
-    body = records[header_at + 1:]
-    plain = _plain(body, names, cfg, now)
-    for i, rec in enumerate(body, start=header_at + 1):
-        row_no = i + 1  # spreadsheet numbering: the first record is row 1
-        if not any(v.strip() for v in rec):
+    full: list[list[str]] = []
+    row_no: list[int] = []
+    rejected: list[RejectedRow] = []
+    for i, rec in enumerate(records[header_at + 1:], start=header_at + 2):  # spreadsheet numbering: record 0 is row 1
+        if len(rec) == width:
+            full.append(rec)
+            row_no.append(i)
+        elif not any(v.strip() for v in rec):
             continue  # a blank line (or only separators, as spreadsheets sometimes write)
-        report.rows += 1
-        fast = plain.get(i - header_at - 1)
-        if fast is not None:  # plainly valid: checked for the whole column at once (painlog.plain_entries)
-            key = key_of(*fast)
-            if key in seen:
-                report.duplicates += 1
-                continue
-            seen.add(key)
-            report.entries.append(PainEntry.checked(*fast))
-            continue
         elif len(rec) > width:
-            report.rejected.append(RejectedRow(row_no, [
-                f"Row {row_no} has {len(rec)} values, the header has {width}. A separator inside a note needs quotes "
+            rejected.append(RejectedRow(i, [
+                f"Row {i} has {len(rec)} values, the header has {width}. A separator inside a note needs quotes "
                 "around the note, and a row must not end with an extra separator."]))
-            continue
-        elif len(rec) < width:
-            report.rejected.append(RejectedRow(row_no, [f"has only {len(rec)} of the {width} columns."]))
-            continue
         else:
-            values: dict[str, Any] = dict(zip(names, rec))
-            try:
-                entry = validate_entry(cfg, values["recorded_at"], values["pain"], values["activity"],
-                                       values["location"], _unescape_note(values.get("notes", "")), now=now)
-            except EntryError as exc:
-                report.rejected.append(RejectedRow(row_no, exc.problems))
+            rejected.append(RejectedRow(i, [f"has only {len(rec)} of the {width} columns."]))
+    values = list(zip(*full)) if full else [()] * width
+    columns = {name: pa.array(values[k], pa.string()) for k, name in enumerate(names)}
+    return _Table(columns, np.array(row_no, dtype=np.int64), rejected, len(rejected))
+
+
+def _unescape_notes(notes: pa.Array) -> pa.DictionaryArray:
+    """_unescape_note for a column: each distinct note once (a dictionary array)."""
+    encoded = notes.dictionary_encode()
+    text = encoded.dictionary
+    text = pc.if_else(pc.match_substring_regex(text, _ESCAPED.pattern), pc.utf8_slice_codeunits(text, 1), text)
+    return pa.DictionaryArray.from_arrays(encoded.indices, text)
+
+
+_plain = plain_entries  # the whole-column checks (a seam: a test sends every row through PainEntry instead)
+
+
+def _existing_frame(existing: Iterable[tuple] | pd.DataFrame) -> pd.DataFrame | None:
+    if isinstance(existing, pd.DataFrame):
+        return existing if len(existing) else None
+    keys = list(existing)
+    if not keys:
+        return None
+    frame = pd.DataFrame(keys, columns=KEY_COLUMNS)
+    frame["recorded_at"] = pd.to_datetime(frame["recorded_at"])
+    return frame
+
+
+def read_csv(data: bytes, cfg: PainLogContent, existing: Iterable[tuple] | pd.DataFrame = (),
+             now: datetime | None = None) -> ImportReport:
+    """Check a CSV file row by row. Raises CsvError when the file as a whole is unusable.
+
+    ``existing`` holds the entry keys (painlog.entry_key; ``store.pain.keys``) of the entries already in the log,
+    or a DataFrame of them (columns painlog.KEY_COLUMNS). Every row is checked by the entry model's rules:
+    whole columns at once (painlog.plain_entries), and each row they do not plainly accept through
+    painlog.PainEntry (validate_entry), as the form does, which says what is wrong.
+    """
+    if not data or _BLANK.fullmatch(data):
+        raise CsvError("The file is empty. Export a CSV from BackCheck (or a spreadsheet) and try again.")
+    if len(data) > MAX_BYTES:
+        raise CsvError(f"The file is {len(data) / 1_048_576:.1f} MB; BackCheck reads files up to "
+                       f"{MAX_BYTES // 1_048_576} MB. Split it into smaller files.")
+    body, text = _utf8(data)
+    if ("\x00" in text) if text is not None else (b"\x00" in data):
+        raise CsvError("This does not look like a CSV text file. Choose a .csv file exported from BackCheck or a spreadsheet.")
+    head = text if text is not None else _head(body)
+    sep, names = _pick_separator(head)
+    _check_columns(names)
+    table = _fast_table(head, body, sep, names) or _strict_table(text if text is not None else _decode(data), sep, names)
+    now = now or datetime.now()
+
+    raw = table.columns
+    n = len(table.row_no)
+    if "notes" in raw:
+        notes = _unescape_notes(raw["notes"])
+    else:  # the column may be left out: every note is ""
+        notes = pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int32)), pa.array([""]))
+    columns = {**raw, "notes": notes}
+    plain = _plain(columns, cfg, now)
+
+    # The rows the columns do not plainly accept: blank ones are skipped, the others go through PainEntry.
+    report = ImportReport(separator=sep)
+    rejected = list(table.rejected)
+    others = np.flatnonzero(~plain.ok)
+    valid = plain.ok.copy()
+    when, pain = plain.recorded_at.copy(), plain.pain.copy()
+    fixed: dict[str, list] = {"activity": [], "location": [], "notes": []}
+    fixed_at: list[int] = []
+    blank = 0
+    if len(others):
+        take = pa.array(others)
+        cells = {name: col.take(take).to_pylist() for name, col in raw.items()}
+        unescaped = notes.take(take).to_pylist()
+        for k, at in enumerate(others):
+            if not any(cells[name][k].strip() for name in raw):
+                blank += 1
                 continue
-        key = entry.key
-        if key in seen:
-            report.duplicates += 1
-            continue
-        seen.add(key)
-        report.entries.append(entry)
+            try:
+                entry = validate_entry(cfg, cells["recorded_at"][k], cells["pain"][k], cells["activity"][k],
+                                       cells["location"][k], unescaped[k], now=now)
+            except EntryError as exc:
+                rejected.append(RejectedRow(int(table.row_no[at]), exc.problems))
+                continue
+            valid[at] = True
+            when[at], pain[at] = np.datetime64(entry.recorded_at, "us"), entry.pain
+            fixed_at.append(at)
+            for name in fixed:
+                fixed[name].append(getattr(entry, name))
+    strings = {"activity": plain.activity, "location": plain.location, "notes": plain.notes}
+    if fixed_at:
+        mask = np.zeros(n, dtype=bool)
+        mask[fixed_at] = True
+        strings = {name: pc.replace_with_mask(col.cast(pa.string()), pa.array(mask),
+                                              pa.array(fixed[name], pa.string())).dictionary_encode()
+                   for name, col in strings.items()}
+    report.rows = n - blank + table.short_or_long_rows
     if report.rows == 0:
         raise CsvError("The file has a header but no entries. Nothing to import.")
+    report.rejected = sorted(rejected, key=lambda r: r.row)
+
+    keep = pa.array(valid)
+    checked = pd.DataFrame({
+        "recorded_at": when[valid], "pain": pain[valid],
+        **{name: col.filter(keep).to_pandas() for name, col in strings.items()}})
+    again = repeated(checked, _existing_frame(existing))
+    report.duplicates = int(again.sum())
+    report.entries = CheckedEntries(checked[~again])
     return report

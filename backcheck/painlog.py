@@ -20,12 +20,16 @@ from __future__ import annotations
 
 import math
 import re
+from collections import abc
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Any, Callable, Iterable, Literal, Sequence
+from typing import Any, Callable, Iterable, Literal, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
@@ -245,33 +249,206 @@ def validate_entry(cfg: PainLogContent, recorded_at: Any, pain: Any, activity: A
 
 
 # The whole-column form of PainEntry's checks, for many rows at once (a CSV file). It accepts only
-# rows that are plainly valid under the same rules and constants (a date-time written as
-# YYYY-MM-DDTHH:MM[:SS[.ffffff]], a pain of one or two digits, an activity and a place by id or
-# label, notes within NOTES_MAX without control characters) and gives their values exactly as
-# PainEntry would. Every other row goes through PainEntry itself, which says what is wrong.
-_PLAIN_WHEN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{6})?)?"
-_PLAIN_PAIN = r"[0-9]{1,2}"
+# rows that are plainly valid under the same rules and constants and gives their values exactly as
+# PainEntry would; every other row goes through PainEntry itself, which says what is wrong:
+# * pain, activity and location: each distinct text in the column goes through the checks above
+#   (parse_pain, the choice lookup of resolve_choice), once, and the verdict is spread to its rows;
+# * the date-time: written as YYYY-MM-DDTHH:MM[:SS[.ffffff]] (around it, whitespace as str.strip
+#   sees it), a real calendar day, then check_day's range;
+# * notes (each distinct text once): clean_notes' steps - line breaks made "\n", str.strip's
+#   whitespace trimmed, at most NOTES_MAX characters (code points) and no control characters.
+# tests/unit/test_csvio_columns.py holds a table of tricky rows on which both must agree.
+_PLAIN_WHEN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{6})?)?$"
+# What str.strip() removes (str.isspace); tests/unit/test_csvio_columns.py checks the list against Python's.
+WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+              "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+KEY_COLUMNS = ["recorded_at", "pain", "activity", "location", "notes"]
 
 
-def plain_entries(frame: pd.DataFrame, cfg: PainLogContent, now: datetime) -> pd.DataFrame:
-    """For text columns recorded_at, pain, activity, location, notes: which rows are plainly valid
-    (column ``ok``) and their checked values (the other columns; meaningful where ``ok``)."""
-    when_text = frame["recorded_at"].str.strip()
-    when_ok = when_text.str.fullmatch(_PLAIN_WHEN).fillna(False).astype(bool)
-    when = pd.to_datetime(when_text.where(when_ok), format="ISO8601", errors="coerce")
-    when_ok &= (when.notna() & (when.dt.normalize() <= pd.Timestamp(now).normalize())  # check_day, for a column
-                & (when >= pd.Timestamp(EARLIEST)))
-    pain_text = frame["pain"].str.strip()
-    pain_ok = pain_text.str.fullmatch(_PLAIN_PAIN).fillna(False).astype(bool)
-    pain = pd.to_numeric(pain_text.where(pain_ok), errors="coerce")
-    pain_ok &= pain.between(PAIN_MIN, PAIN_MAX)
-    activity = frame["activity"].str.strip().str.lower().map(choice_lookup(cfg.activities))
-    location = frame["location"].str.strip().str.lower().map(choice_lookup(cfg.locations))
-    notes = frame["notes"].str.replace("\r\n", "\n", regex=False).str.replace("\r", "\n", regex=False).str.strip()
-    notes_ok = (notes.str.len() <= NOTES_MAX) & ~notes.str.contains(_CONTROL.pattern, regex=True).fillna(True).astype(bool)
-    ok = when_ok & pain_ok & activity.notna() & location.notna() & notes_ok
-    return pd.DataFrame({"ok": ok, "recorded_at": when, "pain": pain.where(ok, 0).astype("int64"),
-                         "activity": activity, "location": location, "notes": notes}, index=frame.index)
+@dataclass(frozen=True)
+class PlainRows:
+    """plain_entries' answer: which rows are plainly valid, and their checked values (meaningful where ``ok``)."""
+
+    ok: np.ndarray  # bool
+    recorded_at: np.ndarray  # datetime64[us]
+    pain: np.ndarray  # int64
+    activity: pa.Array  # ids (strings; a dictionary array)
+    location: pa.Array
+    notes: pa.Array  # cleaned (a dictionary array)
+
+
+def _dictionary(column: pa.Array | pa.ChunkedArray) -> pa.DictionaryArray:
+    encoded = column if pa.types.is_dictionary(column.type) else column.dictionary_encode()
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks() if encoded.num_chunks else pa.array([], encoded.type)
+    return encoded
+
+
+def _each_distinct(column: pa.Array | pa.ChunkedArray, check: Callable[[str], Any],
+                   kind: pa.DataType) -> tuple[np.ndarray, pa.DictionaryArray]:
+    """Run ``check`` once per distinct text of ``column``: (ok per row, checked value per row, null where not ok)."""
+    encoded = _dictionary(column)
+    values = []
+    for text in encoded.dictionary.to_pylist():
+        try:
+            values.append(check(text))
+        except EntryError:
+            values.append(None)
+    ok = np.array([v is not None for v in values], dtype=bool)
+    return ok[encoded.indices.to_numpy(zero_copy_only=False)], _recode(encoded.indices, pa.array(values, kind))
+
+
+def _recode(indices: pa.Array, values: pa.Array) -> pa.DictionaryArray:
+    """``values`` picked by ``indices`` as a dictionary array that holds each value once (a null counts as the
+    type's zero value: only rows that are not plainly valid have one)."""
+    unique = pc.fill_null(values, "" if pa.types.is_string(values.type) else 0).dictionary_encode()
+    picked = unique.indices.to_numpy(zero_copy_only=False)[indices.to_numpy(zero_copy_only=False)]
+    return pa.DictionaryArray.from_arrays(pa.array(picked, pa.int32()), unique.dictionary)
+
+
+# _PLAIN_WHEN for a column whose texts all have one length, by byte position: (digits, (position, character)).
+_WHEN_FORMS = {16: ([0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15], [(4, "-"), (7, "-"), (10, "T"), (13, ":")])}
+_WHEN_FORMS[19] = (_WHEN_FORMS[16][0] + [17, 18], _WHEN_FORMS[16][1] + [(16, ":")])
+_WHEN_FORMS[26] = (_WHEN_FORMS[19][0] + [20, 21, 22, 23, 24, 25], _WHEN_FORMS[19][1] + [(19, ".")])
+
+
+def plain_when(text: pa.Array) -> np.ndarray:
+    """Which texts have the form _PLAIN_WHEN. When every text has one of its lengths, the bytes are checked as
+    a table (a column of a few kinds of character at fixed places); otherwise by the regular expression."""
+    n = len(text)
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[text.offset:text.offset + n + 1] if n else None
+    width = int(offsets[1] - offsets[0]) if n else 0
+    if n and text.null_count == 0 and width in _WHEN_FORMS and int(offsets[-1] - offsets[0]) == n * width \
+            and (np.diff(offsets) == width).all():
+        table = np.frombuffer(text.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]].reshape(n, width)
+        digits, marks = _WHEN_FORMS[width]
+        ok = ((table[:, digits] - np.uint8(48)) <= 9).all(axis=1)  # below "0" wraps round to above 9
+        for at, char in marks:
+            ok &= table[:, at] == ord(char)
+        hour = (table[:, 11].astype(np.int16) - 48) * 10 + (table[:, 12].astype(np.int16) - 48)
+        ok &= (hour <= 23) & (table[:, 14] <= ord("5"))
+        if width >= 19:
+            ok &= table[:, 17] <= ord("5")
+        return ok
+    return pc.match_substring_regex(text, _PLAIN_WHEN).to_numpy(zero_copy_only=False).astype(bool, copy=False)
+
+
+def plain_entries(columns: Mapping[str, pa.Array | pa.ChunkedArray], cfg: PainLogContent, now: datetime) -> PlainRows:
+    """For text columns recorded_at, pain, activity, location, notes (pyarrow strings or dictionary arrays),
+    which rows are plainly valid and their checked values (activity, location and notes as dictionary arrays)."""
+    recorded_at = columns["recorded_at"]
+    if isinstance(recorded_at, pa.ChunkedArray):
+        recorded_at = recorded_at.combine_chunks() if recorded_at.num_chunks else pa.array([], pa.string())
+    ok = plain_when(recorded_at)  # a text of that form has nothing to trim
+    when_text = recorded_at
+    if not ok.all():
+        when_text = pc.utf8_trim(recorded_at, characters=WHITESPACE)
+        ok = plain_when(when_text)
+    padded = when_text if ok.all() else pc.if_else(pa.array(ok), when_text, "2000-01-01T00:00")
+    try:
+        when = pc.cast(padded, pa.timestamp("us")).to_numpy(zero_copy_only=False)
+    except pa.ArrowInvalid:  # a day that does not exist (30 February): those rows are not plain
+        when = pd.to_datetime(pd.Series(padded.to_pylist(), dtype=object), format="ISO8601",
+                              errors="coerce").to_numpy(dtype="datetime64[us]")
+    tomorrow = np.datetime64(datetime.combine(now.date(), time()), "us") + np.timedelta64(1, "D")
+    ok &= (when >= np.datetime64(EARLIEST, "us")) & (when < tomorrow)  # check_day, for a column (NaT fails both)
+
+    pain_ok, pain = _each_distinct(columns["pain"], parse_pain, pa.int64())
+    lookups = {what: choice_lookup(choices) for what, choices in (("activity", cfg.activities),
+                                                                    ("location", cfg.locations))}
+
+    def choice(what: str) -> Callable[[str], str]:
+        def check(text: str) -> str:
+            found = lookups[what].get(text.strip().lower())  # resolve_choice, without its message
+            if found is None:
+                raise EntryError([])
+            return found
+        return check
+
+    activity_ok, activity = _each_distinct(columns["activity"], choice("activity"), pa.string())
+    location_ok, location = _each_distinct(columns["location"], choice("location"), pa.string())
+
+    notes = _dictionary(columns["notes"])
+    text = pc.replace_substring(pc.replace_substring(notes.dictionary, "\r\n", "\n"), "\r", "\n")
+    text = pc.utf8_trim(text, characters=WHITESPACE)
+    notes_ok = pc.and_(pc.less_equal(pc.utf8_length(text), NOTES_MAX),
+                       pc.invert(pc.match_substring_regex(text, _CONTROL.pattern)))
+    ok &= pain_ok & activity_ok & location_ok & notes_ok.to_numpy(zero_copy_only=False)[
+        notes.indices.to_numpy(zero_copy_only=False)]
+    pain_values = pain.dictionary.to_numpy(zero_copy_only=False)[pain.indices.to_numpy(zero_copy_only=False)]
+    return PlainRows(ok, when, pain_values.astype("int64", copy=False), activity, location,
+                     _recode(notes.indices, text))
+
+
+def repeated(frame: pd.DataFrame, earlier: pd.DataFrame | None = None) -> np.ndarray:
+    """For each row of ``frame`` (columns KEY_COLUMNS): is its entry key (key_of) in ``earlier`` or in a row above?
+
+    The duplicate rule of imports, for whole columns. Only rows whose time comes more than once can repeat;
+    for those, each key column is numbered (pd.factorize; a missing value is a value of its own, notes None
+    count as ""), the numbers are combined into one per row, and a row repeats when its number came before."""
+    n_old = 0 if earlier is None else len(earlier)
+    both = frame[KEY_COLUMNS] if not n_old else pd.concat([earlier[KEY_COLUMNS], frame[KEY_COLUMNS]],
+                                                          ignore_index=True)
+    both = both.assign(recorded_at=pd.to_datetime(both["recorded_at"], errors="coerce"))  # missing: NaT
+    out = np.zeros(len(both), dtype=bool)
+    times = both["recorded_at"].to_numpy()
+    if len(times) < 2 or (times[1:] > times[:-1]).all():  # every time later than the one before: none repeats
+        return out[n_old:]
+    maybe = both["recorded_at"].duplicated(keep=False).to_numpy()
+    if maybe.any():
+        part = both[maybe]
+        key = np.zeros(len(part), dtype=np.int64)
+        size = 1
+        for name in KEY_COLUMNS:
+            column = part[name].fillna("") if name == "notes" else part[name]
+            codes, uniques = pd.factorize(column)
+            n = len(uniques) + 1
+            if size * n >= 2 ** 62:  # keep the combined number within int64
+                key = pd.factorize(key)[0].astype(np.int64)
+                size = int(key.max()) + 1 if len(key) else 1
+            key = key * n + (codes + 1)
+            size *= n
+        out[maybe] = pd.Series(key).duplicated(keep="first").to_numpy()
+    return out[n_old:]
+
+
+class CheckedEntries(abc.Sequence):
+    """Entries already checked against PainEntry's rules, held as columns: a DataFrame with KEY_COLUMNS
+    (recorded_at datetime64, pain int64, activity and location ids, notes), in file order.
+
+    A CSV file of 100,000 rows becomes one of these without 100,000 Python objects; an item is a PainEntry
+    (PainEntry.checked), built when asked for. ``store.pain.import_entries`` inserts the columns."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame.reset_index(drop=True)
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def _entry(self, when: Any, pain: Any, activity: str, location: str, notes: str) -> PainEntry:
+        return PainEntry.checked(pd.Timestamp(when).to_pydatetime(), int(pain), activity, location, notes)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return CheckedEntries(self.frame.iloc[i])
+        return self._entry(*self.frame.iloc[i][KEY_COLUMNS])
+
+    def __iter__(self):
+        f = self.frame
+        whens = pd.DatetimeIndex(f["recorded_at"]).to_pydatetime()
+        for values in zip(whens, f["pain"].tolist(), f["activity"].tolist(), f["location"].tolist(),
+                          f["notes"].tolist()):
+            yield PainEntry.checked(*values)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (CheckedEntries, list, tuple)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"CheckedEntries({len(self)} entries)"
 
 
 def entry_key(entry: Any) -> tuple:
@@ -705,12 +882,25 @@ def week_start(day: date | datetime | pd.Timestamp) -> pd.Timestamp:
     return ts - pd.Timedelta(days=ts.weekday())
 
 
+def monday_of(day: date | datetime) -> date:
+    """The Monday that starts the calendar week of `day` (weeks run Monday to Sunday)."""
+    day = day.date() if isinstance(day, datetime) else day
+    return day - timedelta(days=day.weekday())
+
+
+def sessions_this_week(sessions: Iterable[datetime], today: date) -> int:
+    """Routine sessions done in today's calendar week (sessions_per_week's this_week, without pandas)."""
+    monday = monday_of(today)
+    return sum(1 for t in sessions if monday_of(t) == monday)
+
+
 def sessions_per_week(sessions: Iterable[datetime], goal: int, today: date | None = None,
                       weeks: int = 4) -> SessionSummary:
     """The one count of routine sessions (their done-at times): per calendar week (Monday to Sunday)
     against the weekly goal (``Library.sessions_goal``), over the last `weeks` full weeks, and this week so far."""
     today = today or date.today()
     this_monday = week_start(today)
+    sessions = list(sessions)
     done = [week_start(t) for t in sessions]
     if not done:
         empty = pd.DataFrame({"week": pd.DatetimeIndex([]), "sessions": pd.Series([], dtype="int64")})
@@ -724,7 +914,7 @@ def sessions_per_week(sessions: Iterable[datetime], goal: int, today: date | Non
     average = float(full.mean()) if len(full) else None
     frame = pd.DataFrame({"week": weekly.index, "sessions": weekly.to_numpy()})
     return SessionSummary(frame, goal, len(full), int((full >= goal).sum()),
-                          average, int(weekly.get(this_monday, 0)), int(weekly.sum()))
+                          average, sessions_this_week(sessions, today), int(weekly.sum()))
 
 
 # --------------------------------------------------------------------------- function scores

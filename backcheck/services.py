@@ -207,11 +207,11 @@ class WeekProgress:
 
 def week_progress(store: Store, profile_id: int, lib: Library, today: date | None = None) -> WeekProgress:
     today = today or date.today()
-    done = store.sessions.times(profile_id)
-    summary = pl.sessions_per_week(done, lib.sessions_goal, today)
+    monday = datetime.combine(pl.monday_of(today), datetime.min.time())
+    done = store.sessions.times(profile_id, monday)  # this week's: all it counts
     done_today = sorted(t for t in done if t.date() == today)
-    return WeekProgress(summary.this_week, lib.sessions_goal, lib.source_by_id[lib.sessions_goal_source].short,
-                        done_today)
+    return WeekProgress(pl.sessions_this_week(done, today), lib.sessions_goal,
+                        lib.source_by_id[lib.sessions_goal_source].short, done_today)
 
 
 # --------------------------------------------------------------------------- Home
@@ -268,10 +268,11 @@ def home_steps(store: Store, profile_id: int, lib: Library, today: date | None =
     flag = flag_summary(lib.safety, gate.result) if gate.reason == "red_flag" and gate.result else ""
     returning = S.is_returning(progress)
     week = week_progress(store, profile_id, lib, today)
-    sessions = store.sessions.list(profile_id)
-    entries = store.pain.all(profile_id) if returning else []
-    changes = S.changes_since_last_week(store.player.level_changes(profile_id), entries, sessions, lib, today) \
-        if returning else []
+    changes = []
+    if returning:  # the last 14 days only: Home costs the same whatever the length of the log (issue 15)
+        since = S.changes_window_start(today)
+        changes = S.changes_since_last_week(store.player.level_changes(profile_id), store.pain.between(profile_id, since),
+                                            store.sessions.times(profile_id, since), lib, today)
 
     if safety_check is None:
         safety_status = "Not done yet."
@@ -292,10 +293,10 @@ def home_steps(store: Store, profile_id: int, lib: Library, today: date | None =
     form = store.form_checks.latest(profile_id)
     form_status = "Not done yet." if form is None else (
         f"Done on {fmt_when(form.taken_at)}: {describe_form_check(lib, form)}.")
-    if not sessions:
+    if progress.session is None:
         routine_status = "No session marked done yet."
     else:
-        routine_status = (f"Last session {fmt_when(sessions[0].done_at)}; {week.this_week} this week "
+        routine_status = (f"Last session {fmt_when(progress.session)}; {week.this_week} this week "
                           f"(aim for at least {week.goal}).")
     pain_latest = store.pain.latest(profile_id)
     pain_status = "No entries yet." if pain_latest is None else (
@@ -317,6 +318,7 @@ def home_steps(store: Store, profile_id: int, lib: Library, today: date | None =
     steps = [Step(key, f"{n}. {key.label}", *about[key]) for n, key in enumerate(StepKey, start=1)]
     return HomeView(
         returning=returning, gate=gate, flag_summary=flag, week=week,
-        active=S.active(store, profile_id) if returning else None, pain_entries=len(entries), changes=changes,
+        active=S.active(store, profile_id) if returning else None,
+        pain_entries=store.pain.stats(profile_id).count if returning else 0, changes=changes,
         next_assessment=S.next_assessment_step(progress, gate.reason, today) if returning else None, steps=steps,
     )

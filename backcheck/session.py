@@ -148,12 +148,19 @@ class WeekChange:
     kind: str  # level | pain | sessions
 
 
+def changes_window_start(today: date) -> datetime:
+    """The start of the 14 days changes_since_last_week compares (the 7 days before the last 7):
+    callers read only entries and sessions from here on, whatever the length of the log."""
+    return datetime.combine(today - timedelta(days=13), datetime.min.time())
+
+
 def changes_since_last_week(level_changes: Sequence[LevelChange], pain_entries: Sequence[LoggedEntry],
-                            sessions: Sequence[RoutineSession], lib: Library, today: date) -> list[WeekChange]:
-    """Plain sentences on what changed in the last 7 days against the 7 before."""
+                            session_times: Sequence[datetime], lib: Library, today: date) -> list[WeekChange]:
+    """Plain sentences on what changed in the last 7 days against the 7 before (entries and session
+    times before changes_window_start(today) may be left out: they are not counted)."""
     out: list[WeekChange] = []
-    start_this = datetime.combine(today - timedelta(days=6), datetime.min.time())
-    start_last = start_this - timedelta(days=7)
+    start_last = changes_window_start(today)
+    start_this = start_last + timedelta(days=7)
     for c in level_changes:
         if c.changed_at >= start_this:
             ex = lib.exercise_by_id.get(c.exercise)
@@ -171,8 +178,8 @@ def changes_since_last_week(level_changes: Sequence[LevelChange], pain_entries: 
         trend = "about the same as" if abs(diff) < 0.5 else ("lower than" if diff < 0 else "higher than")
         out.append(WeekChange(f"Average pain in the last 7 days {now_mean:.1f}/10, {trend} the 7 days before "
                               f"({before_mean:.1f}/10).", "pain"))
-    n_now = sum(1 for s in sessions if s.done_at >= start_this)
-    n_before = sum(1 for s in sessions if start_last <= s.done_at < start_this)
+    n_now = sum(1 for t in session_times if t >= start_this)
+    n_before = sum(1 for t in session_times if start_last <= t < start_this)
     if n_now or n_before:
         noun = "session" if n_now == 1 else "sessions"
         out.append(WeekChange(f"{n_now} {noun} in the last 7 days, {n_before} in the 7 days before.", "sessions"))

@@ -16,6 +16,7 @@ a migration changes it.
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 import shutil
 import sqlite3
 import uuid
@@ -217,8 +218,13 @@ def database_url() -> str:
     url = os.environ.get("BACKCHECK_DB_URL", "").strip()
     if url:
         return url
-    path = Path(os.environ.get("BACKCHECK_DB_PATH", "").strip() or DEFAULT_DB_PATH)
-    return f"sqlite:///{path.expanduser().resolve()}"
+    return _sqlite_url(os.environ.get("BACKCHECK_DB_PATH", "").strip() or str(DEFAULT_DB_PATH), os.getcwd())
+
+
+@lru_cache(maxsize=64)
+def _sqlite_url(raw: str, cwd: str) -> str:
+    """The SQLite URL of a path (resolved once per path and working folder: screens ask many times a run)."""
+    return f"sqlite:///{Path(raw).expanduser().resolve()}"
 
 
 # Python modules behind SQLAlchemy URL drivers, and the package that provides each.
@@ -653,14 +659,17 @@ def _track_writes(engine: Engine) -> None:
         if table is None or "profile_id" not in getattr(table, "c", ()):
             return
         written = conn.info.setdefault(_WRITTEN, set())
-        for params in context.compiled_parameters or [{}]:
-            found = False
-            for name, value in params.items():
-                if name == "profile_id" or name.startswith("profile_id_"):
-                    found = True
-                    written.update(value if isinstance(value, (list, tuple, set)) else [value])
-            if not found:
-                written.add(None)  # a write we cannot place: every profile's version moves
+        every = context.compiled_parameters or [{}]  # one statement: each parameter set has the same names
+        names = [name for name in every[0] if name == "profile_id" or name.startswith("profile_id_")]
+        if not names:
+            written.add(None)  # a write we cannot place: every profile's version moves
+        for name in names:
+            for params in every:  # an import inserts 100,000 rows at once: no more than this per row
+                value = params[name]
+                if isinstance(value, (list, tuple, set)):
+                    written.update(value)
+                else:
+                    written.add(value)
 
 
 def _bump_data_versions(conn: Connection) -> None:

@@ -128,6 +128,36 @@ def painlog_table(profile_id: int):
     return _painlog_table(url, profile_id, _store(url).data_version(profile_id), _content_dir())
 
 
+# Home's view, kept per profile and data version like the pain log's (read-only: the page never
+# changes it). Every write to the profile's rows (a check, a session, an entry, the player) gives
+# it a new version, so Home never shows an older state; a click on Home costs one version read.
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _home_view(url: str, profile_id: int, version: str, today: date, content: str) -> services.HomeView:
+    return services.home_steps(_store(url), profile_id, _library(content), today)
+
+
+def home_view(profile_id: int, today: date | None = None) -> services.HomeView:
+    """services.home_steps for the profile, from the cache unless the profile's data changed."""
+    url = database_url()
+    return _home_view(url, profile_id, _store(url).data_version(profile_id), today or date.today(), _content_dir())
+
+
+# A routine depends only on its inputs and the content: built once per server for each set of
+# answers (read-only), with its "did not fit" line, which builds it again at other lengths.
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _routine_plan(inputs, content: str):
+    from .routine import build_routine
+
+    lib = _library(content)
+    routine = build_routine(lib, inputs)
+    return routine, services.fit_line(lib, routine)
+
+
+def routine_plan(inputs):
+    """(routine.build_routine, services.fit_line) for these inputs; RoutineInputError as build_routine."""
+    return _routine_plan(inputs, _content_dir())
+
+
 def painlog_overview(profile_id: int, today: date | None = None) -> services.PainlogOverview:
     """services.painlog_overview for the profile, from the cache unless the profile's data changed."""
     url = database_url()
@@ -166,9 +196,32 @@ def profile_repo() -> ProfileRepository:
     return store().profiles_of(auth.account())
 
 
+def _run_memo() -> dict:
+    """A dict that lives for one script run (a full run or a fragment's), for values several
+    callers need in the same run. A new run starts with an empty one: Streamlit gives every run
+    a new ``cursors`` dict on its context, and holding it here keeps that identity unique."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    marker = getattr(get_script_run_ctx(), "cursors", None)
+    if marker is None:  # no run (a bare import) or a Streamlit without the field: no sharing
+        return {}
+    held = st.session_state.get("bc_run_memo")
+    if held is None or held[0] is not marker:
+        held = st.session_state["bc_run_memo"] = (marker, {})
+    return held[1]
+
+
+def _run_profiles() -> list[Profile]:
+    """This account's profiles, read once per run (the sidebar, the banner and the page all ask)."""
+    memo = _run_memo()
+    if "profiles" not in memo:
+        memo["profiles"] = profile_repo().list_or_start()
+    return memo["profiles"]
+
+
 def active_profile() -> Profile:
     """The profile chosen in the sidebar (kept in the session and in the URL for reloads)."""
-    profiles = profile_repo().list_or_start()
+    profiles = _run_profiles()
     by_id = {p.id: p for p in profiles}
     pid = st.session_state.get("active_profile_id")
     if pid not in by_id:
@@ -204,19 +257,13 @@ def profile_label(p: Profile) -> str:
     return f"{p.name} (demo)" if p.is_demo and "demo" not in p.name.lower() else p.name
 
 
-def sidebar(sections: dict[str, list], current_page: str | None = None) -> None:
-    """The shared sidebar: our page menu, the active profile and the disclaimer."""
-    profiles = profile_repo().list_or_start()
+def sidebar(current_page: str | None = None) -> None:
+    """The shared sidebar under Streamlit's page menu (app.py): the active profile and the disclaimer."""
     current = active_profile()
+    profiles = _run_profiles()
     ids = [p.id for p in profiles]
     labels = {p.id: profile_label(p) for p in profiles}
     with st.sidebar:
-        with st.container(key="bc_nav"):
-            for section, section_pages in sections.items():
-                st.caption(section)
-                for pg in section_pages:
-                    st.page_link(pg)
-        st.divider()
         chosen = st.selectbox(
             "Active profile",
             ids,
@@ -235,10 +282,10 @@ def sidebar(sections: dict[str, list], current_page: str | None = None) -> None:
             close_sidebar_after_page_change(current_page)
 
 
-# Streamlit's own sidebar menu folds away after a tap on a phone; ours is st.page_link in the
-# sidebar, which does not (issue 14). After a page change at phone width (where the sidebar lies
-# over the page) this static, app-owned script presses the sidebar's own collapse button. It
-# fetches nothing; the counter makes each page change a new script run.
+# Streamlit's page menu (1.67) stays open after a tap on a phone, over the page (issue 14).
+# After a page change at phone width (where the sidebar lies over the page) this static,
+# app-owned script presses the sidebar's own collapse button. It fetches nothing; the counter
+# makes each page change a new script run.
 _CLOSE_SIDEBAR = (
     "<script>/* {n} */ const d = window.parent.document;"
     " if (window.parent.innerWidth < 768) {{"

@@ -39,9 +39,8 @@ def skip_key(movement_id: str) -> str:
 
 
 def drill_links(exercise_ids: list[str]) -> None:
-    cols = st.columns(min(3, len(exercise_ids)))
-    for i, ex_id in enumerate(exercise_ids):
-        with cols[i % len(cols)]:
+    with st.container(horizontal=True, gap="medium"):  # one wrapping row
+        for ex_id in exercise_ids:
             ui.exercise_link(lib.exercise_by_id[ex_id])
 
 
@@ -94,12 +93,14 @@ def show_checklist() -> None:
                     st.checkbox(fault.name, key=tick_key(fault.id))
                     st.caption(f"How to check ({book.methods[fault.check_with]}): {fault.how_to_check}")
                     ui.figure(fault.id, "faults", max_width=200)
-                    with st.expander("Why it matters and how to fix it"):
-                        st.markdown(f"**Why it loads the back:** {fault.why}")
-                        st.markdown(f"**The cue:** {fault.cue}")
-                        st.markdown("**Drills that build what is missing**")
-                        drill_links(fault.drills)
-                        ui.cite(fault.source)
+                    why = st.expander("Why it matters and how to fix it", key=f"form_why_{profile.id}_{fault.id}",
+                                      on_change="rerun")
+                    if why.open:  # drawn when opened: sixteen faults stay light (issue 15)
+                        with why:
+                            st.markdown(f"**Why it loads the back:** {fault.why}\n\n**The cue:** {fault.cue}"
+                                        "\n\n**Drills that build what is missing**")
+                            drill_links(fault.drills)
+                            ui.cite(fault.source)
             show_advice([(movement, a) for a in movement.advice], "pain", per_movement=False)
 
 
@@ -134,11 +135,8 @@ def show_summary(check: FormCheckRecord) -> None:
             st.markdown(f"{lead}{group.explanation}")
             st.caption("Grouping: BackCheck's suggestion · explanation from "
                        + "; ".join(lib.source_by_id[src].short for src in group.sources))
-            st.markdown("\n".join(
-                f"- **{f.name}** ({movement_name[f.movement]}) — {f.cue}" for f in summary.faults
-            ))
-            st.markdown(f"**Focus:** {group.focus}")
-            st.markdown("**Drills**")
+            st.markdown("\n".join(f"- **{f.name}** ({movement_name[f.movement]}) — {f.cue}" for f in summary.faults)
+                        + f"\n\n**Focus:** {group.focus}\n\n**Drills**")
             drill_links(summary.drills)
     show_advice(advice, "pain", per_movement=True)
     st.page_link(ui.ROUTINE, label="Open my routine", icon=":material/event_note:")
@@ -177,8 +175,9 @@ def show_comparison(latest: FormCheckRecord, previous: FormCheckRecord | None) -
     if comparison.not_rechecked:
         st.caption("*Not checked this time* means the movement was skipped in the latest check, "
                    "so those faults are neither cleared nor confirmed.")
-    with st.expander("Fault by fault, as a table"):
-        st.dataframe(comparison.frame(lib, before, now), hide_index=True)
+    table = st.expander("Fault by fault, as a table", key=f"form_cmp_table_{profile.id}", on_change="rerun")
+    if table.open:  # tables are drawn when opened
+        table.dataframe(comparison.frame(lib, before, now), hide_index=True)
 
 
 history = store.form_checks.history(profile.id)
@@ -194,8 +193,9 @@ if history and not st.session_state.get(AGAIN, False):
     show_summary(history[0])
     show_comparison(history[0], history[1] if len(history) > 1 else None)
     if len(history) > 1:
-        with st.expander(f"All your form checks ({len(history)})"):
-            st.dataframe(history_frame(lib, history, ui.fmt_when), hide_index=True)
+        every = st.expander(f"All your form checks ({len(history)})", key=f"form_all_{profile.id}", on_change="rerun")
+        if every.open:
+            every.dataframe(history_frame(lib, history, ui.fmt_when), hide_index=True)
     if st.button("Check again", icon=":material/refresh:", key=f"form_again_go_{profile.id}",
                  help="A fresh checklist; the new check is compared with this one."):
         st.session_state[AGAIN] = True

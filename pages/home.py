@@ -12,7 +12,7 @@ profile = ui.active_profile()
 store = ui.store()
 pid = profile.id
 lib = ui.library()
-view = services.home_steps(store, pid, lib)
+view = ui.home_view(pid)
 gate = view.gate
 PAGE = {"safety": ui.SAFETY, "quiz": ui.QUIZ, "form": ui.FORM, "routine": ui.ROUTINE, "library": ui.LIBRARY,
         "pain": ui.PAIN}
@@ -82,18 +82,25 @@ else:
     )
 
 next_step = view.first_open_step
-steps_box = st.expander("All your steps") if returning else st.container()  # Today shows them folded
-steps_box.subheader("Your steps")
-for step in view.steps:
-    with steps_box, st.container(border=True):
+
+
+def show_steps() -> None:
+    st.subheader("Your steps")
+    for step in view.steps:
         done = step.done
         icon = ":material/check_circle:" if done else (":material/radio_button_unchecked:" if done is False else ":material/menu_book:")
-        cols = st.columns([3, 1], vertical_alignment="center")
-        with cols[0]:
-            st.markdown(f"**{step.title}** — {step.blurb}")
-            st.caption(step.status)
-        with cols[1]:
-            st.page_link(PAGE[step.key], label="Open" if done or done is None else "Start", icon=icon)
+        with st.container(border=True, horizontal=True, vertical_alignment="center", horizontal_alignment="distribute"):
+            st.markdown(f"**{step.title}** — {step.blurb}\n\n:gray[{step.status}]")
+            st.page_link(PAGE[step.key], label="Open" if done or done is None else "Start", icon=icon, width="content")
+
+
+if returning:  # Today shows the steps folded, and draws them only when opened (issue 15)
+    steps_box = st.expander("All your steps", key=f"home_steps_{pid}", on_change="rerun")
+    if steps_box.open:
+        with steps_box:
+            show_steps()
+else:
+    show_steps()
 
 if returning:
     pass  # Today above already says what to do next (only when something is missing or stale)

@@ -42,24 +42,34 @@ if not found:
 else:
     st.caption(f"{len(found)} of {len(lib.exercises)} exercises")
 
+def details(ex) -> None:
+    """One exercise, opened: how to do it, the figure, dose, progression, equipment, caution, source."""
+    if ex.dose.from_article:
+        origin = "from the article"
+    elif "suggested start" in ex.dose.text:  # the dose says so already: say only why
+        origin = "the article gives no amount"
+    else:
+        origin = "suggested start; the article gives no amount"
+    st.markdown(ex.summary)
+    ui.figure(ex.id)
+    needs = ", ".join(lib.equipment_label[e] for e in ex.equipment) or "Nothing"
+    extra = ", ".join(lib.equipment_label[e] for e in ex.optional_equipment)
+    parts = ["**How to do it**", "\n".join(f"{i}. {cue}" for i, cue in enumerate(ex.cues, start=1)),
+             f"**Dose:** {ex.dose.text} *({origin})*"]
+    if ex.progression is not None:
+        parts.append(f"**Progression:** {ex.progression.text} *({lib.source_by_id[ex.progression.source].short})*")
+    parts.append(f"**Equipment:** {needs}" + (f" · optional: {extra}" if extra else ""))
+    st.markdown("\n\n".join(parts))  # one element: the library lists every exercise (issue 15)
+    if ex.caution:
+        st.warning(ex.caution, icon=":material/warning:")
+    ui.cite(ex.source)
+
+
+# Each exercise's details are drawn only while it is open (a rerun on open): the closed list is
+# one element per exercise instead of eight, so the page costs the server and the browser little.
 for ex in found:
     label = f"**{ex.name}** · {ExerciseKind(ex.kind).label} · {', '.join(lib.muscle_label[m] for m in ex.trains)}"
-    with st.expander(label, expanded=len(found) == 1 or ex.id == deep_link):
-        st.markdown(ex.summary)
-        ui.figure(ex.id)
-        st.markdown("**How to do it**\n\n" + "\n".join(f"{i}. {cue}" for i, cue in enumerate(ex.cues, start=1)))
-        if ex.dose.from_article:
-            origin = "from the article"
-        elif "suggested start" in ex.dose.text:  # the dose says so already: say only why
-            origin = "the article gives no amount"
-        else:
-            origin = "suggested start; the article gives no amount"
-        st.markdown(f"**Dose:** {ex.dose.text} *({origin})*")
-        if ex.progression is not None:
-            st.markdown(f"**Progression:** {ex.progression.text} *({lib.source_by_id[ex.progression.source].short})*")
-        needs = ", ".join(lib.equipment_label[e] for e in ex.equipment) or "Nothing"
-        extra = ", ".join(lib.equipment_label[e] for e in ex.optional_equipment)
-        st.markdown(f"**Equipment:** {needs}" + (f" · optional: {extra}" if extra else ""))
-        if ex.caution:
-            st.warning(ex.caution, icon=":material/warning:")
-        ui.cite(ex.source)
+    box = st.expander(label, expanded=len(found) == 1 or ex.id == deep_link, key=f"lib_open_{ex.id}", on_change="rerun")
+    if box.open:
+        with box:
+            details(ex)

@@ -491,7 +491,7 @@ def files_tab() -> None:
     upload = st.file_uploader("CSV file", type=["csv", "txt"], key=f"{W}upload_{g}")
     if upload is not None:
         try:
-            checked = csvio.read_csv(upload.getvalue(), cfg, store.pain.keys(pid))
+            checked = csvio.read_csv(upload.getvalue(), cfg, store.pain.key_frame(pid))
         except csvio.CsvError as exc:
             st.error(f"**Nothing imported.** {md(exc)}", icon=":material/error:")
         else:

@@ -63,28 +63,24 @@ def render_result(result: QuizResult, when: str) -> None:
 
     for pattern in leading:
         score = result.score(pattern.id)
+        # Text that reads as one passage is one element, and each group's exercise links share one
+        # wrapping row: a result is drawn on every visit, so it stays light (issue 15).
         with st.container(border=True):
             st.subheader(f"{pattern.name} — {STRENGTH_TEXT.get(score.strength, score.strength)}")
-            st.markdown(pattern.description)
-            st.markdown("**What pointed here**")
-            for c in score.contributions:
-                st.markdown(f"- {c.question} — *{c.answer}*")
+            st.markdown(pattern.description + "\n\n**What pointed here**\n\n"
+                        + "\n".join(f"- {c.question} — *{c.answer}*" for c in score.contributions))
             for block, title in (("strengthen", "Strengthen"), ("stretch", "Stretch"), ("practise", "Practise")):
-                groups = getattr(pattern, block)
-                if not groups:
-                    continue
-                st.markdown(f"**{title}**")
-                for group in groups:
-                    st.markdown(f"*{lib.muscle_label[group.muscle]}* — {group.why}")
-                    cols = st.columns(3)
-                    for i, ex_id in enumerate(group.exercises):
-                        with cols[i % len(cols)]:
+                for i, group in enumerate(getattr(pattern, block)):
+                    st.markdown((f"**{title}**\n\n" if i == 0 else "")
+                                + f"*{lib.muscle_label[group.muscle]}* — {group.why}")
+                    with st.container(horizontal=True, gap="medium"):
+                        for ex_id in group.exercises:
                             ui.exercise_link(lib.exercise_by_id[ex_id])
             for avoid in pattern.avoid:
                 st.warning(f"**Leave out {AVOID_WORD[avoid.kind]} work for the {lib.muscle_label[avoid.muscle].lower()}.** {avoid.reason}",
                            icon=":material/block:")
-            for tip in pattern.tips:
-                st.markdown(f"- {tip}")
+            if pattern.tips:
+                st.markdown("\n".join(f"- {tip}" for tip in pattern.tips))
             st.caption("Sources: " + "; ".join(lib.cite(s) for s in pattern.sources))
     st.info(
         "This quiz is a self-check, not a diagnosis. Confirm the result with a physiotherapist, "
@@ -102,7 +98,8 @@ if history:
     latest = history[0]
     render_result(QuizResult.from_dict(latest.result), ui.fmt_when(latest.taken_at))
     if len(history) > 1:
-        with st.expander(f"Earlier results ({len(history) - 1})"):
+        earlier = st.expander(f"Earlier results ({len(history) - 1})", key=f"quiz_earlier_{profile.id}", on_change="rerun")
+        if earlier.open:  # the table is drawn only when opened
             rows = [
                 {
                     "Taken": ui.fmt_when(h.taken_at),
@@ -111,7 +108,7 @@ if history:
                 }
                 for h in history[1:]
             ]
-            st.dataframe(pd.DataFrame(rows), hide_index=True)
+            earlier.dataframe(pd.DataFrame(rows), hide_index=True)
     if not show_form:
         # the result leads on (issue 14): the next step first, retaking second
         with st.container(border=True, key="quiz_next"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from backcheck import ui
+from backcheck import auth, ui
 from backcheck.demo import DEMO_NAME, demo_data
 from backcheck.profiles import PROFILE_NAME_MAX, ProfileCounts, ProfileError
 from backcheck.storage import StorageError
@@ -34,7 +34,8 @@ st.title("Profiles")
 st.markdown(
     "Everything BackCheck saves (safety checks, quiz results, form checks, sessions, the pain log) belongs to "
     "one profile. Keep one per person; a physiotherapist can keep one per patient on the same computer. "
-    "Data stays on this machine."
+    + ("Data stays on this BackCheck server, under your account: nobody else who signs in here sees it."
+       if auth.enabled() else "Data stays on this machine.")
 )
 
 ui.show_flash(S)
@@ -129,7 +130,10 @@ for p in profiles:
                 switch_to(p.id)
                 flash("success", "Switched profile.")
                 st.rerun()
-        with st.expander("Rename or delete"):
+        manage = st.expander("Rename or delete", key=f"{W}manage_{p.id}", on_change="rerun")
+        if not manage.open:  # drawn only when opened: a physio's list of patients stays light (issue 15)
+            continue
+        with manage:
             with st.form(f"{W}rename_form_{p.id}_{gen()}"):
                 new_name = st.text_input("New name", value=p.name,
                                          key=f"{W}rename_{p.id}_{gen()}")

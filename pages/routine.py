@@ -14,7 +14,6 @@ from backcheck.routine import (
     RoutineInputError,
     RoutineInputs,
     block_intro,
-    build_routine,
     left_for_time,
 )
 from backcheck.player import RoutineSession
@@ -133,7 +132,7 @@ inputs = RoutineInputs(goals=tuple(goals or ()), minutes=int(minutes), equipment
                        pain=int(pain) if pain is not None else 0,
                        patterns=patterns, faults=faults, weekdays=defaults.weekdays)
 try:
-    routine = build_routine(lib, inputs)
+    routine, fit = ui.routine_plan(inputs)  # built once per set of answers (cached, read-only)
 except RoutineInputError as exc:
     st.error(f"{md(exc)} Change the choices above and try again.", icon=":material/error:")
     st.stop()
@@ -144,7 +143,6 @@ st.header("Your session")
 
 # The summary and every action come first (issue 14); the exercise cards follow and fold.
 # what was asked for and did not fit: one line at the top, with the length that fits it (issue 8)
-fit = services.fit_line(lib, routine)
 if fit is not None:
     minutes_key = f"rt_minutes_{widget_suffix}"
     with st.container(border=True, key="rt_fit_line"):
@@ -210,7 +208,9 @@ with st.container(border=True, key="rt_actions"):
                 done_today.append(session.done_at)
                 st.success(f"Saved: today's session ({math.ceil(routine.total_minutes)} min).",
                            icon=":material/task_alt:")
-    st.markdown(f"**Sessions this week: {this_week} of at least {target}.** "
+    count = (f"{this_week} of at least {target}" if this_week < target else  # never "4 of at least 3"
+             f"{this_week}, the weekly goal met")
+    st.markdown(f"**Sessions this week: {count}.** "
                 f"{week.goal_source} suggests at least {target} a week; imbalances come back if the work stops.")
     st.progress(min(1.0, this_week / target))
     if done_today:
@@ -231,68 +231,82 @@ def level_line(ex_id: str) -> str | None:
 
 
 cal = rules.calendar
+# Only the open tab is drawn (a rerun when another is picked, issue 15). The days and the paper
+# size are kept in the session, since a widget's value goes when its tab is not drawn.
 tab_pdf, tab_cal, tab_share = st.tabs(["Printable handout", "Calendar reminders", "Share link"],
-                                      key=f"rt_take_{profile.id}")
-with tab_pdf:
-    st.caption("Every exercise with its dose, all the steps, why it is there and its source.")
-    size = st.radio("Paper size", ["A4", "Letter"], horizontal=True, key=f"rt_paper_{profile.id}")
-    st.download_button(
-        "Download the handout (PDF)", data=lambda: routine_pdf(lib, routine, size, made_for=profile.name,
-                                levels={it.id: t for it in routine.items if (t := level_line(it.id))}),
-        file_name=f"backcheck-routine-{size.lower()}.pdf", mime="application/pdf", on_click="ignore",
-        icon=":material/picture_as_pdf:", key=f"rt_pdf_{profile.id}",
-    )
-with tab_cal:
-    st.caption(f"A calendar file for your own calendar app: at least {target} days a week, "
-               f"with a reminder {cal.reminder_minutes} minutes before.")
-    days = st.pills("Session days", list(WEEKDAYS), selection_mode="multi", default=list(defaults.weekdays),
-                    format_func=WEEKDAY_LABEL.__getitem__, key=f"rt_days_{widget_suffix}")
-    dc = st.columns(2)
-    weeks = dc[0].number_input("Weeks ahead", 1, cal.weeks_max, value=cal.weeks_default, step=1, key=f"rt_weeks_{profile.id}")
-    at = dc[1].time_input("Start time", value=datetime.strptime(cal.time_default, "%H:%M").time(), key=f"rt_time_{profile.id}",
-                          step=timedelta(minutes=15))
-    days = [d for d in WEEKDAYS if d in (days or [])]
-    if len(days) < target:
-        st.warning(f"Pick at least {target} days — you have {len(days)}. "
-                   "The calendar file is ready once you do.", icon=":material/event_busy:")
-    else:
-        first = today + timedelta(days=1)
+                                      key=f"rt_take_{profile.id}", on_change="rerun")
+kept_days, kept_paper = f"rt_days_kept_{widget_suffix}", f"rt_paper_kept_{profile.id}"
+days = st.session_state.get(kept_days, list(defaults.weekdays))
+if tab_pdf.open:
+    with tab_pdf:
+        st.caption("Every exercise with its dose, all the steps, why it is there and its source.")
+        papers = ["A4", "Letter"]
+        size = st.radio("Paper size", papers, horizontal=True, key=f"rt_paper_{profile.id}",
+                        index=papers.index(st.session_state.get(kept_paper, "A4")))
+        st.session_state[kept_paper] = size
         st.download_button(
-            "Download the calendar (.ics)",
-            data=lambda: calendar_ics(lib, routine, days, int(weeks), first, at),
-            file_name="backcheck-sessions.ics", mime="text/calendar", on_click="ignore",
-            icon=":material/event:", key=f"rt_ics_{profile.id}",
+            "Download the handout (PDF)", data=lambda: routine_pdf(lib, routine, size, made_for=profile.name,
+                                    levels={it.id: t for it in routine.items if (t := level_line(it.id))}),
+            file_name=f"backcheck-routine-{size.lower()}.pdf", mime="application/pdf", on_click="ignore",
+            icon=":material/picture_as_pdf:", key=f"rt_pdf_{profile.id}",
         )
-        st.caption(f"{int(weeks)} weeks from {first:%a} {fmt_day_month(first)}: "
-                   + ", ".join(WEEKDAY_LABEL[d] for d in days) + f" at {at:%H:%M}.")
-with tab_share:
-    shared_inputs = RoutineInputs.from_dict({**routine.inputs.to_dict(), "weekdays": days})
-    base = phone_ui.network_url(st.context.url or "http://localhost:8501/routine")
-    st.code(share_url(base, shared_inputs), language=None, wrap_lines=True)
-    st.caption("Opening this link shows the same routine. It holds only these answers — goals, minutes, "
-               "equipment, pain, posture pattern, form faults and days — and no name or profile.")
-    phone_ui.phone_panel(share_url(base, shared_inputs))
+if tab_cal.open:
+    with tab_cal:
+        st.caption(f"A calendar file for your own calendar app: at least {target} days a week, "
+                   f"with a reminder {cal.reminder_minutes} minutes before.")
+        days = st.pills("Session days", list(WEEKDAYS), selection_mode="multi", default=days,
+                        format_func=WEEKDAY_LABEL.__getitem__, key=f"rt_days_{widget_suffix}")
+        days = st.session_state[kept_days] = [d for d in WEEKDAYS if d in (days or [])]
+        dc = st.columns(2)
+        weeks = dc[0].number_input("Weeks ahead", 1, cal.weeks_max, value=cal.weeks_default, step=1,
+                                   key=f"rt_weeks_{profile.id}")
+        at = dc[1].time_input("Start time", value=datetime.strptime(cal.time_default, "%H:%M").time(),
+                              key=f"rt_time_{profile.id}", step=timedelta(minutes=15))
+        if len(days) < target:
+            st.warning(f"Pick at least {target} days — you have {len(days)}. "
+                       "The calendar file is ready once you do.", icon=":material/event_busy:")
+        else:
+            first = today + timedelta(days=1)
+            st.download_button(
+                "Download the calendar (.ics)",
+                data=lambda: calendar_ics(lib, routine, days, int(weeks), first, at),
+                file_name="backcheck-sessions.ics", mime="text/calendar", on_click="ignore",
+                icon=":material/event:", key=f"rt_ics_{profile.id}",
+            )
+            st.caption(f"{int(weeks)} weeks from {first:%a} {fmt_day_month(first)}: "
+                       + ", ".join(WEEKDAY_LABEL[d] for d in days) + f" at {at:%H:%M}.")
+if tab_share.open:
+    with tab_share:
+        shared_inputs = RoutineInputs.from_dict({**routine.inputs.to_dict(), "weekdays": days})
+        base = phone_ui.network_url(st.context.url or "http://localhost:8501/routine")
+        st.code(share_url(base, shared_inputs), language=None, wrap_lines=True)
+        st.caption("Opening this link shows the same routine. It holds only these answers — goals, minutes, "
+                   "equipment, pain, posture pattern, form faults and days — and no name or profile.")
+        phone_ui.phone_panel(share_url(base, shared_inputs))
 
 # ------------------------------------------------------------------ the exercises, folded
 
 
 def show_item(item, open_: bool) -> None:
-    with st.expander(f"**{item.name}** · {fmt_minutes(item.minutes)} · {item.dose}", expanded=open_,
-                     icon=ui.kind_icon(item.exercise.kind)):
+    """An exercise's folding card. Its contents are drawn only while it is open (a rerun on open),
+    so a session of twelve exercises costs twelve closed cards, not a hundred elements (issue 15)."""
+    box = st.expander(f"**{item.name}** · {fmt_minutes(item.minutes)} · {item.dose}", expanded=open_,
+                      icon=ui.kind_icon(item.exercise.kind), key=f"rt_card_{profile.id}_{item.id}", on_change="rerun")
+    if not box.open:
+        return
+    with box:
         if (lvl := level_line(item.id)):
             st.markdown(f"**Your level:** {lvl}")
         ui.figure(item.id, max_width=260)
-        st.markdown("\n".join(f"- {cue}" for cue in item.exercise.cues[: s.key_cues]))
+        parts = ["\n".join(f"- {cue}" for cue in item.exercise.cues[: s.key_cues])]
         if item.exercise.progression is not None:
             prog = item.exercise.progression
-            st.markdown(f"**Progression:** {prog.text} *({lib.source_by_id[prog.source].short})*")
-        for reason in item.reasons:
-            st.markdown(f"**Why:** {reason.text}")
-        for swap in item.swaps:
-            st.caption(swap)
-        if item.exercise.caution:
-            st.caption(f"Take care: {item.exercise.caution}")
-        st.caption("Source: " + "; ".join(lib.cite(src) for src in item.sources))
+            parts.append(f"**Progression:** {prog.text} *({lib.source_by_id[prog.source].short})*")
+        parts += [f"**Why:** {reason.text}" for reason in item.reasons]
+        st.markdown("\n\n".join(parts))
+        notes = [*item.swaps, *([f"Take care: {item.exercise.caution}"] if item.exercise.caution else []),
+                 "Source: " + "; ".join(lib.cite(src) for src in item.sources)]
+        st.caption("\n\n".join(notes))
         st.page_link(ui.LIBRARY, label=f"How to do {item.name}, in the exercise library",
                      icon=ui.kind_icon(item.exercise.kind), query_params={"exercise": item.id})
 

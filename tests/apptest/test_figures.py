@@ -36,6 +36,10 @@ def _figures(at: AppTest) -> list[str]:
 
 def test_library_quiz_and_form_check_draw_a_figure_per_item(app):
     at = app("pages/library.py")
+    assert len(at.expander) == len(LIB.exercises) and not _figures(at)  # closed: drawn when opened
+    for ex in LIB.exercises:  # open every exercise, as a person taps each one
+        at.session_state[f"lib_open_{ex.id}"] = True
+    at.run()
     lib_figs = _figures(at)
     assert len(lib_figs) == len(LIB.exercises)
     assert all('role="img"' in f and "<title>" in f for f in lib_figs)

@@ -254,7 +254,10 @@ def test_profiles_create_rename_switch_and_delete_with_confirm(app, store):
     at.text_input(key="profiles_w_create_name_1").set_value("patient 12")
     at = click(at, "Create and switch to it")
     assert any("already exists" in e.value for e in at.error)
-    # rename
+    # rename (under "Rename or delete", drawn when opened)
+    assert not [t for t in at.text_input if t.key == f"profiles_w_rename_{new.id}_1"]
+    at.session_state[f"profiles_w_manage_{new.id}"] = True
+    at.run()
     at.text_input(key=f"profiles_w_rename_{new.id}_1").set_value("Patient twelve")
     rename = [b for b in at.button if b.label == "Rename" and str(new.id) in b.form_id.split("_")]
     at = rename[0].click().run()

@@ -120,6 +120,8 @@ def test_the_library_stays_readable_after_a_red_flag(app):
 def test_home_shows_safety_done_after_check(app):
     answer_safety(app("pages/safety.py"))
     home = app()
+    home.session_state[f"home_steps_{home.session_state['active_profile_id']}"] = True  # open "All your steps"
+    home.run()
     assert "Clear on" in texts(home)
 
 
@@ -165,6 +167,11 @@ def test_quiz_retake_keeps_history(app):
                           "mirror_upper_back": "rounded", "hamstring_length": "short"})
     assert any("Earlier results (1)" in e.label for e in at.expander)
     assert "Mixed result" in texts(at)
+    assert not at.dataframe  # the earlier results' table is drawn when opened
+    at.session_state[f"quiz_earlier_{at.session_state['active_profile_id']}"] = True
+    at.run()
+    earlier = at.dataframe[0].value
+    assert list(earlier["Patterns"]) == [LIB.pattern_by_id["anterior_tilt"].short_name]
 
 
 def test_quiz_unanswered_saves_nothing(app):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from backcheck import session as S
+from backcheck.player import RoutineSession
 from backcheck.content import load_library
 
 from .conftest import ROOT, click, me, record_clear_safety as clear_safety, texts
@@ -119,9 +120,26 @@ def test_today_for_a_returning_person(app, store):
     body = texts(at)
     assert "0 sessions this week." in body and "suggests at least 3 a week" in body
     assert "posture quiz" in body.lower()  # the next missing step is offered
+    assert "Your steps" not in [s.value for s in at.subheader]  # folded under "All your steps", drawn when opened
+    at.session_state[f"home_steps_{pid}"] = True
+    at.run()
+    assert "Your steps" in [s.value for s in at.subheader] and "Clear on" in texts(at)
     # one-tap pain entry: no preset value
     pain = pills(at, "Pain today")
     assert pain.value is None
     pain.set_value(3).run()
     assert store.pain.latest(pid).pain == 3
     assert "Saved: pain 3/10" in texts(at)
+
+
+def test_today_is_never_older_than_the_data(app, store):
+    """Home's view is cached per profile and data version: a write made elsewhere (another tab,
+    another server) shows on the next run, and a run without a write reads nothing else."""
+    pid = me(store)
+    clear_safety(store, pid)
+    at = app()
+    assert "0 sessions this week." in texts(at)
+    store.sessions.add(pid, RoutineSession(20, {}))
+    at.run()
+    assert "1 session this week." in texts(at)
+    assert "Done today at" in texts(at)

@@ -99,3 +99,21 @@ def test_database_url_with_a_driver_that_is_not_installed_names_the_package(tmp_
     assert "PyMySQL" in message and "not installed" in message and "secret" not in message
     at = _start(monkeypatch, BACKCHECK_DB_URL="nosuchdb://user:secret@localhost/x")
     assert not at.exception and "does not know" in as_read(at.error[0].value)
+
+
+def test_profiles_are_read_once_per_run_and_afresh_on_the_next(app, store, monkeypatch):
+    """The sidebar, the demo banner and the page all need the profile list: one read per run,
+    and a profile made elsewhere (another tab, another server) shows on the next run."""
+    from backcheck.repos import ProfileRepository
+
+    at = app("pages/pain_log.py")
+    calls = []
+    real = ProfileRepository.list_or_start
+    monkeypatch.setattr(ProfileRepository, "list_or_start", lambda self: calls.append(1) or real(self))
+    at.run()
+    assert not at.exception
+    assert len(calls) == 1
+    store.profiles.create("Made in another tab")
+    at.run()
+    assert len(calls) == 2
+    assert "Made in another tab" in at.sidebar.selectbox[0].options

@@ -122,7 +122,7 @@ def clear_safety(server: Server, profile: int | None = None) -> None:
 
 def nav(page: Page, label: str) -> None:
     """Open a page from the sidebar navigation, as a person would."""
-    page.locator(".st-key-bc_nav").get_by_role("link", name=label, exact=False).click()
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=label, exact=False).click()
     wait_for_app(page)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 

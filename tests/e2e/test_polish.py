@@ -20,7 +20,7 @@ def test_phone_menu_closes_after_a_tap_and_the_page_is_usable(browser: Browser, 
         expect(sidebar).to_have_attribute("data-collapsed", "true")  # a phone starts with the menu folded
         page.get_by_test_id("stExpandSidebarButton").tap()
         expect(sidebar).to_have_attribute("data-collapsed", "false")
-        page.locator(".st-key-bc_nav").get_by_role("link", name="Profiles").tap()
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name="Profiles").tap()
         wait_for_app(page)
         expect(page.get_by_role("heading", name="Profiles", level=1)).to_be_visible()
         expect(sidebar).to_have_attribute("data-collapsed", "true")  # folded itself away
@@ -32,7 +32,7 @@ def test_phone_menu_closes_after_a_tap_and_the_page_is_usable(browser: Browser, 
         # opening the menu and tapping the page already open changes nothing and keeps working
         page.get_by_test_id("stExpandSidebarButton").tap()
         expect(sidebar).to_have_attribute("data-collapsed", "false")
-        page.locator(".st-key-bc_nav").get_by_role("link", name="Pain log").tap()
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name="Pain log").tap()
         wait_for_app(page)
         expect(page.get_by_role("heading", name="Pain log", level=1)).to_be_visible()
         expect(sidebar).to_have_attribute("data-collapsed", "true")
@@ -48,7 +48,7 @@ def test_desktop_menu_stays_open_after_a_click(browser: Browser, server):
         wait_for_app(page)
         sidebar = page.get_by_test_id("stSidebar")
         expect(sidebar).to_have_attribute("data-collapsed", "false")
-        page.locator(".st-key-bc_nav").get_by_role("link", name="Exercise library").click()
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name="Exercise library").click()
         wait_for_app(page)
         expect(page.get_by_role("heading", name="Exercise library", level=1)).to_be_visible()
         expect(sidebar).to_have_attribute("data-collapsed", "false")

@@ -64,10 +64,11 @@ def test_nothing_shows_before_sign_in_and_sign_out_ends_it(page: Page, hosted: S
     page.goto(f"{hosted.url}/pain_log")
     wait_for_app(page)
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
-    expect(page.locator(".st-key-bc_nav")).to_have_count(0)
+    expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
     expect(page.get_by_text("Active profile")).to_have_count(0)
 
     sign_in(page, hosted, "alice")
+    expect(page.get_by_test_id("stSidebarNav")).to_be_visible()  # the menu comes with the sign-in
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar.get_by_text("alice", exact=True)).to_be_visible()
     expect(sidebar.get_by_text("Active profile")).to_be_visible()
@@ -107,6 +108,7 @@ def test_two_people_each_see_only_their_own_profiles(browser: Browser, hosted: S
         bob.goto(f"{hosted.url}/profiles")
         wait_for_app(bob)
         expect(bob.get_by_text("Alice private")).to_have_count(0)  # not among Bob's profiles
+        expect(bob.get_by_text("Data stays on this BackCheck server, under your account", exact=False)).to_be_visible()
         bob.get_by_role("combobox", name="Active profile").click()
         expect(bob.get_by_role("option", name="Alice private")).to_have_count(0)
         bob.keyboard.press("Escape")

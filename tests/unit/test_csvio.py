@@ -7,6 +7,8 @@ import io
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+import numpy as np
+import pyarrow as pa
 import pytest
 
 from backcheck import csvio
@@ -218,6 +220,11 @@ def test_one_value_too_many_names_the_row_and_both_counts():
     assert "Row 2 has 5 values, the header has 4" in reasons(four)[2]
 
 
+def _columns_of(cells: list[tuple]) -> tuple:
+    columns = {name: pa.array(list(values), pa.string()) for name, values in zip(csvio.CSV_COLUMNS, zip(*cells))}
+    return columns, CFG, NOW
+
+
 def test_whole_column_checks_agree_with_the_entry_model_row_by_row(monkeypatch):
     """The fast path (painlog.plain_entries) accepts only what PainEntry accepts, with the same values."""
     cells = [
@@ -251,7 +258,10 @@ def test_whole_column_checks_agree_with_the_entry_model_row_by_row(monkeypatch):
     data = buf.getvalue().encode()
     fast = check(data)
     assert len(fast.entries) > 5  # the fast path did take rows
-    monkeypatch.setattr(csvio, "_plain", lambda *args: {})  # every row through PainEntry
+    plain = csvio._plain
+    assert plain(*_columns_of(cells)).ok.sum() > 5  # the columns plainly accept rows themselves
+    # every row through PainEntry: the column checks accept none
+    monkeypatch.setattr(csvio, "_plain", lambda *args: replace(plain(*args), ok=np.zeros_like(plain(*args).ok)))
     slow = check(data)
     assert fast.entries == slow.entries and [e.key for e in fast.entries] == [e.key for e in slow.entries]
     assert (fast.duplicates, fast.rows, fast.rejected) == (slow.duplicates, slow.rows, slow.rejected)

@@ -64,6 +64,11 @@ ALLOWED = {
     'home.py: why',
     'home.py: act.state.item',
     "home.py: done_today[0].done_at",
+    # Reviewed (issue 15): an exercise's text joined into one element - content cues, doses,
+    # progressions, the routine's reasons and swaps, equipment labels and citations; no outside text.
+    'library.py: parts',
+    'routine.py: parts',
+    'routine.py: notes',
     'library.py: ex.progression.text',
     'pain_log.py: ov.entry_count',
     'pain_log.py: shown',

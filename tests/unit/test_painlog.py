@@ -6,6 +6,7 @@ import io
 import json
 from datetime import date, datetime, time, timedelta
 
+import pandas as pd
 import pytest
 from pypdf import PdfReader
 
@@ -247,6 +248,13 @@ def test_sessions_per_week_against_the_goal():
     assert s.weeks_text(2) == "9 Jun 3, 16 Jun 1"
     none = pl.sessions_per_week([], LIB.sessions_goal, today=today)
     assert none.total == 0 and "No routine sessions" in none.sentence()
+    # this week's count on its own (Home, My routine) is the same count: Monday 00:00 to Sunday 23:59
+    edges = [datetime(2025, 6, 15, 23, 59), datetime(2025, 6, 16, 0, 0), datetime(2025, 6, 22, 23, 59),
+             datetime(2025, 6, 23, 0, 0)]
+    for day in (today, date(2025, 6, 16), date(2025, 6, 22), date(2025, 6, 23)):
+        weekly = pl.sessions_per_week(sessions + edges, 3, day).weekly.set_index("week")["sessions"]
+        assert pl.sessions_this_week(sessions + edges, day) == weekly.get(pd.Timestamp(pl.monday_of(day)), 0)
+    assert pl.sessions_this_week(sessions + edges, today) == 3  # the 17th, and Monday 16th and Sunday 22nd
 
 
 def test_function_trends():

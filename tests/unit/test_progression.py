@@ -224,7 +224,7 @@ def test_today_helpers():
     changes = S.changes_since_last_week(
         [LevelChange("clam", T0, 1, 2, "up from x")],
         [LoggedEntry(1, T0 - timedelta(days=9), 6, "walking", "leg"), LoggedEntry(2, T0, 3, "walking", "leg")],
-        [RoutineSession(20, {}, done_at=T0)], LIB, today)
+        [T0], LIB, today)
     assert [c.kind for c in changes] == ["level", "pain", "sessions"]
     assert "Clam moved up to level 2" in changes[0].text and "lower than" in changes[1].text
 
@@ -311,6 +311,6 @@ def test_demo_patient_has_level_changes_on_its_pain_chart(store):
     assert trace["marker"]["symbol"] == ["triangle-up" if c.level > c.from_level else "triangle-down" for c in stored]
     assert trace["customdata"][0] == f"Clam: level 2 (up from {CLAM.levels[0].label} after three easy sessions)"
 
-    changes = S.changes_since_last_week(stored, store.pain.all(demo.id), store.sessions.list(demo.id), LIB,
+    changes = S.changes_since_last_week(stored, store.pain.all(demo.id), store.sessions.times(demo.id), LIB,
                                         now.date())
     assert [c.kind for c in changes][0] == "level" and "moved up to level" in changes[0].text

@@ -81,3 +81,37 @@ def test_home_steps_for_a_first_visit_and_after_a_red_flag(tmp_path):
     assert view.returning and view.gate.reason == "red_flag"
     assert view.flag_summary.startswith(FOUND_SIGNS) and LIB.safety.levels["emergency"].headline in view.flag_summary
     assert view.next_assessment[0] == "safety" and view.steps[0].done is False
+
+
+def test_home_reads_only_the_last_two_weeks_and_says_the_same(tmp_path, monkeypatch):
+    """Home costs the same for a long log (issue 15): it never loads the whole pain log or every
+    session, and what it says is what the whole log says."""
+    from datetime import timedelta
+
+    from backcheck import session as S
+    from backcheck.painlog import PainEntry
+    from backcheck.repos import PainRepository, RoutineSessionRepository
+
+    store, pid = fresh(tmp_path)
+    store.safety.add(pid, SafetyCheck("clear", [], {f.id: False for f in LIB.safety.flags}))
+    noon = datetime.combine(TODAY, datetime.min.time()).replace(hour=12)
+    for days_ago, pain in ((40, 9), (20, 8), (10, 6), (9, 6), (2, 3), (0, 2)):
+        store.pain.add(pid, PainEntry(recorded_at=noon - timedelta(days=days_ago), pain=pain, activity="walking",
+                                      location="lower_back"))
+    for days_ago in (30, 8, 1, 0):
+        store.sessions.add(pid, RoutineSession(20, {}, done_at=noon - timedelta(days=days_ago)))
+    whole = S.changes_since_last_week(store.player.level_changes(pid), store.pain.all(pid), store.sessions.times(pid),
+                                      LIB, TODAY)
+
+    def whole_log(*_args, **_kwargs):
+        raise AssertionError("Home read the whole log")
+
+    monkeypatch.setattr(PainRepository, "all", whole_log)
+    monkeypatch.setattr(RoutineSessionRepository, "list", whole_log)
+    view = services.home_steps(store, pid, LIB, TODAY)
+    assert [c.text for c in view.changes] == [c.text for c in whole]
+    assert "Average pain in the last 7 days 2.5/10, lower than the 7 days before (6.0/10)." in [c.text for c in whole]
+    assert "2 sessions in the last 7 days, 1 in the 7 days before." in [c.text for c in whole]
+    assert view.pain_entries == 6
+    assert view.week.this_week == 2  # Monday 10th to today, Wednesday 12th
+    assert view.steps[3].status.startswith(f"Last session {services.fmt_when(noon)}")
