@@ -1032,11 +1032,10 @@ def entries_markdown(entries: pd.DataFrame, cfg: PainLogContent, today: date | N
     outside text and stay out of markdown). Activity and place are escaped (an imported id the content
     does not know is shown as it came)."""
     year = (today or date.today()).year
-    df = entries.sort_values(["recorded_at", "id"], ascending=False)
     head = "| When | Pain | Activity | Where | Note |\n|---|--:|---|---|---|"
     rows = []
-    for r in df.itertuples(index=False):
-        when = pd.Timestamp(r.recorded_at)
+    for r in entries.iloc[::-1].itertuples(index=False):  # entries_frame is oldest first
+        when = r.recorded_at
         day = (fmt_day_month(when) if when.year == year else fmt_day(when)).replace(" ", "\u00a0")  # kept on one line
         act, where = cfg.activity_label.get(r.activity, r.activity), cfg.location_label.get(r.location, r.location)
         rows.append(f"| {day}, {when:%H:%M} | {int(r.pain)} | {md(act)} | {md(where)} | {'yes' if r.notes else ''} |")
