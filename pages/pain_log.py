@@ -4,6 +4,9 @@ Speed: what the page shows comes from ``ui.painlog_overview`` / ``ui.painlog_fig
 database groups the log; the result is cached per profile and data version, so a click
 never re-reads the log and a write is never hidden by the cache). The chart, the entry form
 and the tabs are fragments: a click inside one reruns only that part; a save reruns the page.
+The first view is kept light for the browser (issue 15): the chart is written first, only the
+open tab is drawn, and the heavy widgets (date and time inputs, the sortable table, the edit
+form, the sessions chart) are drawn when asked for.
 """
 
 from __future__ import annotations
