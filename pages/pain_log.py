@@ -222,7 +222,8 @@ with right:
             else:
                 metrics.metric("Latest 7 days", "—")
         st.caption((f"For your baseline a change counts as meaningful from {v.needed:.1f} points. "
-                    if v.baseline is not None else "") + f"{ov.entry_count:,} entr{'ies' if ov.entry_count != 1 else 'y'} on {len(ov.daily):,} "
+                    if v.baseline is not None else "")
+                   + f"{ov.entry_count:,} entr{'ies' if ov.entry_count != 1 else 'y'} on {len(ov.daily):,} "
                    f"day{'s' if len(ov.daily) != 1 else ''}.")
         with st.expander("How BackCheck decides"):
             st.markdown(pl.rule_text(rules) + note(f"Source: {md(lib.cite(rules.mcid_source))}"))
@@ -242,8 +243,9 @@ if v.status != "empty":
 
 @st.fragment
 def sessions_chart() -> None:
-    """Every week's sessions as a chart, on request: a second chart on the first view costs the
-    browser about as much as the pain chart itself (issue 15); the latest weeks are in the text above."""
+    """Every week's sessions as a chart, on request: a second chart on the first view added about
+    230 ms of the browser's work before the pain chart showed (issue 15); the latest weeks are in
+    the text above."""
     if st.toggle("Show every week as a chart", key=f"{W}sessions_chart_on"):
         st.plotly_chart(ui.painlog_side_figures(pid)[0], config={"displayModeBar": False}, key=f"{W}sessions_chart")
 
