@@ -34,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, fie
 from pydantic_core import PydanticCustomError
 
 from .content import Choice, PainLogContent, PainRules
-from .text import NameProblem, clean_name, fmt_day, fmt_day_month, same_name
+from .text import NameProblem, clean_name, fmt_day, fmt_day_month, md, same_name
 
 NOTES_MAX = 500
 PAIN_MIN, PAIN_MAX = 0, 10  # the 0-10 numeric rating scale (pain and function scores)
@@ -871,6 +871,11 @@ class SessionSummary:
                 f"average, {met} of at least {self.goal}{src}; the goal was reached in {self.weeks_met} of "
                 f"{self.full_weeks} weeks.{this}")
 
+    def weeks_text(self, weeks: int = 8) -> str:
+        """The latest weeks' counts, oldest first: '27 Oct 3, 3 Nov 2, 10 Nov 4' (each week by its Monday)."""
+        recent = self.weekly.tail(weeks)
+        return ", ".join(f"{fmt_day_month(w)} {n}" for w, n in zip(recent["week"], recent["sessions"]))
+
 
 def week_start(day: date | datetime | pd.Timestamp) -> pd.Timestamp:
     ts = pd.Timestamp(day).normalize()
@@ -1013,6 +1018,28 @@ def entry_label(row: dict | pd.Series, cfg: PainLogContent) -> str:
     when = pd.Timestamp(row["recorded_at"])
     act = cfg.activity_label.get(row["activity"], row["activity"])
     return f"{when:%H:%M} · pain {int(row['pain'])} · {act}"
+
+
+def entry_label_with_day(row: dict | pd.Series, cfg: PainLogContent) -> str:
+    """entry_label with the day in front: 'Tue 4 Nov 2025, 08:30 · pain 3 · Walking'."""
+    when = pd.Timestamp(row["recorded_at"])
+    return f"{when:%a} {when.day} {when:%b %Y}, {entry_label(row, cfg)}"
+
+
+def entries_markdown(entries: pd.DataFrame, cfg: PainLogContent, today: date | None = None) -> str:
+    """Entries (an entries_frame) as a compact markdown table, newest first: When ('27 Nov, 08:14', with the
+    year when it is not this year's), Pain, Activity, Where, and 'yes' where there is a note (the notes are
+    outside text and stay out of markdown). Activity and place are escaped (an imported id the content
+    does not know is shown as it came)."""
+    year = (today or date.today()).year
+    head = "| When | Pain | Activity | Where | Note |\n|---|--:|---|---|---|"
+    rows = []
+    for r in entries.iloc[::-1].itertuples(index=False):  # entries_frame is oldest first
+        when = r.recorded_at
+        day = (fmt_day_month(when) if when.year == year else fmt_day(when)).replace(" ", "\u00a0")  # kept on one line
+        act, where = cfg.activity_label.get(r.activity, r.activity), cfg.location_label.get(r.location, r.location)
+        rows.append(f"| {day}, {when:%H:%M} | {int(r.pain)} | {md(act)} | {md(where)} | {'yes' if r.notes else ''} |")
+    return "\n".join([head, *rows])
 
 
 @dataclass

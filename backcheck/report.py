@@ -277,9 +277,7 @@ def _render(lib: Library, inp: ReportInputs, page_size: PageSize, chart_h: float
     if s is not None:
         _text(pdf, for_clinician(s.sentence(lib.source_by_id[lib.sessions_goal_source].short)))
         if s.total:
-            recent = s.weekly.tail(8)
-            weeks = ", ".join(f"{fmt_day_month(w)} {n}" for w, n in zip(recent["week"], recent["sessions"]))
-            _text(pdf, f"Sessions per week (week starting): {weeks}.", size=7.5)
+            _text(pdf, f"Sessions per week (week starting): {s.weeks_text(8)}.", size=7.5)
 
     _section(pdf, "Assessments")
     if inp.safety is None:

@@ -4,6 +4,9 @@ Speed: what the page shows comes from ``ui.painlog_overview`` / ``ui.painlog_fig
 database groups the log; the result is cached per profile and data version, so a click
 never re-reads the log and a write is never hidden by the cache). The chart, the entry form
 and the tabs are fragments: a click inside one reruns only that part; a save reruns the page.
+The first view is kept light for the browser (issue 15): the chart is written first, only the
+open tab is drawn, and the heavy widgets (date and time inputs, the sortable table, the edit
+form, the sessions chart) are drawn when asked for.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ pid = profile.id
 W = f"pain_w_{pid}_"  # widget keys (per profile, so switching profile starts fresh)
 S = "pain_s_"  # session-state names this page sets itself
 OTHER_ACTIVITY = "__own__"
+RECENT = 10  # the newest entries listed (and offered for editing) in the Entries tab
 ACT_IDS = [c.id for c in cfg.activities]
 LOC_IDS = [c.id for c in cfg.locations]
 
@@ -55,6 +59,12 @@ PICK_PAIN = "Pick your pain right now: tap a number from 0 (no pain) to 10 (wors
 def pick_pain(problems: list[str]) -> list[str]:
     """The problems of an entry saved without a pain rating, said as what to do."""
     return [PICK_PAIN] + [p for p in problems if not p.startswith("Pain must")]
+
+
+def note(text: str) -> str:
+    """A caption-like paragraph to end a markdown element with (one element instead of two; issue 15).
+    ``text`` is markdown: escape outside text with md() first."""
+    return f"\n\n:small[:gray[{text}]]"
 
 
 def now_minute() -> datetime:
@@ -93,32 +103,38 @@ ratings = ov.ratings
 
 # --------------------------------------------------------------------------- add an entry
 
-left, right = st.columns(2, gap="large")
-
 
 @st.fragment
 def add_entry() -> None:
     g = gen("add")
-    with st.form(f"{W}add_form_{g}"):
+    with st.container(border=True):
         st.subheader("Add an entry")
-        c1, c2 = st.columns(2)
-        day = c1.date_input("Date", value=date.today(), max_value=date.today(), format="DD/MM/YYYY", key=f"{W}add_day_{g}")
-        at = c2.time_input("Time", value=now_minute().time(), step=timedelta(minutes=1), key=f"{W}add_time_{g}")
-        # No default: an untouched control must not record "no pain" (issue 14).
-        pain = ui.pain_picker("Pain right now (0 = no pain, 5 = moderate, 10 = worst imaginable)",
-                              key=f"{W}add_pain_{g}",
-                              help="The 0-10 numeric rating scale: 0 = no pain, 10 = the worst pain you can imagine.")
-        activity = st.selectbox("What were you doing?", ACT_IDS, index=None, format_func=cfg.activity_label.__getitem__,
-                                placeholder="Choose an activity", key=f"{W}add_activity_{g}")
-        location = st.selectbox("Where does it hurt?", LOC_IDS, index=None, format_func=cfg.location_label.__getitem__,
-                                placeholder="Choose a place", key=f"{W}add_location_{g}")
-        notes = st.text_area("Notes (optional)", height=80, key=f"{W}add_notes_{g}",
-                             placeholder="e.g. stiff after a long drive")
-        save = st.form_submit_button("Save entry", type="primary", icon=":material/add:",
-                                     on_click=ui.cut_to_limit, args=(f"{W}add_notes_{g}", pl.NOTES_MAX))
+        # An entry is for now unless the person picks another day or time: the date and time
+        # controls stay off the first view (their browser code is heavy to load; issue 15).
+        other = st.toggle("Another day or time", key=f"{W}add_other_{g}",
+                          help="Off: the entry is for now, the moment you press Save entry.")
+        with st.form(f"{W}add_form_{g}", border=False):
+            if other:
+                c1, c2 = st.columns(2)
+                day = c1.date_input("Date", value=date.today(), max_value=date.today(), format="DD/MM/YYYY",
+                                    key=f"{W}add_day_{g}")
+                at = c2.time_input("Time", value=now_minute().time(), step=timedelta(minutes=1), key=f"{W}add_time_{g}")
+            # No default: an untouched control must not record "no pain" (issue 14).
+            pain = ui.pain_picker("Pain right now (0 = no pain, 5 = moderate, 10 = worst imaginable)",
+                                  key=f"{W}add_pain_{g}",
+                                  help="The 0-10 numeric rating scale: 0 = no pain, 10 = the worst pain you can imagine.")
+            activity = st.selectbox("What were you doing?", ACT_IDS, index=None, format_func=cfg.activity_label.__getitem__,
+                                    placeholder="Choose an activity", key=f"{W}add_activity_{g}")
+            location = st.selectbox("Where does it hurt?", LOC_IDS, index=None, format_func=cfg.location_label.__getitem__,
+                                    placeholder="Choose a place", key=f"{W}add_location_{g}")
+            notes = st.text_area("Notes (optional)", height=80, key=f"{W}add_notes_{g}",
+                                 placeholder="e.g. stiff after a long drive")
+            save = st.form_submit_button("Save entry", type="primary", icon=":material/add:",
+                                         on_click=ui.cut_to_limit, args=(f"{W}add_notes_{g}", pl.NOTES_MAX))
     if save and not ui.say_if_cut(f"{W}add_notes_{g}", "note", pl.NOTES_MAX, "Save entry"):
+        when = (datetime.combine(day, at) if day and at else None) if other else now_minute()
         try:
-            entry = pl.validate_entry(cfg, datetime.combine(day, at) if day and at else None, pain, activity, location, notes)
+            entry = pl.validate_entry(cfg, when, pain, activity, location, notes)
             new_id = store.pain.add(pid, entry)
         except EntryError as exc:
             show_problems(pick_pain(exc.problems) if pain is None else exc.problems)
@@ -132,17 +148,14 @@ def add_entry() -> None:
             st.rerun()
 
 
-with left:
-    add_entry()
-
 @st.fragment
 def clinician_report() -> None:
     """The one-page PDF for the physio or doctor, near the top (issue 14), in its own box."""
     with st.container(border=True, key="pain_report"):
-        st.markdown("**Clinician report** · one page for the physiotherapist or doctor")
-        st.caption("The pain chart, the verdict and the rule behind it, pain with and without activities, function "
-                   "scores, routine sessions per week, and the latest safety check, posture quiz and form check, "
-                   "written for the clinician. Notes are not included.")
+        st.markdown("**Clinician report** · one page for the physiotherapist or doctor" + note(
+            "The pain chart, the verdict and the rule behind it, pain with and without activities, function scores, "
+            "routine sessions per week, and the latest safety check, posture quiz and form check, written for the "
+            "clinician. Notes are not included."))
         size = st.segmented_control("Paper", ["A4", "Letter"], default="A4", required=True, key=f"{W}paper")
 
         def make_report(profile_id: int = pid, paper: str = size or "A4") -> bytes:
@@ -158,9 +171,36 @@ def clinician_report() -> None:
                            on_click="ignore", icon=":material/picture_as_pdf:", type="primary", key=f"{W}report")
 
 
-# --------------------------------------------------------------------------- how it is going
+@st.fragment
+def pain_chart() -> None:
+    """The range control and the chart: picking a range reruns only this part."""
+    range_choice = st.segmented_control("Show", list(pl.RANGES), default=ov.default_range(),
+                                        required=True, key=f"{W}range")
+    fig, shown, averaged, bucket = ui.painlog_figure(pid, range_choice or "All")
+    if not shown:
+        st.caption("No entries in this period; pick a longer one to see older entries.")
+    st.plotly_chart(fig, config={"displayModeBar": False}, key=f"{W}chart")
+    each = ("one day's average" if bucket == 1 else f"the average of {bucket} days") if averaged else ""
+    st.caption((f"{shown:,} entries in this period, so each dot is {each}. " if averaged else "")
+               + f"Dots are your entries (shape and colour show the activity), the line is the {rules.window_days}-day "
+               "average, the shaded band around your first-week average is the range of no meaningful change, and "
+               "triangles along the bottom mark routine sessions.")
+
+
+# --------------------------------------------------------------------------- the entry form, the verdict, the chart
 
 v = ov.verdict
+# The order on the screen: the entry form beside the verdict, then the chart. The chart is
+# written first, into its place below the two columns, so the browser starts loading the
+# plotting code (the page's heaviest part) before it lays out the rest (issue 15).
+left, right = st.columns(2, gap="large")
+if v.status != "empty":
+    st.subheader("Pain over time")
+    pain_chart()
+
+with left:
+    add_entry()
+
 with right:
     st.subheader("How it is going")
     if v.status == "empty":
@@ -175,66 +215,49 @@ with right:
         icon = {"improved": ":material/trending_down:", "worse": ":material/trending_up:"}.get(v.kind or "", ":material/insights:")
         box(f"**{v.headline.rstrip('.')}.** {v.detail}", icon=icon)
         if v.baseline is not None:
-            m1, m2 = st.columns(2)
-            m1.metric("First week", f"{v.baseline:.1f}", help="Your baseline: the mean of the daily averages over your first 7 days.")
+            metrics = st.container(horizontal=True, gap="large")
+            metrics.metric("First week", f"{v.baseline:.1f}", help="Your baseline: the mean of the daily averages over your first 7 days.")
             if v.current is not None:
-                m2.metric("Latest 7 days", f"{v.current:.1f}", delta=f"{v.change:+.1f}", delta_color="inverse")
+                metrics.metric("Latest 7 days", f"{v.current:.1f}", delta=f"{v.change:+.1f}", delta_color="inverse")
             else:
-                m2.metric("Latest 7 days", "—")
-            st.caption(f"For your baseline a change counts as meaningful from {v.needed:.1f} points.")
-        st.caption(f"{ov.entry_count:,} entr{'ies' if ov.entry_count != 1 else 'y'} on {len(ov.daily):,} "
+                metrics.metric("Latest 7 days", "—")
+        st.caption((f"For your baseline a change counts as meaningful from {v.needed:.1f} points. "
+                    if v.baseline is not None else "")
+                   + f"{ov.entry_count:,} entr{'ies' if ov.entry_count != 1 else 'y'} on {len(ov.daily):,} "
                    f"day{'s' if len(ov.daily) != 1 else ''}.")
         with st.expander("How BackCheck decides"):
-            st.markdown(pl.rule_text(rules))
-            ui.cite(rules.mcid_source)
+            st.markdown(pl.rule_text(rules) + note(f"Source: {md(lib.cite(rules.mcid_source))}"))
     clinician_report()
 
-
-
-@st.fragment
-def pain_chart() -> None:
-    """The range control and the chart: picking a range reruns only this part."""
-    range_choice = st.segmented_control("Show", list(pl.RANGES), default=ov.default_range(),
-                                        required=True, key=f"{W}range")
-    fig, shown, averaged, bucket = ui.painlog_figure(pid, range_choice or "All")
-    if not shown:
-        st.caption("No entries in this period; pick a longer one to see older entries.")
-    st.plotly_chart(fig, config={"displayModeBar": False}, key=f"{W}chart")
-    if averaged:
-        each = "one day's average" if bucket == 1 else f"the average of {bucket} days"
-        st.caption(f"{shown:,} entries in this period, so each dot is {each}.")
-    st.caption(f"Dots are your entries (shape and colour show the activity), the line is the {rules.window_days}-day "
-               "average, the shaded band around your first-week average is the range of no meaningful change, and "
-               "triangles along the bottom mark routine sessions.")
-
-
 if v.status != "empty":
-    st.subheader("Pain over time")
-    pain_chart()
-
     st.subheader("Pain and activities")
     comps = ov.comparisons
     enough = [c for c in comps if c.enough]
     if enough:
-        for c in enough:
-            st.markdown(f"- {c.sentence()}")
+        st.markdown("\n".join(f"- {c.sentence()}" for c in enough))
     short = [c for c in comps if not c.enough]
-    if short:
-        st.caption("Not enough days yet to compare: " + "; ".join(
-            f"{c.label} ({c.days_with} day{'s' if c.days_with != 1 else ''} with, {c.days_without} without)" for c in short) + ".")
-    st.caption(pl.comparison_note(rules))
+    st.caption(("Not enough days yet to compare: " + "; ".join(
+        f"{c.label} ({c.days_with} day{'s' if c.days_with != 1 else ''} with, {c.days_without} without)" for c in short)
+        + ". " if short else "") + pl.comparison_note(rules))
+
+
+@st.fragment
+def sessions_chart() -> None:
+    """Every week's sessions as a chart, on request: a second chart on the first view added about
+    230 ms of the browser's work before the pain chart showed (issue 15); the latest weeks are in
+    the text above."""
+    if st.toggle("Show every week as a chart", key=f"{W}sessions_chart_on"):
+        st.plotly_chart(ui.painlog_side_figures(pid)[0], config={"displayModeBar": False}, key=f"{W}sessions_chart")
+
 
 st.subheader("Routine sessions")
 summary = ov.sessions
-st.markdown(summary.sentence(lib.source_by_id[lib.sessions_goal_source].short))
-sessions_fig, function_fig = ui.painlog_side_figures(pid)
-if sessions_fig is not None:
-    st.plotly_chart(sessions_fig, config={"displayModeBar": False}, key=f"{W}sessions_chart")
+st.markdown(summary.sentence(lib.source_by_id[lib.sessions_goal_source].short)
+            + (f" Sessions per week (week starting): {summary.weeks_text(5)}." if summary.total else "")
+            + note(f"Source: {md(lib.cite(lib.sessions_goal_source))}"))
+if summary.total:
+    sessions_chart()
 st.page_link(ui.ROUTINE, label="Mark a session done on the routine page", icon=":material/fitness_center:")
-ui.cite(lib.sessions_goal_source)
-
-# --------------------------------------------------------------------------- tabs
-
 
 # --------------------------------------------------------------------------- tabs
 
@@ -243,39 +266,49 @@ ui.cite(lib.sessions_goal_source)
 def tabs() -> None:
     """The three tabs: a click inside them reruns only this part (a save reruns the page)."""
     # keyed, so the open tab survives the reruns that uploads and buttons cause
+    # and only the open tab's contents are drawn (a click on another tab reruns this fragment)
     tab_entries, tab_function, tab_files = st.tabs(
         ["Entries", "Function scores", "Import / export"], key=f"{W}tabs", on_change="rerun")
-    with tab_entries:
-        entries_tab()
-    with tab_function:
-        function_tab()
-    with tab_files:
-        files_tab()
+    for tab, draw in ((tab_entries, entries_tab), (tab_function, function_tab), (tab_files, files_tab)):
+        if tab.open:
+            with tab:
+                draw()
 
 
 def entries_tab() -> None:
     if ov.empty:
         st.caption("Your entries will be listed here.")
     else:
-        newest, table = ui.painlog_table(pid)
-        if len(newest) < ov.entry_count:
-            st.caption(f"The newest {len(newest):,} of your {ov.entry_count:,} entries, newest first. "
-                       "The CSV export (Import / export) has them all.")
+        newest, table = ui.painlog_table(pid)  # oldest first, and newest first for people
+        # The newest few as a plain table; all of them (up to services.TABLE_MAX_ROWS) in the
+        # scrolling, sortable table on request (its browser code is heavy to load; issue 15).
+        full = st.toggle("Show all as a table you can sort and scroll, with the notes", key=f"{W}entries_full")
+        listed = len(newest) if full else min(RECENT, len(newest))
+        about = (f"The newest {listed:,} of your {ov.entry_count:,} entries, newest first. The CSV export "
+                 "(Import / export) has them all." if listed < ov.entry_count else f"All {ov.entry_count:,} entries, newest first.")
+        if full:
+            st.dataframe(table, hide_index=True, height=300,
+                         column_config={"Pain": st.column_config.NumberColumn(format="%d")})
+            st.caption(about)
         else:
-            st.caption(f"All {ov.entry_count:,} entries, newest first.")
-        st.dataframe(table, hide_index=True, height=300,
-                     column_config={"Pain": st.column_config.NumberColumn(format="%d")})
+            st.markdown(pl.entries_markdown(newest.tail(listed), cfg) + note(about))
 
         st.markdown("**Edit or delete an entry**")
-        first_day, last_day = ov.first_entry.date(), ov.last_entry.date()
-        pick_day = st.date_input("Day of the entry", value=last_day, min_value=first_day, max_value=max(last_day, date.today()),
-                                 format="DD/MM/YYYY", key=f"{W}edit_day")
-        todays = services.painlog_day(store, pid, pick_day) if pick_day else newest.iloc[:0]
+        # The newest entries to pick from; any older one by its day.
+        by_day = st.toggle("Find an older entry by its day", key=f"{W}edit_by_day")
+        if by_day:
+            first_day, last_day = ov.first_entry.date(), ov.last_entry.date()
+            pick_day = st.date_input("Day of the entry", value=last_day, min_value=first_day,
+                                     max_value=max(last_day, date.today()), format="DD/MM/YYYY", key=f"{W}edit_day")
+            todays = services.painlog_day(store, pid, pick_day) if pick_day else newest.iloc[:0]
+            label = pl.entry_label
+        else:
+            pick_day, todays, label = "recent", newest.iloc[-RECENT:], pl.entry_label_with_day
         if todays.empty:
             st.caption("No entries on that day.")
         else:
             ids = todays["id"].tolist()
-            labels = {r["id"]: pl.entry_label(r, cfg) for r in todays.to_dict("records")}
+            labels = {r["id"]: label(r, cfg) for r in todays.to_dict("records")}
             # Newest first. The widget key follows the labels (a changed entry gets a fresh widget
             # showing its new label); the picked entry itself is remembered separately.
             options = ids[::-1]
@@ -286,41 +319,23 @@ def entries_tab() -> None:
             st.session_state[f"{S}edit_selected"] = eid
             row = todays[todays["id"] == eid].iloc[0].to_dict()
             original = row["recorded_at"].to_pydatetime()
-            with st.form(f"{W}edit_form_{eid}_{gen('edit')}"):
-                e1, e2 = st.columns(2)
-                e_day = e1.date_input("Date", value=original.date(), max_value=date.today(), format="DD/MM/YYYY",
-                                      key=f"{W}e_day_{eid}")
-                e_time = e2.time_input("Time", value=original.time().replace(second=0, microsecond=0),
-                                       step=timedelta(minutes=1), key=f"{W}e_time_{eid}")
-                e_pain = st.slider("Pain (0-10)", 0, 10, value=int(row["pain"]), key=f"{W}e_pain_{eid}")
-                e3, e4 = st.columns(2)
-                e_act = e3.selectbox("What were you doing?", ACT_IDS,
-                                     index=ACT_IDS.index(row["activity"]) if row["activity"] in ACT_IDS else None,
-                                     format_func=cfg.activity_label.__getitem__, key=f"{W}e_act_{eid}")
-                e_loc = e4.selectbox("Where does it hurt?", LOC_IDS,
-                                     index=LOC_IDS.index(row["location"]) if row["location"] in LOC_IDS else None,
-                                     format_func=cfg.location_label.__getitem__, key=f"{W}e_loc_{eid}")
-                e_notes = st.text_area("Notes", value=row["notes"], height=80, key=f"{W}e_notes_{eid}")
-                changed = st.form_submit_button("Save changes", icon=":material/save:", on_click=ui.cut_to_limit,
-                                                args=(f"{W}e_notes_{eid}", pl.NOTES_MAX))
-            if changed and not ui.say_if_cut(f"{W}e_notes_{eid}", "note", pl.NOTES_MAX, "Save changes"):
-                when = datetime.combine(e_day, e_time) if e_day and e_time else None
-                if when is not None and when == original.replace(second=0, microsecond=0):
-                    when = original  # the time was not touched: keep its seconds
-                try:
-                    entry = pl.validate_entry(cfg, when, e_pain, e_act, e_loc, e_notes)
-                    ok = store.pain.update(pid, int(eid), entry)
-                except EntryError as exc:
-                    show_problems(exc.problems)
-                except StorageError as exc:
-                    ui.show_storage_error(exc)
-                else:
-                    bump("edit")
-                    flash("success" if ok else "warning",
-                          "Changes saved." if ok else "That entry no longer exists; nothing was changed.")
+            editing_key, confirm_key = f"{S}editing", f"{S}confirm_delete"
+            if row["notes"]:
+                st.text(f"Note: {row['notes']}")  # as typed (never markdown)
+            confirming = st.session_state.get(confirm_key) == eid
+            if not confirming:
+                with st.container(horizontal=True):
+                    # The edit form (date, time and slider: heavy browser code) opens on request.
+                    edit = st.button("Edit this entry", icon=":material/edit:", key=f"{W}edit_{eid}")
+                    delete = st.button("Delete this entry", icon=":material/delete:", key=f"{W}del_{eid}")
+                if edit:
+                    st.session_state[editing_key] = eid
+                if delete:
+                    st.session_state[confirm_key] = eid
+                    st.session_state.pop(editing_key, None)
                     st.rerun()
-
-            confirm_key = f"{S}confirm_delete"
+            if st.session_state.get(editing_key) == eid:
+                edit_form(eid, row, original)
             if st.session_state.get(confirm_key) == eid:
                 st.warning("Delete this entry? You can undo it straight afterwards.", icon=":material/delete:")
                 y, n = st.columns(2)
@@ -337,10 +352,48 @@ def entries_tab() -> None:
                 if n.button("Keep it", key=f"{W}del_no_{eid}"):
                     st.session_state.pop(confirm_key, None)
                     st.rerun()
-            elif st.button("Delete this entry", icon=":material/delete:", key=f"{W}del_{eid}"):
-                st.session_state[confirm_key] = eid
-                st.rerun()
 
+
+def edit_form(eid: int, row: dict, original: datetime) -> None:
+    with st.form(f"{W}edit_form_{eid}_{gen('edit')}"):
+        e1, e2 = st.columns(2)
+        e_day = e1.date_input("Date", value=original.date(), max_value=date.today(), format="DD/MM/YYYY",
+                              key=f"{W}e_day_{eid}")
+        e_time = e2.time_input("Time", value=original.time().replace(second=0, microsecond=0),
+                               step=timedelta(minutes=1), key=f"{W}e_time_{eid}")
+        e_pain = st.slider("Pain (0-10)", 0, 10, value=int(row["pain"]), key=f"{W}e_pain_{eid}")
+        e3, e4 = st.columns(2)
+        e_act = e3.selectbox("What were you doing?", ACT_IDS,
+                             index=ACT_IDS.index(row["activity"]) if row["activity"] in ACT_IDS else None,
+                             format_func=cfg.activity_label.__getitem__, key=f"{W}e_act_{eid}")
+        e_loc = e4.selectbox("Where does it hurt?", LOC_IDS,
+                             index=LOC_IDS.index(row["location"]) if row["location"] in LOC_IDS else None,
+                             format_func=cfg.location_label.__getitem__, key=f"{W}e_loc_{eid}")
+        e_notes = st.text_area("Notes", value=row["notes"], height=80, key=f"{W}e_notes_{eid}")
+        with st.container(horizontal=True):
+            changed = st.form_submit_button("Save changes", icon=":material/save:", on_click=ui.cut_to_limit,
+                                            args=(f"{W}e_notes_{eid}", pl.NOTES_MAX))
+            cancel = st.form_submit_button("Cancel", icon=":material/close:")
+    if cancel:
+        st.session_state.pop(f"{S}editing", None)
+        st.rerun()
+    if changed and not ui.say_if_cut(f"{W}e_notes_{eid}", "note", pl.NOTES_MAX, "Save changes"):
+        when = datetime.combine(e_day, e_time) if e_day and e_time else None
+        if when is not None and when == original.replace(second=0, microsecond=0):
+            when = original  # the time was not touched: keep its seconds
+        try:
+            entry = pl.validate_entry(cfg, when, e_pain, e_act, e_loc, e_notes)
+            ok = store.pain.update(pid, int(eid), entry)
+        except EntryError as exc:
+            show_problems(exc.problems)
+        except StorageError as exc:
+            ui.show_storage_error(exc)
+        else:
+            bump("edit")
+            st.session_state.pop(f"{S}editing", None)
+            flash("success" if ok else "warning",
+                  "Changes saved." if ok else "That entry no longer exists; nothing was changed.")
+            st.rerun()
 
 
 def function_tab() -> None:
@@ -375,6 +428,7 @@ def function_tab() -> None:
                   "Last rated": fmt_day(t.latest_at) if t.latest_at else "not yet", "Ratings": t.ratings}
                  for t in trends]
         st.dataframe(table, hide_index=True)
+        function_fig = ui.painlog_side_figures(pid)[1]
         if function_fig is not None:
             st.plotly_chart(function_fig, config={"displayModeBar": False}, key=f"{W}fn_chart")
     else:

@@ -29,6 +29,7 @@ def key(name: str, pid: int = 1) -> str:
 
 
 def fill_entry(at, *, day=None, at_time=time(8, 30), pain=6, activity="squat", location="lower_back", notes="", gen=0):
+    at.toggle(key=key(f"add_other_{gen}")).set_value(True).run()  # the date and time are behind "Another day or time"
     at.date_input(key=key(f"add_day_{gen}")).set_value(day or date.today())
     at.time_input(key=key(f"add_time_{gen}")).set_value(at_time)
     if pain is not None:
@@ -46,6 +47,18 @@ def seed_two_weeks(store: Store, pid: int = 1, first: float = 6, last: float = 3
     rows = [PainEntry(recorded_at=start + timedelta(days=d), pain=int(first if d < 7 else last),
                       activity="squat" if d % 3 == 0 else "walking", location="lower_back", notes="") for d in range(21)]
     store.pain.import_entries(pid, rows)
+
+
+def open_tab(at, label: str, pid: int = 1):
+    """Open one of the tabs (only the open tab's contents are drawn), as a click on it does."""
+    at.session_state[key("tabs", pid)] = label
+    return at.run()
+
+
+def edit(at, eid: int):
+    """Open the edit form of the entry picked in the Entries tab."""
+    at.button(key=key(f"edit_{eid}")).click()
+    return at.run()
 
 
 def chart_names(at) -> list[str]:
@@ -100,6 +113,7 @@ def test_notes_are_shown_as_text_not_markdown(app, store):
     store.pain.add(1, PainEntry(recorded_at=datetime.now() - timedelta(hours=1), pain=4, activity="sitting", location="leg", notes="**bold** <b>html</b> :red[x]"))
     at = app(PAGE)
     assert "**bold**" not in texts(at) and "<b>html</b>" not in texts(at)
+    at.toggle(key=key("entries_full")).set_value(True).run()  # the sortable table with the notes
     table = at.dataframe[0].value
     assert "**bold** <b>html</b> :red[x]" in table["Notes"].tolist()
 
@@ -135,7 +149,7 @@ def test_date_range_control_changes_the_chart(app, store):
 
 def test_edit_then_delete_with_confirm_and_undo(app, store):
     eid = store.pain.add(1, PainEntry(recorded_at=datetime.combine(date.today(), time(7, 0)), pain=5, activity="sitting", location="leg", notes="first"))
-    at = app(PAGE)
+    at = edit(app(PAGE), eid)
     at.slider(key=key(f"e_pain_{eid}")).set_value(2)
     at.text_area(key=key(f"e_notes_{eid}")).set_value("changed")
     at = click(at, "Save changes")
@@ -158,6 +172,66 @@ def test_delete_can_be_cancelled(app, store):
     assert len(store.pain.all(1)) == 1 and "Delete this entry?" not in texts(at)
 
 
+def test_an_entry_is_for_now_unless_another_day_or_time_is_picked(app, store):
+    at = app(PAGE)
+    assert not at.date_input and not at.time_input  # the date and time controls are off the first view
+    at.button_group(key=key("add_pain_0")).set_value(4)
+    at.selectbox(key=key("add_activity_0")).set_value("walking")
+    at.selectbox(key=key("add_location_0")).set_value("leg")
+    before = datetime.now().replace(second=0, microsecond=0)
+    at = click(at, "Save entry")
+    after = datetime.now()
+    assert "Saved: pain 4" in texts(at)
+    [row] = store.pain.all(1)
+    assert before <= row.recorded_at <= after  # saved for the moment of saving
+    yesterday = date.today() - timedelta(days=1)
+    at = fill_entry(at, day=yesterday, at_time=time(21, 15), gen=1)
+    assert datetime.combine(yesterday, time(21, 15)) in [r.recorded_at for r in store.pain.all(1)]
+
+
+def test_entries_tab_lists_the_newest_and_opens_the_full_table_and_older_days_on_request(app, store):
+    start = datetime.combine(date.today() - timedelta(days=14), time(9))
+    store.pain.import_entries(1, [PainEntry(recorded_at=start + timedelta(days=d), pain=d % 10, activity="walking",
+                                            location="leg", notes="stiff" if d == 14 else "") for d in range(15)])
+    at = app(PAGE)
+    table = next(m.value for m in at.markdown if m.value.startswith("| When | Pain |"))
+    rows = [line for line in table.splitlines() if line.startswith("| ")][1:]
+    assert len(rows) == 10  # the newest 10
+    assert "The newest 10 of your 15 entries" in texts(at) and not at.dataframe
+    assert [row.split("|")[-2].strip() for row in rows[:2]] == ["yes", ""]  # a note, not its text
+    assert "stiff" not in texts(at) and "Note: stiff" in [t.value for t in at.text]  # the picked entry's note, as text
+    at.toggle(key=key("entries_full")).set_value(True).run()
+    assert len(at.dataframe[0].value) == 15 and "All 15 entries, newest first." in texts(at)
+    # the picker offers the newest 10; an older entry is found by its day
+    assert len(at.selectbox(key=next(s.key for s in at.selectbox if s.key.startswith(key("edit_pick_recent")))).options) == 10
+    at.toggle(key=key("edit_by_day")).set_value(True).run()
+    at.date_input(key=key("edit_day")).set_value(start.date()).run()
+    picker = next(s for s in at.selectbox if s.key.startswith(key(f"edit_pick_{start.date()}")))
+    assert picker.options == ["09:00 · pain 0 · Walking"]
+
+
+def test_the_edit_form_opens_on_request_and_cancel_closes_it(app, store):
+    eid = store.pain.add(1, PainEntry(recorded_at=datetime.combine(date.today(), time(7, 0)), pain=5, activity="sitting",
+                                      location="leg", notes=""))
+    at = app(PAGE)
+    assert not at.slider  # closed until asked for
+    at = edit(at, eid)
+    at.slider(key=key(f"e_pain_{eid}")).set_value(8)
+    at = click(at, "Cancel")
+    assert not at.slider and [r.pain for r in store.pain.all(1)] == [5]
+
+
+def test_the_sessions_chart_is_drawn_on_request(app, store):
+    seed_two_weeks(store)
+    for d in (1, 3, 9):
+        store.sessions.add(1, RoutineSession(20, {}, done_at=datetime.now() - timedelta(days=d)))
+    at = app(PAGE)
+    assert len(at.get("plotly_chart")) == 1  # the pain chart only
+    assert "Sessions per week (week starting):" in texts(at)
+    at.toggle(key=key("sessions_chart_on")).set_value(True).run()
+    assert len(at.get("plotly_chart")) == 2
+
+
 CSV = ("recorded_at,pain,activity,location,notes\n"
        "2025-01-05T08:00,6,squat,lower_back,ok\n"
        "2025-01-06T08:00,eleven,squat,lower_back,\n"
@@ -165,6 +239,8 @@ CSV = ("recorded_at,pain,activity,location,notes\n"
 
 
 def upload(at, data: bytes, gen: int = 0):
+    if at.session_state[key("tabs")] != "Import / export":
+        at = open_tab(at, "Import / export")
     at.file_uploader(key=key(f"upload_{gen}")).set_value(("log.csv", data, "text/csv"))
     return at.run()
 
@@ -197,7 +273,7 @@ def test_broken_file_gets_a_clear_message(app, store):
 
 
 def test_function_scores_add_rate_and_remove(app, store):
-    at = app(PAGE)
+    at = open_tab(app(PAGE), "Function scores")
     at.selectbox(key=key("fn_choice_0")).set_value("Squatting to full depth")
     at = click(at, "Add activity")
     assert [a.name for a in store.functions.activities(1)] == ["Squatting to full depth"]
@@ -219,7 +295,7 @@ def test_function_scores_add_rate_and_remove(app, store):
 
 def test_downloads_are_offered(app, store):
     seed_two_weeks(store)
-    at = app(PAGE)
+    at = open_tab(app(PAGE), "Import / export")
     labels = [b.label for b in at.get("download_button")]
     assert "Download CSV (21 entries)" in labels and "Download clinician report (PDF)" in labels
 

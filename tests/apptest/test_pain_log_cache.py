@@ -11,7 +11,7 @@ import pytest
 from backcheck.storage import Store
 
 from .conftest import click, texts
-from .test_pain_log import PAGE, fill_entry, key, seed_two_weeks
+from .test_pain_log import PAGE, edit, fill_entry, key, seed_two_weeks
 from backcheck.painlog import PainEntry
 
 
@@ -58,6 +58,7 @@ def test_edit_and_delete_show_at_once(app, store):
     eid = store.pain.add(1, PainEntry(recorded_at=datetime.combine(date.today(), time(7, 0)), pain=5, activity="sitting", location="leg", notes=""))
     at = app(PAGE)
     assert "1 entry on 1 day" in texts(at)
+    at = edit(at, eid)
     at.slider(key=key(f"e_pain_{eid}")).set_value(9)
     at = click(at, "Save changes")
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)

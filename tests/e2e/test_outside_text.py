@@ -101,6 +101,7 @@ def test_csv_headers_and_cells_are_shown_as_text(page: Page, server, tmp_path: P
     hosts = record_hosts(page)
     goto(page, server, "pain_log", profile=pid)
     page.get_by_role("tab", name="Import / export").click()
+    wait_for_app(page)  # the tab's contents are drawn when it opens
     bad_header = tmp_path / "header.csv"
     bad_header.write_text(f"recorded_at,pain,activity,location,{IMAGE} {LINK} {BARE} {EMPHASIS}\n"
                           "2025-01-05T08:00,7,squat,leg\n", encoding="utf-8")

@@ -33,6 +33,12 @@ def pick_pain(page: Page, pain: int, label: str = "Pain right now") -> None:
         "radio", name=str(pain), exact=True).click()
 
 
+def open_edit_form(page: Page) -> None:
+    """Open the edit form of the entry picked in the Entries tab (it opens on request)."""
+    page.get_by_role("button", name="Edit this entry").click()
+    wait_for_app(page)
+
+
 def legend(page: Page) -> list[str]:
     chart = page.locator(".js-plotly-plot").first
     expect(chart).to_be_visible()
@@ -74,6 +80,7 @@ def test_add_edit_and_delete_entries_and_the_chart_follows(page: Page, server):
 
     # edit the newest entry (the walk): pain 3 -> 5
     expect(page.get_by_role("combobox", name="Entry")).to_have_value(re.compile(r"pain 3 · Walking$"))
+    open_edit_form(page)
     slide(page, "Pain (0-10)", 2)
     page.get_by_role("button", name="Save changes").click()
     wait_for_app(page)
@@ -100,6 +107,7 @@ def test_add_edit_and_delete_entries_and_the_chart_follows(page: Page, server):
         page.get_by_role("option").filter(has_text="Squat").click()
         wait_for_app(page)
     expect(picker).to_have_value(re.compile(r"pain 6 · Squat$"))
+    open_edit_form(page)
     expect(page.get_by_label("Notes", exact=True)).to_have_value("<b>stiff</b> after **squats**")
     expect(page.locator("b", has_text="stiff")).to_have_count(0)
     expect(page.locator("strong", has_text="squats")).to_have_count(0)

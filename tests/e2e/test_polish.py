@@ -106,6 +106,10 @@ def test_dark_pain_log_and_phone_routine_screens(browser: Browser, server):
         page.goto(f"{server.url}/pain_log?profile={demo.id}")
         wait_for_app(page)
         assert _dark(page)
+        page.get_by_role("tab", name="Function scores").click()  # only the open tab's contents are drawn
+        wait_for_app(page)
+        page.get_by_text("Show every week as a chart").click()  # the sessions chart is drawn on request
+        wait_for_app(page)
         expect(page.locator(".js-plotly-plot")).to_have_count(3)  # pain over time, sessions, function scores (tab)
         expect(page.locator(".st-key-pain_report")).to_be_visible()
         shot(page, "pain_log_dark")

@@ -73,6 +73,8 @@ ALLOWED = {
     'library.py: ex.progression.text',
     'pain_log.py: ov.entry_count',
     'pain_log.py: shown',
+    'pain_log.py: about',  # issue 15: our sentence with the counts of entries listed and logged
+    'pain_log.py: pl.entries_markdown(newest.tail(listed), cfg)',  # issue 15: every cell through md(), notes left out
     'pain_log.py: each',
     'posture_quiz.py: check_from',
     'routine.py: line',
@@ -141,6 +143,7 @@ ALLOWED = {
     'pain_log.py: pl.comparison_note(rules)',
     'pain_log.py: pl.rule_text(rules)',
     'pain_log.py: summary.sentence(lib.source_by_id[lib.sessions_goal_source].short)',
+    'pain_log.py: summary.weeks_text(5)',  # issue 15: dates and counts
     "pain_log.py: undo.pain",
     'pain_log.py: v.detail',
     "pain_log.py: v.headline.rstrip('.')",
@@ -230,7 +233,7 @@ def _values(node: ast.expr) -> list[ast.expr]:
     if isinstance(node, ast.Call):
         if _name(node.func) in SAFE_CALLS:
             return []
-        if _name(node.func) == "join":
+        if _name(node.func) in ("join", "note"):  # note(): the pain log's caption-like ending, markdown as given
             return [v for arg in node.args for v in _values(arg)]
     return [node]
 

@@ -244,6 +244,8 @@ def test_sessions_per_week_against_the_goal():
     assert s.average == pytest.approx(11 / 4)
     assert "below the goal of at least 3" in s.sentence() and "3 of 4 weeks" in s.sentence()
     assert s.weekly["sessions"].tolist() == [3, 4, 1, 3, 1]
+    assert s.weeks_text() == "19 May 3, 26 May 4, 2 Jun 1, 9 Jun 3, 16 Jun 1"  # the screen's and the report's line
+    assert s.weeks_text(2) == "9 Jun 3, 16 Jun 1"
     none = pl.sessions_per_week([], LIB.sessions_goal, today=today)
     assert none.total == 0 and "No routine sessions" in none.sentence()
     # this week's count on its own (Home, My routine) is the same count: Monday 00:00 to Sunday 23:59
@@ -430,3 +432,18 @@ def test_default_range_shows_a_short_log_whole():
     assert pl.default_range(short, today=date(2025, 6, 5)) == "All"
     long = pl.entries_frame(log({0: 5, 120: 4}))
     assert pl.default_range(long, today=date(2025, 9, 1)) == "3 months"
+
+
+def test_entries_markdown_escapes_every_cell_and_leaves_notes_out():
+    rows = [pl.LoggedEntry(id=1, recorded_at=datetime(2025, 11, 4, 8, 30), pain=3, activity="walking",
+                           location="lower_back", notes="**bold** | <b>x</b>"),
+            pl.LoggedEntry(id=2, recorded_at=datetime(2025, 11, 5, 9, 0), pain=10, activity="my | own *thing*",
+                           location="leg", notes="")]
+    text = pl.entries_markdown(pl.entries_frame(rows), CFG, today=date(2025, 12, 1))
+    lines = text.splitlines()
+    assert lines[0] == "| When | Pain | Activity | Where | Note |" and len(lines) == 4
+    assert lines[2] == "| 5\u00a0Nov, 09:00 | 10 | my \\| own \\*thing\\* | Leg |  |"  # newest first, escaped
+    assert lines[3] == "| 4\u00a0Nov, 08:30 | 3 | Walking | Lower back | yes |"
+    assert "| 4\u00a0Nov\u00a02025, 08:30 |" in pl.entries_markdown(pl.entries_frame(rows), CFG, today=date(2026, 1, 2))
+    assert "bold" not in text and "<b>" not in text  # the note itself stays out of markdown
+    assert pl.entry_label_with_day(pl.entries_frame(rows).iloc[0], CFG) == "Tue 4 Nov 2025, 08:30 · pain 3 · Walking"
