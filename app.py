@@ -44,8 +44,8 @@ pages = {
     ],
 }
 # Streamlit's own menu, in the sidebar: one message per run (a menu of st.page_link elements cost
-# sixteen) and it marks the open page. With the legacy pages/
-# folder mode off (backcheck.serve) it never lists the raw files of pages/, even while loading.
+# sixteen) and it marks the open page. With the legacy pages/ folder mode off (backcheck.serve)
+# it never lists the raw files of pages/, even while the first run loads.
 page = st.navigation(pages, position="sidebar")
 # A clear keyboard focus ring on radio buttons and checkboxes (Streamlit's own is faint): static,
 # app-owned CSS, no outside text. The green reads on the light and the dark theme.
