@@ -652,3 +652,26 @@ def test_hinge_goal_at_10_minutes_keeps_a_hinge_with_or_without_a_dowel():
         assert any(f"Your goal → {label}" in reason.text for reason in item.reasons), equipment
         assert "abdominal_brace" in ids(r)
         assert r.total_minutes <= RULES.session.minutes_min
+
+
+def test_an_exercise_appears_once_per_routine():
+    """My routine keys each card by its exercise (rt_card_<profile>_<exercise>): a routine never
+    lists one exercise twice, whatever the answers."""
+    rules = LIB.routine
+    patterns = [(), *[(p.id,) for p in LIB.patterns], ("anterior_tilt", "lateral_tilt")]
+    goals = [g.id for g in rules.goals]
+    every_fault = tuple(f.id for f in LIB.faults)
+    built = 0
+    for pats, k in itertools.product(patterns, range(len(goals) + 1)):
+        for chosen in itertools.combinations(goals, k):
+            for minutes in (rules.session.minutes_min, rules.session.minutes_default, rules.session.minutes_max):
+                for faults, pain in (((), 0), (every_fault, 7)):
+                    try:
+                        routine = build_routine(LIB, RoutineInputs(goals=chosen, minutes=minutes, pain=pain,
+                                                                   patterns=pats, faults=faults))
+                    except RoutineInputError:
+                        continue
+                    ids = [it.id for it in routine.items]
+                    assert len(ids) == len(set(ids)), (pats, chosen, minutes, ids)
+                    built += 1
+    assert built > 200
