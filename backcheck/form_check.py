@@ -197,9 +197,6 @@ class ChangeStatus(Labelled):
     NOT_RECHECKED = "not_rechecked", "Not checked this time"
 
 
-Status = ChangeStatus
-
-
 @dataclass(frozen=True)
 class FaultChange:
     fault: Fault

@@ -878,8 +878,8 @@ class SessionSummary:
 
 
 def week_start(day: date | datetime | pd.Timestamp) -> pd.Timestamp:
-    ts = pd.Timestamp(day).normalize()
-    return ts - pd.Timedelta(days=ts.weekday())
+    """monday_of as a timestamp (midnight), for the weekly frames."""
+    return pd.Timestamp(monday_of(day))
 
 
 def monday_of(day: date | datetime) -> date:
