@@ -158,6 +158,21 @@ def routine_plan(inputs):
     return _routine_plan(inputs, _content_dir())
 
 
+# The quiz's evidence chart, built once per server for each set of bars (read-only): building the
+# plotly figure took about 5 ms, on every visit to the quiz while a result is shown (issue 15).
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _quiz_figure(bars: tuple, content: str, _result):
+    from .figures import quiz_evidence_figure
+
+    return quiz_evidence_figure(_result, _library(content))
+
+
+def quiz_figure(result):
+    """figures.quiz_evidence_figure for this result, from the cache when the same bars were drawn before."""
+    bars = tuple((s.pattern_id, s.share, s.strength) for s in result.scores)
+    return _quiz_figure(bars, _content_dir(), result)
+
+
 def painlog_overview(profile_id: int, today: date | None = None) -> services.PainlogOverview:
     """services.painlog_overview for the profile, from the cache unless the profile's data changed."""
     url = database_url()

@@ -4,7 +4,6 @@ import pandas as pd
 import streamlit as st
 
 from backcheck import ui
-from backcheck.figures import quiz_evidence_figure
 from backcheck.quiz import NOT_SURE, NOT_SURE_LABEL, QuizRecord, QuizResult, QuizVerdict, score_quiz
 from backcheck.storage import StorageError
 
@@ -59,7 +58,7 @@ def render_result(result: QuizResult, when: str) -> None:
     else:
         st.success(f"**Your answers point to {names}.**", icon=":material/my_location:")
     st.caption(f"Quiz taken {when}.")
-    st.plotly_chart(quiz_evidence_figure(result, lib), config={"displayModeBar": False})
+    st.plotly_chart(ui.quiz_figure(result), config={"displayModeBar": False})
 
     for pattern in leading:
         score = result.score(pattern.id)

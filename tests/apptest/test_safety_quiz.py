@@ -1,8 +1,11 @@
 """AppTest flows for the safety check and the posture quiz."""
 
+import json
+
 import pytest
 
 from backcheck.content import load_library
+from backcheck.quiz import QuizResult, Strength
 
 from .conftest import clear_safety, click, texts
 from backcheck.safety import SafetyCheck
@@ -133,6 +136,11 @@ ANTERIOR = {
 }
 
 
+def evidence_bars(at) -> list[str]:
+    """The evidence chart's bar labels, as sent to the browser."""
+    return json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]["text"]
+
+
 def answer_quiz(at, answers):
     if not at.radio:  # the quiz waits for a clear safety check
         clear_safety()
@@ -159,14 +167,19 @@ def test_quiz_all_not_sure_says_too_few(app):
     assert "Not enough answers to tell" in texts(at)
 
 
-def test_quiz_retake_keeps_history(app):
+def test_quiz_retake_keeps_history(app, store):
     at = answer_quiz(app("pages/posture_quiz.py"), ANTERIOR)
     assert not at.radio  # result first; the form waits behind "Retake the quiz"
+    first_bars = evidence_bars(at)
     at = click(at, "Retake the quiz")
     at = answer_quiz(at, {**ANTERIOR, "mirror_pelvis": "tucked", "mirror_low_back": "flat",
                           "mirror_upper_back": "rounded", "hamstring_length": "short"})
     assert any("Earlier results (1)" in e.label for e in at.expander)
     assert "Mixed result" in texts(at)
+    # the chart is the new result's (it is cached per set of bars: never the earlier one's)
+    latest = QuizResult.from_dict(store.quiz.history(at.session_state["active_profile_id"])[0].result)
+    assert evidence_bars(at) == [f"{round(s.share * 100)}% · {Strength.label_of(s.strength)}"
+                                 for s in reversed(latest.scores)] != first_bars
     assert not at.dataframe  # the earlier results' table is drawn when opened
     at.session_state[f"quiz_earlier_{at.session_state['active_profile_id']}"] = True
     at.run()
