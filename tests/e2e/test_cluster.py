@@ -8,10 +8,12 @@ websocket), and what one writes through one server, the other reads through the 
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
 import shutil
 import tempfile
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -103,3 +105,31 @@ def test_two_people_stay_on_their_servers_and_share_one_database(browser: Browse
     for log in [cluster.proxy.log, cluster.pg.log, *(a.log for a in cluster.apps)]:
         text = log.read_text(errors="replace")
         assert password not in text and cookie_secret not in text, log
+
+
+def fetch(url: str, gzip_ok: bool) -> tuple[dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"} if gzip_ok else {})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return {k.lower(): v for k, v in response.headers.items()}, response.read()
+
+
+def test_the_proxy_gzips_streamlits_browser_code(cluster: Cluster):
+    """Streamlit serves its scripts uncompressed; haproxy compresses them, byte for byte the same."""
+    proxy, app = cluster.proxy.url, cluster.apps[0].url
+    page = fetch(f"{app}/", gzip_ok=False)[1].decode()
+    scripts = re.findall(r'src="\.?/?(static/js/[^"]+\.js)"', page)
+    assert scripts, "the index page names its scripts"
+    import streamlit  # and the chart library, the largest chunk (loaded when a chart is drawn)
+
+    charts = sorted((Path(streamlit.__file__).parent / "static" / "static" / "js").glob("PlotlyChart.*.js"))
+    assert charts, "Streamlit's chart chunk"
+    scripts += [f"static/js/{charts[0].name}"]
+    for path in scripts:
+        plain_headers, plain = fetch(f"{app}/{path}", gzip_ok=True)
+        assert "content-encoding" not in plain_headers  # Streamlit itself does not compress them
+        headers, body = fetch(f"{proxy}/{path}", gzip_ok=True)
+        assert headers.get("content-encoding") == "gzip", (path, headers)
+        assert gzip.decompress(body) == plain and len(body) < len(plain) / 2, path
+        # a client that does not accept gzip gets the plain bytes
+        headers, body = fetch(f"{proxy}/{path}", gzip_ok=False)
+        assert "content-encoding" not in headers and body == plain, path

@@ -24,7 +24,7 @@ def test_haproxy_config_is_cookie_sticky_health_checked_and_valid(tmp_path):
     cfg = Proxy(apps, tmp_path, port=9100).render()
     for line in ("bind 127.0.0.1:9100", "cookie SRV insert indirect nocache", "timeout tunnel",
                  "option httpchk GET /_stcore/health", "server app1 127.0.0.1:9101 check inter 2s cookie app1",
-                 "server app2 127.0.0.1:9102 check inter 2s cookie app2"):
+                 "server app2 127.0.0.1:9102 check inter 2s cookie app2", "compression algo gzip"):
         assert line in cfg, line
     if not Path(HAPROXY).exists():
         pytest.skip("haproxy not installed; the cluster browser test checks the running proxy")
