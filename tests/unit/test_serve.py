@@ -76,3 +76,25 @@ def test_connections_to_the_server_socket_get_tcp_nodelay(monkeypatch):
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         assert pool.submit(asyncio.run, accepted_nodelay()).result(timeout=60) != 0
+
+
+def test_the_server_imports_the_heavy_libraries_before_it_listens():
+    """The first screen after a start does not import plotly and pandas (about 0.9 s); serve.main
+    does, before Streamlit's server starts. A fresh interpreter, as `make run` has."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from backcheck import serve\n"
+        "heavy = [*serve.WARM_MODULES, 'plotly.graph_objs._figure']\n"
+        "assert not [m for m in heavy if m in sys.modules], 'imported early'\n"
+        "seen = {}\n"
+        "serve.cli.main = lambda: seen.update(loaded=[m for m in heavy if m in sys.modules], argv=sys.argv[:3])\n"
+        "serve.main(['--server.headless', 'true'])\n"
+        "assert seen['loaded'] == list(heavy), seen\n"
+        "assert seen['argv'][:2] == ['streamlit', 'run'], seen\n"
+        "print('warm')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "warm", done.stderr[-2000:]
