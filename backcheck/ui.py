@@ -312,13 +312,11 @@ _CLOSE_SIDEBAR = (
 
 def close_sidebar_after_page_change(page_key: str) -> None:
     """On a page change, fold the sidebar away at phone width (call inside the sidebar)."""
-    import streamlit.components.v1 as components
-
     last = st.session_state.get("bc_last_page")
     st.session_state["bc_last_page"] = page_key
     if last is not None and last != page_key:
         n = st.session_state["bc_page_changes"] = st.session_state.get("bc_page_changes", 0) + 1
-        components.html(_CLOSE_SIDEBAR.format(n=n), height=0)
+        page_script(_CLOSE_SIDEBAR.format(n=n))
 
 
 DISCLAIMER = (
@@ -429,15 +427,18 @@ def figure(item_id: str, kind: str | None = None, *, max_width: int = 340) -> No
                            max_width=max_width), unsafe_allow_html=True)
 
 
+def page_script(script: str) -> None:
+    """Run a static, app-owned script on the page (never outside text): an invisible same-origin
+    frame, through st.iframe (Streamlit's components.html it replaces is deprecated)."""
+    st.iframe("<style>html,body{margin:0;height:0;overflow:hidden}</style>" + script, height=1)
+
+
 def scroll_to_top() -> None:
     """Bring the top of the page into view (after a save replaces a long form with its result)."""
-    import streamlit.components.v1 as components
-
-    components.html(
+    page_script(
         "<script>for (const el of [window.parent.document.querySelector('[data-testid=stMain]'),"
         " window.parent.document.querySelector('[data-testid=stAppViewContainer]')]) { if (el) el.scrollTop = 0; }"
-        " window.parent.scrollTo(0, 0);</script>",
-        height=0,
+        " window.parent.scrollTo(0, 0);</script>"
     )
 
 

@@ -2,6 +2,7 @@
 
 Every message call (st.markdown / warning / error / info / success / toast / caption / write /
 header / subheader / title / expander, the form check's advice ``box`` and the pages' ``flash``)
+and every HTML sink (st.html, st.iframe and ``ui.page_script``)
 is read with the ast module. Each value put into its text must be wrapped in ``md(...)`` /
 ``md_list(...)``, be a number or date helper, come from the validated content (``lib``, ``rules``,
 ``book``, ``cfg``, ``safety``...), or be on the reviewed list below. A new message that puts a
@@ -20,6 +21,9 @@ FILES = sorted([*ROOT.glob("pages/*.py"), *ROOT.glob("backcheck/*ui.py"), ROOT /
 MESSAGE_CALLS = {"markdown", "warning", "error", "info", "success", "toast", "caption", "write", "header",
                  "subheader", "title", "expander", "box", "flash"}
 SAFE_CALLS = {"md", "md_list"}
+# HTML sinks: md() escapes markdown, not HTML, so here only html.escape(...) makes a value safe.
+HTML_CALLS = {"html", "iframe", "page_script"}
+HTML_SAFE_CALLS = {"escape"}
 # Numbers, dates and the validated content (content/*.yaml, checked at start-up).
 TRUSTED = re.compile(r"^(len|ui\.fmt_when|int|math\.ceil|fmt_day|fmt_day_month|fmt_minutes)\("
                      r"|^(lib|rules|book|cfg|safety|s|cal|LIB)[.\[]")
@@ -209,6 +213,16 @@ ALLOWED = {
     'ui.py: limit',
     'ui.py: section',
     'ui.py: what',
+    # Reviewed (issue 15): HTML sinks are searched too (st.html, st.iframe, ui.page_script). The page
+    # scripts are app-owned constants (page_script's callers are searched in turn); the session
+    # player's lines are content names, numbers and our own wording.
+    'ui.py: script',
+    'ui.py: _CLOSE_SIDEBAR.format(n=n)',
+    'session.py: prev.name',
+    'session.py: big',
+    'session.py: sub',
+    'session.py: paused',
+    'session.py: P.seconds_text(live.remaining)',
 }
 
 
@@ -216,25 +230,25 @@ def _name(func: ast.expr) -> str | None:
     return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
 
 
-def _values(node: ast.expr) -> list[ast.expr]:
+def _values(node: ast.expr, safe: set[str] = SAFE_CALLS) -> list[ast.expr]:
     """The parts of a message's text that are not literal text and not already escaped."""
     if isinstance(node, ast.Constant):
         return []
     if isinstance(node, ast.JoinedStr):
-        return [v for part in node.values for v in _values(part)]
+        return [v for part in node.values for v in _values(part, safe)]
     if isinstance(node, ast.FormattedValue):
-        return _values(node.value)
+        return _values(node.value, safe)
     if isinstance(node, ast.BinOp):
-        return _values(node.left) + _values(node.right)
+        return _values(node.left, safe) + _values(node.right, safe)
     if isinstance(node, ast.IfExp):
-        return _values(node.body) + _values(node.orelse)
+        return _values(node.body, safe) + _values(node.orelse, safe)
     if isinstance(node, (ast.GeneratorExp, ast.ListComp)):
-        return _values(node.elt)
+        return _values(node.elt, safe)
     if isinstance(node, ast.Call):
-        if _name(node.func) in SAFE_CALLS:
+        if _name(node.func) in safe:
             return []
         if _name(node.func) in ("join", "note"):  # note(): the pain log's caption-like ending, markdown as given
-            return [v for arg in node.args for v in _values(arg)]
+            return [v for arg in node.args for v in _values(arg, safe)]
     return [node]
 
 
@@ -243,10 +257,11 @@ def unescaped_values(files: list[Path] = FILES, root: Path = ROOT) -> list[str]:
     for path in files:
         source = path.read_text(encoding="utf-8")
         for call in ast.walk(ast.parse(source)):
-            if not (isinstance(call, ast.Call) and _name(call.func) in MESSAGE_CALLS and call.args):
+            name = _name(call.func) if isinstance(call, ast.Call) else None
+            if not (name in MESSAGE_CALLS | HTML_CALLS and call.args):
                 continue
-            text = call.args[-1] if _name(call.func) == "flash" else call.args[0]
-            for value in _values(text):
+            text = call.args[-1] if name == "flash" else call.args[0]
+            for value in _values(text, HTML_SAFE_CALLS if name in HTML_CALLS else SAFE_CALLS):
                 segment = ast.get_source_segment(source, value) or ""
                 if not TRUSTED.search(segment) and f"{path.name}: {segment}" not in ALLOWED:
                     found.append(f"{path.relative_to(root)}:{value.lineno}: {segment}")
@@ -262,3 +277,12 @@ def test_the_search_catches_an_unescaped_name(tmp_path):
     page.write_text('st.error(f"A profile called {profile.name} exists")\nst.warning("x: " + str(exc))\n'
                     'st.info(f"ok {md(profile.name)} {len(rows)} {lib.cite(x)}")\nflash("success", f"{note}")\n')
     assert unescaped_values([page], tmp_path) == ["x.py:1: profile.name", "x.py:2: str(exc)", "x.py:4: note"]
+
+
+def test_the_search_reads_html_sinks_where_md_is_not_enough(tmp_path):
+    """st.html / st.iframe / ui.page_script: md() escapes markdown, not HTML; only html.escape() counts."""
+    page = tmp_path / "x.py"
+    page.write_text('st.html(f"<b>{profile.name}</b>")\nst.html(f"<b>{md(profile.name)}</b>")\n'
+                    'st.html(f"<b>{html.escape(profile.name)}</b> {len(rows)}")\nst.iframe(note)\n'
+                    'ui.page_script("<script>1</script>")\n')
+    assert unescaped_values([page], tmp_path) == ["x.py:1: profile.name", "x.py:2: md(profile.name)", "x.py:4: note"]
