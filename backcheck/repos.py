@@ -357,6 +357,13 @@ class RoutineSessionRepository(_Repository):
         rows = self._newest(routine_sessions, routine_sessions.c.done_at, profile_id, "read the routine sessions")
         return [_record(RoutineSession, r) for r in rows]
 
+    def latest(self, profile_id: int) -> RoutineSession | None:
+        """The newest session (its choices start the next routine), read on its own: the whole list
+        grows with the years and was read on every run of My routine and the player (issue 15)."""
+        rows = self._newest(routine_sessions, routine_sessions.c.done_at, profile_id, "read the routine sessions",
+                            limit=1)
+        return _record(RoutineSession, rows[0]) if rows else None
+
     def times(self, profile_id: int, start: datetime | None = None) -> list[datetime]:
         """When each session was done, oldest first (optionally from start on)."""
         c = routine_sessions.c

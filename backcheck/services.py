@@ -163,7 +163,7 @@ def routine_context(store: Store, profile_id: int, lib: Library, params: Mapping
         return RoutineContext(True, defaults, problems, widget_suffix=suffix)
     quiz = store.quiz.latest(profile_id)
     form = store.form_checks.latest(profile_id)
-    defaults = S.todays_inputs(lib, quiz, form, store.sessions.list(profile_id))
+    defaults = S.todays_inputs(lib, quiz, form, store.sessions.latest(profile_id))
     return RoutineContext(False, defaults, quiz=quiz, form=form, widget_suffix=f"own{profile_id}")
 
 

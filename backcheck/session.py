@@ -216,18 +216,18 @@ def is_returning(progress: Progress) -> bool:
 
 
 def todays_inputs(lib: Library, quiz: QuizRecord | None, form: FormCheckRecord | None,
-                  history: Sequence[RoutineSession],
+                  last: RoutineSession | None,
                   pain: int = 0) -> RoutineInputs:
     """Routine inputs for today as My routine would start them: the saved posture result and form
-    check, and the goals, minutes, equipment and days of the last session."""
+    check, and the goals, minutes, equipment and days of the last session (``sessions.latest``)."""
     rules = lib.routine
     patterns = tuple(quiz.leading) if quiz and names_patterns(quiz.verdict) else ()
     patterns = tuple(p for p in patterns if p in lib.pattern_by_id)
     faults = tuple(f for f in ticked_ids(form) if f in lib.fault_by_id)
     base = RoutineInputs(goals=("general",), minutes=rules.session.minutes_default,
                          weekdays=tuple(rules.calendar.weekdays_default))
-    if history:
-        last = dict(history[0].inputs or {})
+    if last is not None:
+        last = dict(last.inputs or {})
         try:
             base = normalise_inputs(lib, RoutineInputs.from_dict(
                 {k: last[k] for k in ("goals", "minutes", "equipment", "weekdays") if k in last}))

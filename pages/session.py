@@ -69,12 +69,11 @@ def beep_and_flash() -> None:
 act = S.active(store, pid)
 if act is None:
     chosen = st.session_state.get("pl_routine_inputs")  # set by My routine's Start button (a plain name)
-    history = store.sessions.list(pid)
     if isinstance(chosen, dict) and chosen.get("profile") == pid:
         base = RoutineInputs.from_dict(chosen["inputs"])
         where = "the choices you made on My routine"
     else:
-        base = S.todays_inputs(lib, store.quiz.latest(pid), store.form_checks.latest(pid), history)
+        base = S.todays_inputs(lib, store.quiz.latest(pid), store.form_checks.latest(pid), store.sessions.latest(pid))
         where = "your saved results and the choices of your last session"
     st.markdown("The player takes you through today's routine one exercise at a time: what to do now, "
                 "a countdown for holds, a breath count for stretches and a tap for each set.")

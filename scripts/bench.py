@@ -7,6 +7,9 @@ interleaved A B A B, and each ratio is compared with its target (issue 15):
 * every screen's full script run on a real server (a session over Streamlit's websocket, the
   demo patient active, caches warm) vs a bare Streamlit page that draws one plotly chart, served
   with the same TCP_NODELAY fix as BackCheck (backcheck.serve.tcp_nodelay): <= 1.3x;
+* every screen's full script run for a profile with 100,000 entries vs one with 100 (both with the
+  demo patient's safety check, quiz and form check, so every screen draws all it has): <= 2x, the
+  click's target - no screen may slow down as the log grows;
 * the pain-log rerun on a click (the chart's range control, as the browser sends it) with
   100,000 entries vs 100: <= 2x;
 * browser load to chart drawn (Debian's Chromium) for the pain log vs the bare page: <= 1.2x;
@@ -68,9 +71,10 @@ st.plotly_chart(go.Figure(go.Scatter(x=list(range(100)), y=[(i * 7) % 11 for i i
 '''
 BARE_LAUNCHER = ("import sys; from streamlit.web import cli; from backcheck.serve import tcp_nodelay; tcp_nodelay(); "
                  "sys.argv = ['streamlit', 'run', *sys.argv[1:]]; cli.main()")
-SCREENS = ["home", "safety", "posture_quiz", "form_check", "routine", "library", "pain_log", "profiles"]  # url paths
+# url paths (home is "")
+SCREENS = ["home", "safety", "posture_quiz", "form_check", "routine", "session", "library", "pain_log", "profiles"]
 THINK = (3.0, 8.0)  # seconds a person looks at the chart before the next click (50 sessions: ~9 clicks/s)
-PARTS = ["screens", "clicks", "payload", "csv", "report", "sessions", "browser", "memory"]  # --only
+PARTS = ["screens", "growth", "clicks", "payload", "csv", "report", "sessions", "browser", "memory"]  # --only
 SERVER_FLAGS = ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
                 "--server.fileWatcherType", "none", "--server.runOnSave", "false"]
 
@@ -151,7 +155,16 @@ def synthetic_rows(n: int, per_day: int = 10, seed: int = 1) -> list[PainEntry]:
 
 
 def fill(store: Store, name: str, n: int) -> int:
+    """A profile with n entries, a session every other day, function scores, and the demo patient's
+    safety check, quiz and form check, so that every screen draws all it can for it."""
     pid = store.profiles.create(name).id
+    demo = demo_data(load_library())
+    for check in demo.safety_checks:
+        store.safety.add(pid, check)
+    for quiz in demo.quiz_results:
+        store.quiz.add(pid, quiz)
+    for form in demo.form_checks:
+        store.form_checks.add(pid, form)
     rows = synthetic_rows(n)
     store.pain.import_entries(pid, rows)
     first = rows[0].recorded_at
@@ -349,6 +362,18 @@ async def screens_and_clicks(url: str, bare_url: str, demo: int, big: int, small
         out.append(Ratio(f"screen run: {page} vs bare page", a, b, "s", 1.3))
         await s.close()
     await bare.close()
+    # The issue's title: no screen may slow down as the log grows. Each screen, full runs, for the
+    # long log vs the short one (both with the same checks done), against the click ratio's target.
+    for page in screens if "growth" in only else []:
+        log(f"screen {page}, long vs short log")
+        sessions = [Session(url, f"profile={pid}", "" if page == "home" else page) for pid in (big, small)]
+        for s in sessions:
+            await s.open()
+            await s.run()  # warm
+        a, b = await ainterleave(sessions[0].run, sessions[1].run, rounds)
+        out.append(Ratio(f"screen run, long vs 100 entries: {page}", a, b, "s", 2.0))
+        for s in sessions:
+            await s.close()
     if "clicks" not in only:
         return out
     log("pain-log click rerun, long vs short log")

@@ -39,6 +39,29 @@ def test_routine_context_from_own_results_and_last_session(tmp_path):
     assert ctx.defaults.pain == 0  # the last session's pain is not today's
 
 
+def test_routine_context_reads_only_the_newest_session(tmp_path, monkeypatch):
+    """My routine and the player start from the last session's choices (issue 15): they read that
+    one session, not every session of the years (which made My routine 3x slower on a long log)."""
+    from datetime import timedelta
+
+    from backcheck.repos import RoutineSessionRepository
+
+    store, pid = fresh(tmp_path)
+    noon = datetime.combine(TODAY, datetime.min.time()).replace(hour=12)
+    # added out of order: the newest by its time, not the last written, starts the routine
+    store.sessions.add(pid, RoutineSession(20, {"goals": ["squat"], "minutes": 30}, done_at=noon))
+    store.sessions.add(pid, RoutineSession(20, {"goals": ["handstand"], "minutes": 20}, done_at=noon - timedelta(days=3)))
+    assert store.sessions.latest(pid).inputs["goals"] == ["squat"]
+    assert store.sessions.latest(store.profiles.create("Nobody yet").id) is None
+
+    def whole_list(*_args, **_kwargs):
+        raise AssertionError("the whole session list was read")
+
+    monkeypatch.setattr(RoutineSessionRepository, "list", whole_list)
+    ctx = services.routine_context(store, pid, LIB, {})
+    assert (ctx.defaults.goals, ctx.defaults.minutes) == (("squat",), 30)
+
+
 def test_routine_context_from_a_share_link_says_what_it_could_not_use(tmp_path):
     store, pid = fresh(tmp_path)
     params = {**share_query(RoutineInputs(goals=("squat",), minutes=25, patterns=("posterior_tilt",))),
