@@ -13,6 +13,29 @@ STRENGTH_COLOUR = {"strong": "#1b7f5f", "moderate": "#4c9f83", "weak": "#a8b5b0"
 GUIDE_LINE = "#8a8f8d"  # dotted guide lines (goal, threshold): grey that reads on light and dark
 
 
+class FrozenFigure(go.Figure):
+    """A figure that will not change, with its dict made once: plotly's ``to_dict`` deep-copies every
+    trace on each call, and Streamlit calls it on every run that draws the chart (about 2 ms for
+    the pain chart, on each click of its range control; issue 15). Made by :func:`frozen`."""
+
+    _frozen_dict: dict | None = None
+
+    def to_dict(self) -> dict:
+        return self._frozen_dict if self._frozen_dict is not None else super().to_dict()
+
+
+def frozen(fig: go.Figure) -> FrozenFigure:
+    """The figure for a cache that shares it read-only (ui's figure caches): its dict is made now,
+    and numeric arrays are packed for the browser now, so later reads neither copy nor change it."""
+    import plotly.io
+
+    out = FrozenFigure(fig)
+    data = fig.to_dict()
+    plotly.io.to_json(data, validate=False)  # packs numeric arrays in place: done before anyone shares it
+    out._frozen_dict = data
+    return out
+
+
 def quiz_evidence_figure(result: QuizResult, lib: Library) -> go.Figure:
     """One bar per pattern: the share of its possible evidence the answers gave it."""
     scores = list(reversed(result.scores))  # strongest on top

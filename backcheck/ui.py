@@ -83,27 +83,28 @@ def _painlog_overview(url: str, profile_id: int, version: str, today: date, cont
 
 
 # Figures are cached as objects (cache_resource, read-only): unpickling a plotly figure costs more
-# than drawing it, while st.plotly_chart only reads the figure (to_dict) on each run.
+# than drawing it, while st.plotly_chart only reads the figure (to_dict) on each run. They are
+# kept frozen (figures.frozen): their dict is made once, not deep-copied on every run.
 @st.cache_resource(show_spinner=False, max_entries=128)
 def _painlog_figure(url: str, profile_id: int, version: str, today: date, content: str, choice: str):
-    from .figures import pain_chart
+    from .figures import frozen, pain_chart
 
     cfg = _library(content).painlog
     ov = _painlog_overview(url, profile_id, version, today, content)
     view = services.painlog_chart(_store(url), ov, cfg, ov.range_start(choice))
     changes = _store(url).player.level_changes(profile_id)
     names = {e.id: e.name for e in _library(content).exercises}
-    return pain_chart(view, cfg, changes, names), view.shown, view.entries is None, view.bucket_days
+    return frozen(pain_chart(view, cfg, changes, names)), view.shown, view.entries is None, view.bucket_days
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _painlog_side_figures(url: str, profile_id: int, version: str, today: date, content: str):
-    from .figures import function_figure, sessions_figure
+    from .figures import frozen, function_figure, sessions_figure
     from .painlog import ratings_frame
 
     ov = _painlog_overview(url, profile_id, version, today, content)
-    sessions = sessions_figure(ov.sessions) if ov.sessions is not None and ov.sessions.total else None
-    functions = function_figure(ratings_frame(ov.ratings)) if ov.ratings else None
+    sessions = frozen(sessions_figure(ov.sessions)) if ov.sessions is not None and ov.sessions.total else None
+    functions = frozen(function_figure(ratings_frame(ov.ratings))) if ov.ratings else None
     return sessions, functions
 
 
@@ -162,9 +163,9 @@ def routine_plan(inputs):
 # plotly figure took about 5 ms, on every visit to the quiz while a result is shown (issue 15).
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _quiz_figure(bars: tuple, content: str, _result):
-    from .figures import quiz_evidence_figure
+    from .figures import frozen, quiz_evidence_figure
 
-    return quiz_evidence_figure(_result, _library(content))
+    return frozen(quiz_evidence_figure(_result, _library(content)))
 
 
 def quiz_figure(result):

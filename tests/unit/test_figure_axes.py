@@ -139,3 +139,25 @@ def test_date_axis_never_repeats_a_label(span):
     axis = date_axis(end - pd.Timedelta(days=span), end)
     labels = check_axis(axis, end - pd.Timedelta(days=span), end)
     assert labels
+
+
+def test_a_frozen_figure_sends_the_same_chart_without_copying_it_each_time():
+    """figures.frozen (issue 15): what Streamlit sends is byte for byte the plain figure's, and the
+    dict is made once (plain plotly deep-copies it on every call)."""
+    import plotly.graph_objects as go
+    import plotly.io
+    import plotly.tools
+
+    from backcheck.figures import FrozenFigure, frozen
+
+    fig = go.Figure(go.Scatter(x=list(range(300)), y=[i % 7 for i in range(300)], mode="lines"))
+    fig.update_layout(title="Pain", xaxis=dict(range=[0, 299]))
+
+    def sent(f) -> str:  # what st.plotly_chart (1.67) puts in its message
+        return plotly.io.to_json(plotly.tools.return_figure_from_figure_or_data(f, validate_figure=True),
+                                 validate=False)
+
+    ice = frozen(fig)
+    assert isinstance(ice, go.Figure) and isinstance(ice, FrozenFigure)
+    assert sent(ice) == sent(fig) == sent(ice)
+    assert ice.to_dict() is ice.to_dict() and fig.to_dict() is not fig.to_dict()
