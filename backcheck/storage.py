@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from sqlalchemy import (
     JSON,
@@ -642,6 +642,15 @@ class Store:
         with self._tx("read the pain log") as conn:
             found = dict(conn.execute(select(meta.c.key, meta.c.value).where(meta.c.key.in_(keys))).all())
         return "|".join(found.get(k, "0") for k in keys)
+
+    def data_versions(self, profile_ids: Iterable[int]) -> str:
+        """One token for several profiles (data_version of each, in one read): it changes when any of
+        them is written. A cache of counts across an account's profiles keys on it."""
+        ids = sorted(set(profile_ids))
+        keys = [DATA_VERSION_KEY, *(f"{DATA_VERSION_KEY}:{pid}" for pid in ids)]
+        with self._tx("read the profiles") as conn:
+            found = dict(conn.execute(select(meta.c.key, meta.c.value).where(meta.c.key.in_(keys))).all())
+        return "|".join(f"{k}={found.get(k, '0')}" for k in keys)
 
 
 DATA_VERSION_KEY = "data_version"

@@ -227,6 +227,21 @@ def _run_memo() -> dict:
     return held[1]
 
 
+# What each profile holds (the Profiles page): counted over whole tables, so its cost grows with
+# every profile's log (7 ms a visit with one 100,000-entry log); kept until one of the account's
+# profiles is written to, or the list of profiles changes (read-only: the page only reads it).
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _profile_counts(url: str, account: str, ids: tuple[int, ...], versions: str) -> dict:
+    return _store(url).profiles_of(account).counts()
+
+
+def profile_counts() -> dict:
+    """ProfileRepository.counts for the profiles this session may see, from the cache while unchanged."""
+    url = database_url()
+    ids = tuple(sorted(p.id for p in _run_profiles()))
+    return _profile_counts(url, auth.account(), ids, _store(url).data_versions(ids))
+
+
 def _run_profiles() -> list[Profile]:
     """This account's profiles, read once per run (the sidebar, the banner and the page all ask)."""
     memo = _run_memo()

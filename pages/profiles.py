@@ -41,7 +41,7 @@ st.markdown(
 ui.show_flash(S)
 
 profiles = profiles_repo.list()
-counts = profiles_repo.counts()
+counts = ui.profile_counts()  # cached until one of these profiles' data changes
 
 # --------------------------------------------------------------------------- demo patient
 

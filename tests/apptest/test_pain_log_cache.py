@@ -75,3 +75,24 @@ def test_each_profile_has_its_own_cache(app, store):
     at.session_state["active_profile_id"] = other
     at.run()
     assert "Your log is empty" in texts(at)
+
+
+def test_profiles_counts_follow_every_write_to_any_profile(app, store):
+    """The Profiles page's counts are cached (they count whole tables) and keyed on the data versions
+    of the account's profiles: a write to any of them, or a new profile, shows on the next run."""
+    from backcheck.player import RoutineSession
+
+    other = store.profiles.create("Patient 2").id
+    at = app("pages/profiles.py")
+    assert "0 pain entries · 0 routine sessions" in texts(at)
+
+    store.pain.add(1, PainEntry(recorded_at=datetime(2026, 3, 2, 9), pain=4, activity="walking", location="lower_back"))
+    at.run()
+    assert "1 pain entry · 0 routine sessions" in texts(at)  # the active profile's write
+    store.sessions.add(other, RoutineSession(20, {}))
+    at.run()
+    assert "0 pain entries · 1 routine session" in texts(at)  # another profile's write
+    store.profiles.create("Patient 3")
+    at.run()
+    assert "All profiles (3)" in [h.value for h in at.subheader]
+    assert texts(at).count("0 pain entries · 0 routine sessions") == 1  # the new one (Patient 2 has a session)
