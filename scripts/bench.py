@@ -125,14 +125,14 @@ def interleave(a: Callable[[], Any], b: Callable[[], Any], rounds: int) -> tuple
     return statistics.median(ta), statistics.median(tb)
 
 
-async def ainterleave(a: Callable[[], Any], b: Callable[[], Any], rounds: int) -> tuple[float, float]:
-    """interleave() for coroutines; a and b return the seconds they measured themselves."""
-    ta: list[float] = []
-    tb: list[float] = []
+async def ainterleave(*runs: Callable[[], Any], rounds: int) -> tuple[float, ...]:
+    """interleave() for coroutines (two or more, in turn: A B C A B C); each returns the seconds it
+    measured itself. The median of each."""
+    times: list[list[float]] = [[] for _ in runs]
     for _ in range(rounds):
-        ta.append(await a())
-        tb.append(await b())
-    return statistics.median(ta), statistics.median(tb)
+        for run, out in zip(runs, times):
+            out.append(await run())
+    return tuple(statistics.median(t) for t in times)
 
 
 def log(msg: str) -> None:
@@ -369,13 +369,12 @@ async def screens_and_clicks(url: str, bare_url: str, floor_url: str, demo: int,
         log(f"screen {page}")
         s = Session(url, f"profile={demo}", "" if page == "home" else page)
         await s.open()
-        await s.run()  # warm
-        a, b = await ainterleave(s.run, bare.run, rounds * SCREEN_ROUNDS)
-        out.append(Ratio(f"screen run: {page} vs bare page", a, b, "s", 1.3))
+        await s.run()  # warm; counts the screen's elements
         floor = Session(floor_url, f"n={s.elements}")
         await floor.open()
-        a, b = await ainterleave(floor.run, bare.run, rounds * SCREEN_ROUNDS)
-        out.append(Ratio(f"  Streamlit alone: bare page with {s.elements} elements", a, b, "s", None))
+        a, f, b = await ainterleave(s.run, floor.run, bare.run, rounds=rounds * SCREEN_ROUNDS)
+        out.append(Ratio(f"screen run: {page} vs bare page", a, b, "s", 1.3))
+        out.append(Ratio(f"  Streamlit alone: bare page with {s.elements} elements", f, b, "s", None))
         await s.close()
         await floor.close()
     await bare.close()
@@ -387,7 +386,7 @@ async def screens_and_clicks(url: str, bare_url: str, floor_url: str, demo: int,
         for s in sessions:
             await s.open()
             await s.run()  # warm
-        a, b = await ainterleave(sessions[0].run, sessions[1].run, rounds * SCREEN_ROUNDS)
+        a, b = await ainterleave(sessions[0].run, sessions[1].run, rounds=rounds * SCREEN_ROUNDS)
         out.append(Ratio(f"screen run, long vs 100 entries: {page}", a, b, "s", 2.0))
         for s in sessions:
             await s.close()
@@ -406,7 +405,7 @@ async def screens_and_clicks(url: str, bare_url: str, floor_url: str, demo: int,
             return s.click_range("3 months" if flips[name] % 2 else "4 weeks")
         return click
 
-    a, b = await ainterleave(clicker(long_log, "long"), clicker(short_log, "short"), rounds * 2)
+    a, b = await ainterleave(clicker(long_log, "long"), clicker(short_log, "short"), rounds=rounds * 2)
     out.append(Ratio("pain log click: long vs 100 entries", a, b, "s", 2.0))
     for s in (long_log, short_log):
         await s.close()
