@@ -227,10 +227,10 @@ def todays_inputs(lib: Library, quiz: QuizRecord | None, form: FormCheckRecord |
     base = RoutineInputs(goals=("general",), minutes=rules.session.minutes_default,
                          weekdays=tuple(rules.calendar.weekdays_default))
     if last is not None:
-        last = dict(last.inputs or {})
+        chosen = dict(last.inputs or {})
         try:
             base = normalise_inputs(lib, RoutineInputs.from_dict(
-                {k: last[k] for k in ("goals", "minutes", "equipment", "weekdays") if k in last}))
+                {k: chosen[k] for k in ("goals", "minutes", "equipment", "weekdays") if k in chosen}))
         except (RoutineInputError, TypeError):
             pass
     return RoutineInputs(goals=base.goals, minutes=base.minutes, equipment=base.equipment, pain=int(pain),
