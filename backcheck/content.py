@@ -91,7 +91,7 @@ class ExerciseKind(Labelled):
 Kind = Literal["strengthen", "stretch", "mobility", "control"]  # the values of ExerciseKind
 
 
-class Progression(Strict):
+class ExerciseProgression(Strict):
     text: Text
     source: Text  # "backcheck" when it is our suggestion
 
@@ -103,7 +103,7 @@ class Exercise(Strict):
     trains: list[Slug] = Field(min_length=1)  # vocabulary muscle ids: what it is for
     loads: list[Slug]  # what it truly works, whatever its kind; avoid rules match on this ([] = passive)
     gentle: bool = False  # suits a painful day (no load, small pain-free range)
-    progression: Progression | None = None
+    progression: ExerciseProgression | None = None
     summary: Text
     cues: list[Text] = Field(min_length=2)
     dose: Dose

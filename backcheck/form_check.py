@@ -202,7 +202,7 @@ class FaultChange:
     fault: Fault
     before: FaultState
     now: FaultState
-    status: Status
+    status: ChangeStatus
 
 
 @dataclass
@@ -211,7 +211,7 @@ class Comparison:
 
     changes: list[FaultChange] = field(default_factory=list)
 
-    def ids(self, status: Status) -> list[str]:
+    def ids(self, status: ChangeStatus) -> list[str]:
         return [c.fault.id for c in self.changes if c.status == status]
 
     @property

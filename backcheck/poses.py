@@ -636,7 +636,7 @@ def _figure_svg(book: PoseBook, item_id: str, title: str, kind: str | None, uid:
         left, right, bottom, _t = lay
         extra = (w - (right - left)) / 2
         cv = _Canvas(left - extra - x_off, top + label_h)
-        body.append(f'<g class="panel">')
+        body.append('<g class="panel">')
         body.append(_ground(frames[0], cv, left - extra, w, bottom, top))
         body += _static_props(panel, frames[0], cv, left, right, top)
         if panel.label:

@@ -186,7 +186,7 @@ if callable(_figure):
 
 def now_text(v: P.View) -> tuple[str, str]:
     """What to do now (big line) and a sub-line, for the step in view."""
-    st_, it = v.step, v.item
+    st_ = v.step
     side = f" · {st_.side} side" if st_.side else ""
     sets = f"Set {st_.set_no} of {st_.sets}{side}" if st_.sets > 1 or st_.side else ""
     if st_.kind == "intro":

@@ -7,7 +7,6 @@ the page makes and look for any link or image the text could have planted.
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote, urlparse
 

@@ -11,7 +11,7 @@ import pytest
 from backcheck import session as S
 from backcheck.content import load_library
 from backcheck.painlog import LoggedEntry, PainEntry
-from backcheck.player import PlayerError, PlayerState, RoutineSession, hurt, skip, tap
+from backcheck.player import PlayerError, PlayerState, hurt, skip, tap
 from backcheck.profiles import Progress
 from backcheck.progression import LevelChange, LevelState, SessionResult, current_levels, decide, level_text
 from backcheck.routine import RoutineInputs, build_routine
