@@ -7,6 +7,7 @@ plain Python that the unit tests use directly.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -127,6 +128,38 @@ def painlog_table(profile_id: int):
     """(the newest entries, the same as a table for people), cached per profile and data version."""
     url = database_url()
     return _painlog_table(url, profile_id, _store(url).data_version(profile_id), _content_dir())
+
+
+@dataclass(frozen=True)
+class RecentEntries:
+    """The Entries tab's first view: the newest few as markdown, and as the edit picker's labels
+    and rows (newest first). Read-only: shared by every session from the cache."""
+
+    markdown: str
+    ids: tuple[int, ...]
+    labels: dict
+    rows: dict
+
+
+# The Entries tab's first view, made once per data version and day (the markdown shows the year
+# for entries of other years): it cost about 2 ms of pandas on every run of the pain log.
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _painlog_recent(url: str, profile_id: int, version: str, content: str, count: int, today: date) -> RecentEntries:
+    from .painlog import entries_markdown, entry_label_with_day
+
+    cfg = _library(content).painlog
+    newest, _table = _painlog_table(url, profile_id, version, content)
+    recent = newest.iloc[-count:]
+    records = recent.to_dict("records")[::-1]
+    return RecentEntries(entries_markdown(recent, cfg, today), tuple(r["id"] for r in records),
+                         {r["id"]: entry_label_with_day(r, cfg) for r in records}, {r["id"]: r for r in records})
+
+
+def painlog_recent(profile_id: int, count: int, today: date | None = None) -> RecentEntries:
+    """The newest ``count`` entries, ready to show (see RecentEntries)."""
+    url = database_url()
+    return _painlog_recent(url, profile_id, _store(url).data_version(profile_id), _content_dir(), count,
+                           today or date.today())
 
 
 # Home's view, kept per profile and data version like the pain log's (read-only: the page never

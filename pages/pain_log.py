@@ -279,19 +279,19 @@ def entries_tab() -> None:
     if ov.empty:
         st.caption("Your entries will be listed here.")
     else:
-        newest, table = ui.painlog_table(pid)  # oldest first, and newest first for people
+        recent = ui.painlog_recent(pid, RECENT)  # the newest few, ready to show (cached per data version)
         # The newest few as a plain table; all of them (up to services.TABLE_MAX_ROWS) in the
         # scrolling, sortable table on request (its browser code is heavy to load; issue 15).
         full = st.toggle("Show all as a table you can sort and scroll, with the notes", key=f"{W}entries_full")
-        listed = len(newest) if full else min(RECENT, len(newest))
+        listed = len(ui.painlog_table(pid)[0]) if full else len(recent.ids)
         about = (f"The newest {listed:,} of your {ov.entry_count:,} entries, newest first. The CSV export "
                  "(Import / export) has them all." if listed < ov.entry_count else f"All {ov.entry_count:,} entries, newest first.")
         if full:
-            st.dataframe(table, hide_index=True, height=300,
+            st.dataframe(ui.painlog_table(pid)[1], hide_index=True, height=300,
                          column_config={"Pain": st.column_config.NumberColumn(format="%d")})
             st.caption(about)
         else:
-            st.markdown(pl.entries_markdown(newest.tail(listed), cfg) + note(about))
+            st.markdown(recent.markdown + note(about))
 
         st.markdown("**Edit or delete an entry**")
         # The newest entries to pick from; any older one by its day.
@@ -300,24 +300,23 @@ def entries_tab() -> None:
             first_day, last_day = ov.first_entry.date(), ov.last_entry.date()
             pick_day = st.date_input("Day of the entry", value=last_day, min_value=first_day,
                                      max_value=max(last_day, date.today()), format="DD/MM/YYYY", key=f"{W}edit_day")
-            todays = services.painlog_day(store, pid, pick_day) if pick_day else newest.iloc[:0]
-            label = pl.entry_label
+            records = services.painlog_day(store, pid, pick_day).to_dict("records")[::-1] if pick_day else []
+            options = [r["id"] for r in records]
+            labels = {r["id"]: pl.entry_label(r, cfg) for r in records}
+            rows = {r["id"]: r for r in records}
         else:
-            pick_day, todays, label = "recent", newest.iloc[-RECENT:], pl.entry_label_with_day
-        if todays.empty:
+            pick_day, options, labels, rows = "recent", list(recent.ids), recent.labels, recent.rows
+        if not options:
             st.caption("No entries on that day.")
         else:
-            ids = todays["id"].tolist()
-            labels = {r["id"]: label(r, cfg) for r in todays.to_dict("records")}
             # Newest first. The widget key follows the labels (a changed entry gets a fresh widget
             # showing its new label); the picked entry itself is remembered separately.
-            options = ids[::-1]
             wanted = st.session_state.get(f"{S}edit_selected")
             digest = hashlib.sha1("|".join(labels[i] for i in options).encode()).hexdigest()[:10]
             eid = st.selectbox("Entry", options, index=options.index(wanted) if wanted in options else 0,
                                format_func=labels.__getitem__, key=f"{W}edit_pick_{pick_day}_{digest}")
             st.session_state[f"{S}edit_selected"] = eid
-            row = todays[todays["id"] == eid].iloc[0].to_dict()
+            row = rows[eid]  # read only: the recent rows are shared from the cache
             original = row["recorded_at"].to_pydatetime()
             editing_key, confirm_key = f"{S}editing", f"{S}confirm_delete"
             if row["notes"]:

@@ -63,6 +63,18 @@ def test_edit_and_delete_show_at_once(app, store):
     at = click(at, "Save changes")
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert [values(t["y"]) for t in spec["data"] if t.get("name") == "Sitting"] == [[9]]
+    # the Entries tab's list and picker (cached per data version too) show the new pain at once
+    listed = next(m.value for m in at.markdown if m.value.startswith("| When | Pain |"))
+    assert "| 9 | Sitting |" in listed and "| 5 |" not in listed
+    picker = next(s for s in at.selectbox if s.key.startswith(key("edit_pick_recent")))
+    assert picker.options == [picker.format_func(eid)] and picker.format_func(eid).endswith("07:00 · pain 9 · Sitting")
+    # a write from elsewhere (another tab, an import) shows on the next run as well
+    store.pain.add(1, PainEntry(recorded_at=datetime.combine(date.today(), time(8, 0)), pain=2, activity="walking",
+                                location="leg", notes=""))
+    at.run()
+    listed = next(m.value for m in at.markdown if m.value.startswith("| When | Pain |"))
+    assert listed.index("| 2 | Walking |") < listed.index("| 9 | Sitting |")  # newest first
+    at = click(click(at, "Delete this entry"), "Yes, delete it")
     at = click(click(at, "Delete this entry"), "Yes, delete it")
     assert "Your log is empty" in texts(at) and not at.get("plotly_chart")
 

@@ -78,7 +78,7 @@ ALLOWED = {
     'pain_log.py: ov.entry_count',
     'pain_log.py: shown',
     'pain_log.py: about',  # issue 15: our sentence with the counts of entries listed and logged
-    'pain_log.py: pl.entries_markdown(newest.tail(listed), cfg)',  # issue 15: every cell through md(), notes left out
+    'pain_log.py: recent.markdown',  # issue 15: painlog.entries_markdown, every cell through md(), notes left out
     'pain_log.py: each',
     'posture_quiz.py: check_from',
     'routine.py: line',
