@@ -74,10 +74,12 @@ def _content_dir() -> str:
 
 # Pain-log data, cached per profile and data version: every committed write to the profile's
 # rows changes Store.data_version, so a cached overview or chart is never older than the log.
-# The cache is shared by every session of the server (its keys hold no session state).
+# The cache is shared by every session of the server (its keys hold no session state). Kept as
+# objects (cache_resource), read-only: st.cache_data would unpickle a copy on every call (about
+# 1 ms a run for the overview); no page, figure or report changes what it reads from them.
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def _painlog_overview(url: str, profile_id: int, version: str, today: date, content: str) -> services.PainlogOverview:
     lib = _library(content)
     return services.painlog_overview(_store(url), profile_id, lib.painlog, today=today, sessions_goal=lib.sessions_goal)
@@ -116,7 +118,7 @@ def painlog_side_figures(profile_id: int, today: date | None = None):
                                  _content_dir())
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def _painlog_table(url: str, profile_id: int, version: str, content: str):
     from .painlog import entries_table
 
