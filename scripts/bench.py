@@ -10,6 +10,9 @@ interleaved A B A B, and each ratio is compared with its target (issue 15):
 * every screen's full script run for a profile with 100,000 entries vs one with 100 (both with the
   demo patient's safety check, quiz and form check, so every screen draws all it has): <= 2x, the
   click's target - no screen may slow down as the log grows;
+* every screen's full script run for the demo patient in the database whose other profiles hold
+  the long logs vs in one where the same profiles hold 100 entries each: <= 1.5x - no screen may
+  slow down with other patients' logs either;
 * the pain-log rerun on a click (the chart's range control, as the browser sends it) with
   100,000 entries vs 100: <= 2x;
 * browser load to chart drawn (Debian's Chromium) for the pain log vs the bare page: <= 1.2x;
@@ -81,7 +84,7 @@ BARE_LAUNCHER = ("import sys; from streamlit.web import cli; from backcheck.serv
 SCREENS = ["home", "safety", "posture_quiz", "form_check", "routine", "session", "library", "pain_log", "profiles"]
 SCREEN_ROUNDS = 3  # a screen run takes milliseconds: three times the pairs, for a steadier median
 THINK = (3.0, 8.0)  # seconds a person looks at the chart before the next click (50 sessions: ~9 clicks/s)
-PARTS = ["screens", "growth", "clicks", "payload", "csv", "report", "sessions", "browser", "memory"]  # --only
+PARTS = ["screens", "growth", "others", "clicks", "payload", "csv", "report", "sessions", "browser", "memory"]  # --only
 SERVER_FLAGS = ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
                 "--server.fileWatcherType", "none", "--server.runOnSave", "false"]
 
@@ -358,6 +361,26 @@ async def concurrency(url: str, query: str, sessions: int, clicks_each: int, rou
     return p95(together), p95(single), len(together)
 
 
+async def beside_a_long_log(url: str, demo: int, alone_url: str, alone_demo: int, rounds: int,
+                            screens: list[str]) -> list[Ratio]:
+    """Each screen for the demo patient in the database whose other profiles hold the long logs vs
+    in one whose same profiles hold 100 entries each: no screen may slow down with other patients'
+    logs. Only the other logs' lengths differ, so the target is tighter than the growth lines'."""
+    out = []
+    for page in screens:
+        log(f"screen {page}, beside the long log vs alone")
+        path = "" if page == "home" else page
+        sessions = [Session(url, f"profile={demo}", path), Session(alone_url, f"profile={alone_demo}", path)]
+        for s in sessions:
+            await s.open()
+            await s.run()  # warm
+        a, b = await ainterleave(sessions[0].run, sessions[1].run, rounds=rounds * SCREEN_ROUNDS)
+        out.append(Ratio(f"screen run, demo beside long vs short logs: {page}", a, b, "s", 1.5))
+        for s in sessions:
+            await s.close()
+    return out
+
+
 async def screens_and_clicks(url: str, bare_url: str, floor_url: str, demo: int, big: int, small: int,
                              rounds: int, only: set[str], screens: list[str]) -> list[Ratio]:
     """Full runs of every screen vs the bare page (and, for reference, the bare page with as many
@@ -493,6 +516,18 @@ def main() -> int:
             for r in asyncio.run(screens_and_clicks(server.url, bare_server.url, floor_server.url, demo, big, small,
                                                     rounds, only, args.screens.split(","))):
                 results.append(Ratio(r.name.replace("long", f"{big_n:,}"), r.a, r.b, r.unit, r.target))
+
+            # 2b. the demo patient beside other patients' long log vs in a database of its own
+            if "others" in only:
+                alone_db = tmp / "alone.db"  # the same profiles, every log short
+                alone_store = Store(f"sqlite:///{alone_db}")
+                for name in ("Long log", "Thousand", "Short log"):
+                    fill(alone_store, name, 100)
+                alone_demo = alone_store.profiles.create_demo(DEMO_NAME, demo_data(lib)).id
+                alone_server = Server(tmp, alone_db)
+                servers.append(alone_server)
+                results += asyncio.run(beside_a_long_log(server.url, demo, alone_server.url, alone_demo, rounds,
+                                                         args.screens.split(",")))
 
             # 3. chart payload, long log vs 1,000 entries (default range and the whole log)
             if "payload" in only:
