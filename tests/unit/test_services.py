@@ -161,6 +161,8 @@ def test_every_write_changes_the_profiles_data_version_and_only_its_own(db_url):
     other = store.profiles.create("Other").id
     seen = {store.data_version(me)}
 
+    both = {store.data_versions([me, other])}  # the token for a set of profiles (the Profiles page's counts)
+
     def changed(action) -> None:
         before_other = store.data_version(other)
         action()
@@ -168,6 +170,8 @@ def test_every_write_changes_the_profiles_data_version_and_only_its_own(db_url):
         assert now not in seen, action
         seen.add(now)
         assert store.data_version(other) == before_other  # someone else's write leaves my cache alone
+        assert store.data_versions([other, me]) not in both, action  # any member's write moves the set's token
+        both.add(store.data_versions([me, other]))
 
     eid = []
     changed(lambda: eid.append(store.pain.add(me, PainEntry(recorded_at=DAY0, pain=5, activity="walking", location="leg", notes=""))))
@@ -190,6 +194,10 @@ def test_every_write_changes_the_profiles_data_version_and_only_its_own(db_url):
     assert store.data_version(me) == version
     # another Store on the same file (another server process) sees the same version
     assert Store(store.url).data_version(me) == version
+    assert Store(store.url).data_versions([me, other]) == store.data_versions([other, me, me])  # order and repeats do not count
+    before = store.data_versions([me, other])
+    store.pain.add(other, PainEntry(recorded_at=DAY0, pain=4, activity="walking", location="leg", notes=""))
+    assert store.data_versions([me, other]) != before and store.data_version(me) == version
 
 
 def test_report_uses_the_same_overview_as_the_screen(tmp_path):
