@@ -370,15 +370,21 @@ async def beside_a_long_log(url: str, demo: int, alone_url: str, alone_demo: int
     for page in screens:
         log(f"screen {page}, beside the long log vs alone")
         path = "" if page == "home" else page
-        sessions = [Session(url, f"profile={demo}", path), Session(alone_url, f"profile={alone_demo}", path)]
-        for s in sessions:
-            await s.open()
-            await s.run()  # warm
-        a, b = await ainterleave(sessions[0].run, sessions[1].run, rounds=rounds * SCREEN_ROUNDS)
+        beside, alone = Session(url, f"profile={demo}", path), Session(alone_url, f"profile={alone_demo}", path)
+        a, b = await screen_pair(beside, alone, rounds)
         out.append(Ratio(f"screen run, demo beside long vs short logs: {page}", a, b, "s", 1.5))
-        for s in sessions:
-            await s.close()
     return out
+
+
+async def screen_pair(a: Session, b: Session, rounds: int) -> tuple[float, float]:
+    """Full runs of two screen sessions, warm, in turn (A B A B): the median seconds of each."""
+    for s in (a, b):
+        await s.open()
+        await s.run()  # warm
+    times = await ainterleave(a.run, b.run, rounds=rounds * SCREEN_ROUNDS)
+    for s in (a, b):
+        await s.close()
+    return times[0], times[1]
 
 
 async def screens_and_clicks(url: str, bare_url: str, floor_url: str, demo: int, big: int, small: int,
@@ -405,14 +411,9 @@ async def screens_and_clicks(url: str, bare_url: str, floor_url: str, demo: int,
     # long log vs the short one (both with the same checks done), against the click ratio's target.
     for page in screens if "growth" in only else []:
         log(f"screen {page}, long vs short log")
-        sessions = [Session(url, f"profile={pid}", "" if page == "home" else page) for pid in (big, small)]
-        for s in sessions:
-            await s.open()
-            await s.run()  # warm
-        a, b = await ainterleave(sessions[0].run, sessions[1].run, rounds=rounds * SCREEN_ROUNDS)
+        path = "" if page == "home" else page
+        a, b = await screen_pair(Session(url, f"profile={big}", path), Session(url, f"profile={small}", path), rounds)
         out.append(Ratio(f"screen run, long vs 100 entries: {page}", a, b, "s", 2.0))
-        for s in sessions:
-            await s.close()
     if "clicks" not in only:
         return out
     log("pain-log click rerun, long vs short log")
