@@ -638,19 +638,20 @@ class Store:
 
         Caches key on it (with the profile id), so a chart is never older than the last write.
         """
-        keys = (DATA_VERSION_KEY, f"{DATA_VERSION_KEY}:{profile_id}")
-        with self._tx("read the pain log") as conn:
-            found = dict(conn.execute(select(meta.c.key, meta.c.value).where(meta.c.key.in_(keys))).all())
+        keys = [DATA_VERSION_KEY, f"{DATA_VERSION_KEY}:{profile_id}"]
+        found = self._version_tokens(keys, "read the pain log")
         return "|".join(found.get(k, "0") for k in keys)
 
     def data_versions(self, profile_ids: Iterable[int]) -> str:
         """One token for several profiles (data_version of each, in one read): it changes when any of
         them is written. A cache of counts across an account's profiles keys on it."""
-        ids = sorted(set(profile_ids))
-        keys = [DATA_VERSION_KEY, *(f"{DATA_VERSION_KEY}:{pid}" for pid in ids)]
-        with self._tx("read the profiles") as conn:
-            found = dict(conn.execute(select(meta.c.key, meta.c.value).where(meta.c.key.in_(keys))).all())
+        keys = [DATA_VERSION_KEY, *(f"{DATA_VERSION_KEY}:{pid}" for pid in sorted(set(profile_ids)))]
+        found = self._version_tokens(keys, "read the profiles")
         return "|".join(f"{k}={found.get(k, '0')}" for k in keys)
+
+    def _version_tokens(self, keys: list[str], action: str) -> dict[str, str]:
+        with self._tx(action) as conn:
+            return dict(conn.execute(select(meta.c.key, meta.c.value).where(meta.c.key.in_(keys))).all())
 
 
 DATA_VERSION_KEY = "data_version"

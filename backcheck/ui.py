@@ -273,11 +273,11 @@ def _profile_counts(url: str, account: str, ids: tuple[int, ...], versions: str)
 def profile_counts() -> dict:
     """ProfileRepository.counts for the profiles this session may see, from the cache while unchanged."""
     url = database_url()
-    ids = tuple(sorted(p.id for p in _run_profiles()))
+    ids = tuple(sorted(p.id for p in run_profiles()))
     return _profile_counts(url, auth.account(), ids, _store(url).data_versions(ids))
 
 
-def _run_profiles() -> list[Profile]:
+def run_profiles() -> list[Profile]:
     """This account's profiles, read once per run (the sidebar, the banner and the page all ask)."""
     memo = _run_memo()
     if "profiles" not in memo:
@@ -287,7 +287,7 @@ def _run_profiles() -> list[Profile]:
 
 def active_profile() -> Profile:
     """The profile chosen in the sidebar (kept in the session and in the URL for reloads)."""
-    profiles = _run_profiles()
+    profiles = run_profiles()
     by_id = {p.id: p for p in profiles}
     pid = st.session_state.get("active_profile_id")
     if pid not in by_id:
@@ -326,7 +326,7 @@ def profile_label(p: Profile) -> str:
 def sidebar(current_page: str | None = None) -> None:
     """The shared sidebar under Streamlit's page menu (app.py): the active profile and the disclaimer."""
     current = active_profile()
-    profiles = _run_profiles()
+    profiles = run_profiles()
     ids = [p.id for p in profiles]
     labels = {p.id: profile_label(p) for p in profiles}
     with st.sidebar:

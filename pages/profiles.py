@@ -40,7 +40,7 @@ st.markdown(
 
 ui.show_flash(S)
 
-profiles = profiles_repo.list()
+profiles = ui.run_profiles()  # read once this run (the sidebar read it already)
 counts = ui.profile_counts()  # cached until one of these profiles' data changes
 
 # --------------------------------------------------------------------------- demo patient
