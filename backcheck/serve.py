@@ -19,13 +19,18 @@ tests/unit/test_serve.py fails with a clear message if a Streamlit upgrade drops
 the local network so a phone can open it (see backcheck.lan); the default stays localhost.
 
 ``tcp_nodelay()`` turns off Nagle's algorithm on the server's connections (see there).
+``direct_deep_links()`` lets a link to a screen connect without Streamlit's base-path probe (see there).
 """
 
 from __future__ import annotations
 
+import atexit
+import json
 import os
+import shutil
 import socket
 import sys
+import tempfile
 from pathlib import Path
 
 from streamlit.runtime.pages_manager import PagesManager
@@ -92,6 +97,78 @@ def tcp_nodelay() -> None:
     server._bind_socket = bind_tcp
 
 
+# The last segment of every screen's address: the pages' file names (Streamlit's url_path for
+# st.Page(file)) and the two hidden pages app.py may show instead of the menu.
+PAGE_PATHS = tuple(sorted([p.stem for p in (APP.parent / "pages").glob("*.py") if p.stem != "home"] + ["signin", "problem"]))
+# The screens that draw a plotly chart for a person with data (their chart code is fetched early).
+CHART_PAGES = ("pain_log", "posture_quiz")
+# Set before Streamlit's code runs; the address of the page is the only input, the names are ours.
+DEEP_LINK_SCRIPT = """<script>/* BackCheck (backcheck/serve.py): a link to a screen connects to the server it came from,
+without Streamlit's probe of <page>/_stcore/health, and a screen with a chart fetches the chart code at once */
+(function () {
+  var pages = %(pages)s, charts = %(charts)s, chartCode = %(code)s;
+  var path = location.pathname.replace(/\\/+$/, ""), cut = path.lastIndexOf("/"), page = path.slice(cut + 1);
+  if (cut < 0 || pages.indexOf(page) < 0) return;
+  window.__streamlit = {BACKEND_BASE_URL: location.origin + path.slice(0, cut) + "/"};
+  if (chartCode && charts.indexOf(page) >= 0) {
+    var link = document.createElement("link");
+    link.rel = "modulepreload"; link.crossOrigin = ""; link.href = chartCode;
+    document.head.appendChild(link);
+  }
+})();
+</script>
+"""
+SHELL_MARK = '<script type="module"'  # the shell's own code: the script goes just before it
+
+
+def direct_deep_links(folder: Path | None = None) -> Path | None:
+    """Serve Streamlit's page shell with :data:`DEEP_LINK_SCRIPT`, so a link to a screen connects at once.
+
+    Opened at ``/pain_log``, Streamlit's browser code cannot tell a page's address from a base URL
+    path, so it first asks ``/pain_log/_stcore/health`` (a 404), waits 100 ms, then asks
+    ``/_stcore/health``: about 0.1 s of every reload or shared link to a screen (issue 15's browser
+    load). The script tells it the base (``window.__streamlit.BACKEND_BASE_URL``, which Streamlit
+    reads for hosts that embed it) when the address ends in one of BackCheck's page names, and
+    only then: under a proxy's path prefix the base is the address without the page, and any
+    other address is probed as before.
+
+    Streamlit has no option to add to its page shell, so its static folder is mirrored (links to
+    every entry but ``index.html``, which is a copy with the script) and
+    ``streamlit.file_util.get_static_dir`` points the server there. If Streamlit changes the
+    shell or the function, nothing is patched and the probe stays (tests/unit/test_serve.py
+    fails then). Returns the mirror, or None.
+    """
+    from streamlit import file_util
+
+    if getattr(file_util.get_static_dir, "backcheck_mirror", None):
+        return file_util.get_static_dir.backcheck_mirror  # type: ignore[attr-defined]
+    source = Path(file_util.get_static_dir())
+    try:
+        shell = (source / "index.html").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    if shell.count(SHELL_MARK) != 1 or "BACKEND_BASE_URL" in shell:
+        return None
+    if folder is None:
+        folder = Path(tempfile.mkdtemp(prefix="backcheck-static-"))
+        atexit.register(shutil.rmtree, folder, True)
+    folder.mkdir(parents=True, exist_ok=True)
+    for entry in source.iterdir():
+        if entry.name != "index.html" and not (folder / entry.name).exists():
+            (folder / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
+    code = sorted(p.name for p in (source / "static" / "js").glob("PlotlyChart.*.js"))
+    script = DEEP_LINK_SCRIPT % {"pages": json.dumps(list(PAGE_PATHS)), "charts": json.dumps(list(CHART_PAGES)),
+                                 "code": json.dumps(f"./static/js/{code[0]}" if len(code) == 1 else "")}
+    (folder / "index.html").write_text(shell.replace(SHELL_MARK, script + "    " + SHELL_MARK, 1), encoding="utf-8")
+
+    def get_static_dir() -> str:
+        return str(folder)
+
+    get_static_dir.backcheck_mirror = folder  # type: ignore[attr-defined]
+    file_util.get_static_dir = get_static_dir
+    return folder
+
+
 # What every screen's first run would otherwise load: about 0.9 s of the first screen a person
 # opens after the server starts (issue 15). Loaded before the server listens.
 WARM_MODULES = ("pandas", "sqlalchemy", "backcheck.services", "backcheck.figures", "backcheck.painlog",
@@ -114,6 +191,7 @@ def warm_up() -> None:
 def main(argv: list[str] | None = None) -> None:
     pages_folder_off()
     tcp_nodelay()
+    direct_deep_links()
     warm_up()
     # Network options first, so options given on the command line still win.
     sys.argv = ["streamlit", "run", str(APP), *server_args(dict(os.environ)), *(sys.argv[1:] if argv is None else argv)]

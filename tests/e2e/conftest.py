@@ -51,14 +51,16 @@ def _free_port() -> int:
 
 class Server:
     def __init__(self, tmp: Path, env: dict[str, str] | None = None, args: list[str] | None = None,
-                 port: int | None = None) -> None:
+                 port: int | None = None, base: str = "") -> None:
+        """`base`: a path the app is served under (Streamlit's server.baseUrlPath), as behind a proxy."""
         self.port = port or _free_port()
         self.db = tmp / "backcheck.db"
-        self.url = f"http://localhost:{self.port}"
+        self.url = f"http://localhost:{self.port}" + (f"/{base}" if base else "")
+        args = [*(args or []), *(["--server.baseUrlPath", base] if base else [])]
         self.log = tmp / "streamlit.log"
         full_env = {**os.environ, "BACKCHECK_DB_PATH": str(self.db), **(env or {})}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "backcheck.serve", "--server.port", str(self.port), *(args or [])],
+            [sys.executable, "-m", "backcheck.serve", "--server.port", str(self.port), *args],
             cwd=ROOT, env=full_env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60

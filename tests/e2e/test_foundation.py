@@ -185,6 +185,55 @@ def test_no_request_leaves_the_machine(page: Page, server):
     assert hosts and hosts <= {"localhost", "127.0.0.1", ""}, hosts
 
 
+def _open_recording(page: Page, url: str) -> tuple[list[str], list[str]]:
+    """Open `url` as a typed-in link; the paths the browser asked for and the websockets it opened."""
+    asked: list[str] = []
+    sockets: list[str] = []
+    page.on("request", lambda r: asked.append(urlparse(r.url).path))
+    page.on("websocket", lambda ws: sockets.append(ws.url))
+    page.goto(url)
+    wait_for_app(page)
+    return asked, sockets
+
+
+def test_a_link_to_a_screen_connects_without_streamlits_probe(page: Page, server):
+    """backcheck.serve.direct_deep_links: opened at /pain_log, Streamlit alone first asks
+    /pain_log/_stcore/health (a 404) and waits before it asks /_stcore/health."""
+    pid = new_profile(server, "Deep link")
+    asked, sockets = _open_recording(page, f"{server.url}/pain_log?profile={pid}")
+    expect(page.get_by_role("heading", name="Pain log", level=1)).to_be_visible()
+    assert "/_stcore/health" in asked and not [p for p in asked if p.startswith("/pain_log/")], asked
+    assert sockets == [f"ws://localhost:{server.port}/_stcore/stream"]
+    assert "PlotlyChart" in " ".join(asked)  # a screen with a chart fetches its code at once
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Exercise library").click()
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Exercise library", level=1)).to_be_visible()
+    page.reload()  # a reload on another screen, and an address that is not a screen's: probed as before
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Exercise library", level=1)).to_be_visible()
+    asked, _ = _open_recording(page, f"{server.url}/no_such_screen")
+    assert "/no_such_screen/_stcore/health" in asked
+    expect(page.get_by_test_id("stSidebarNav")).to_be_visible()
+
+
+def test_under_a_path_prefix_a_link_to_a_screen_finds_the_server_below_it(page: Page, tmp_path):
+    """Behind a proxy that serves BackCheck under /clinic, /clinic/library connects to /clinic."""
+    from .conftest import Server
+
+    srv = Server(tmp_path, base="clinic")
+    try:
+        asked, sockets = _open_recording(page, f"{srv.url}/library")
+        expect(page.get_by_role("heading", name="Exercise library", level=1)).to_be_visible()
+        assert "/clinic/_stcore/health" in asked and "/clinic/library/_stcore/health" not in asked, asked
+        assert sockets == [f"ws://localhost:{srv.port}/clinic/_stcore/stream"]
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name="Pain log").click()
+        wait_for_app(page)
+        expect(page.get_by_role("heading", name="Pain log", level=1)).to_be_visible()
+        assert urlparse(page.url).path == "/clinic/pain_log"
+    finally:
+        srv.stop()
+
+
 def test_phone_width_has_no_sideways_scroll_on_any_screen(page: Page, server):
     from backcheck.demo import DEMO_NAME, demo_data
     from backcheck.storage import Store

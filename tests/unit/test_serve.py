@@ -6,6 +6,8 @@ tests fail with a clear message when a Streamlit upgrade removes or renames it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from streamlit.runtime.pages_manager import PagesManager
 
@@ -98,3 +100,53 @@ def test_the_server_imports_the_heavy_libraries_before_it_listens():
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and done.stdout.strip() == "warm", done.stderr[-2000:]
+
+
+def test_the_page_shell_gets_the_deep_link_script_and_every_other_file_stays_streamlits(tmp_path, monkeypatch):
+    """direct_deep_links(): Streamlit's static folder mirrored, index.html with the script placed
+    before Streamlit's own code (window.__streamlit is read when that code loads)."""
+    from streamlit import file_util
+
+    monkeypatch.setattr(file_util, "get_static_dir", file_util.get_static_dir)  # restored after the test
+    source = Path(file_util.get_static_dir())
+    mirror = serve.direct_deep_links(tmp_path / "static")
+    assert mirror == tmp_path / "static" and file_util.get_static_dir() == str(mirror)
+    assert serve.direct_deep_links() == mirror  # twice is harmless
+    assert sorted(p.name for p in mirror.iterdir()) == sorted(p.name for p in source.iterdir())
+    for entry in mirror.iterdir():
+        if entry.name != "index.html":
+            assert entry.is_symlink() and entry.resolve() == (source / entry.name).resolve()
+    shell = (mirror / "index.html").read_text(encoding="utf-8")
+    assert shell.replace(shell[shell.index("<script>/* BackCheck"):shell.index(serve.SHELL_MARK)], "") \
+        == (source / "index.html").read_text(encoding="utf-8")
+    assert shell.index("window.__streamlit = {BACKEND_BASE_URL") < shell.index(serve.SHELL_MARK)
+    for page in (*serve.PAGE_PATHS, *serve.CHART_PAGES):
+        assert f'"{page}"' in shell
+    chart_code = [p.name for p in (source / "static" / "js").glob("PlotlyChart.*.js")]
+    assert len(chart_code) == 1, "Streamlit's plotly chunk was renamed: the chart screens no longer fetch it early"
+    assert f'"./static/js/{chart_code[0]}"' in shell
+
+
+def test_every_screen_of_the_menu_is_a_known_page_name():
+    """A screen missing from PAGE_PATHS would still work, only with Streamlit's probe again."""
+    from backcheck import ui
+
+    screens = [ui.SAFETY, ui.QUIZ, ui.FORM, ui.ROUTINE, ui.LIBRARY, ui.PAIN, ui.PROFILES, ui.SESSION]
+    assert {Path(s).stem for s in screens} | {"signin", "problem"} == set(serve.PAGE_PATHS)
+    assert set(serve.CHART_PAGES) == {Path(ui.PAIN).stem, Path(ui.QUIZ).stem}
+
+
+def test_a_shell_streamlit_changed_is_left_alone(tmp_path, monkeypatch):
+    """No mark to place the script before (or a shell that sets the base itself): nothing is patched."""
+    from streamlit import file_util
+
+    for html in ("<html><head><script src='x.js'></script></head></html>",
+                 "<html><head><script>window.__streamlit={BACKEND_BASE_URL:'/'}</script>"
+                 "<script type=\"module\" src='x.js'></script></head></html>"):
+        fake = tmp_path / f"streamlit-static-{len(html)}"
+        fake.mkdir()
+        (fake / "index.html").write_text(html)
+        monkeypatch.setattr(file_util, "get_static_dir", lambda fake=fake: str(fake))
+        assert serve.direct_deep_links(tmp_path / f"mirror-{len(html)}") is None
+        assert file_util.get_static_dir() == str(fake)
+        assert not (tmp_path / f"mirror-{len(html)}").exists()
