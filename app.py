@@ -5,8 +5,9 @@ import streamlit as st
 from backcheck import auth, ui
 from backcheck.storage import StorageError
 
-# A local icon: a Material-symbol or emoji favicon would be fetched from a font CDN.
-st.set_page_config(page_title="BackCheck", page_icon=str(ui.ICON), layout="wide")
+# A local icon: a Material-symbol or emoji favicon would be fetched from a font CDN. Inline (a
+# data URI), so no run reads the file and no page load asks for it.
+st.set_page_config(page_title="BackCheck", page_icon=ui.ICON_URI, layout="wide")
 
 problem = ui.startup_problem()
 if problem:

@@ -36,6 +36,7 @@ from pathlib import Path
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
+from backcheck import ICON
 from backcheck.lan import server_args
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -133,7 +134,8 @@ def direct_deep_links(folder: Path | None = None) -> Path | None:
     other address is probed as before.
 
     Streamlit has no option to add to its page shell, so its static folder is mirrored (links to
-    every entry but ``index.html``, which is a copy with the script) and
+    every entry but ``index.html``, which is a copy with the script and BackCheck's title, and
+    ``favicon.png``, BackCheck's icon, which the shell shows until the first run sets it) and
     ``streamlit.file_util.get_static_dir`` points the server there. If Streamlit changes the
     shell or the function, nothing is patched and the probe stays (tests/unit/test_serve.py
     fails then). Returns the mirror, or None.
@@ -149,17 +151,24 @@ def direct_deep_links(folder: Path | None = None) -> Path | None:
         return None
     if shell.count(SHELL_MARK) != 1 or "BACKEND_BASE_URL" in shell:
         return None
-    if folder is None:
-        folder = Path(tempfile.mkdtemp(prefix="backcheck-static-"))
-        atexit.register(shutil.rmtree, folder, True)
-    folder.mkdir(parents=True, exist_ok=True)
-    for entry in source.iterdir():
-        if entry.name != "index.html" and not (folder / entry.name).exists():
-            (folder / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
+    shell = shell.replace("<title>Streamlit</title>", "<title>BackCheck</title>", 1)
     code = sorted(p.name for p in (source / "static" / "js").glob("PlotlyChart.*.js"))
     script = DEEP_LINK_SCRIPT % {"pages": json.dumps(list(PAGE_PATHS)), "charts": json.dumps(list(CHART_PAGES)),
                                  "code": json.dumps(f"./static/js/{code[0]}" if len(code) == 1 else "")}
-    (folder / "index.html").write_text(shell.replace(SHELL_MARK, script + "    " + SHELL_MARK, 1), encoding="utf-8")
+    try:
+        if folder is None:
+            folder = Path(tempfile.mkdtemp(prefix="backcheck-static-"))
+            atexit.register(shutil.rmtree, folder, True)
+        folder.mkdir(parents=True, exist_ok=True)
+        for entry in source.iterdir():
+            if entry.name == "favicon.png" and ICON.is_file():  # the tab shows BackCheck's icon from the start
+                shutil.copyfile(ICON, folder / entry.name)
+            elif entry.name != "index.html" and not (folder / entry.name).exists():
+                (folder / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
+        (folder / "index.html").write_text(shell.replace(SHELL_MARK, script + "    " + SHELL_MARK, 1), encoding="utf-8")
+    except OSError as exc:  # no temporary folder, or no symbolic links here: Streamlit's own shell, as before
+        print(f"BackCheck: links to screens will use Streamlit's probe ({exc})", file=sys.stderr)
+        return None
 
     def get_static_dir() -> str:
         return str(folder)

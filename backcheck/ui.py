@@ -6,21 +6,23 @@ plain Python that the unit tests use directly.
 
 from __future__ import annotations
 
+import base64
 import os
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import streamlit as st
 
-from . import auth, services
+from . import ICON, auth, services
 from .content import CONTENT_DIR, ContentError, Exercise, Library, load_library
 from .profiles import Profile
 from .repos import ProfileRepository
 from .storage import Store, StorageError, database_url
 from .text import BadParam, fmt_when, md, parse_int, shown  # fmt_when: shared with the services
 
-ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
+# The favicon as a data URI, made once: given the file, set_page_config read it, checked it with
+# PIL and filed it with the media manager on every run, and the browser fetched it on every load.
+ICON_URI = "data:image/png;base64," + base64.b64encode(ICON.read_bytes()).decode("ascii")
 
 # Page files, by role. Pages link to each other through these paths.
 HOME = "pages/home.py"

@@ -114,11 +114,13 @@ def test_the_page_shell_gets_the_deep_link_script_and_every_other_file_stays_str
     assert serve.direct_deep_links() == mirror  # twice is harmless
     assert sorted(p.name for p in mirror.iterdir()) == sorted(p.name for p in source.iterdir())
     for entry in mirror.iterdir():
-        if entry.name != "index.html":
+        if entry.name not in ("index.html", "favicon.png"):
             assert entry.is_symlink() and entry.resolve() == (source / entry.name).resolve()
+    assert (mirror / "favicon.png").read_bytes() == serve.ICON.read_bytes()  # BackCheck's, before the first run
     shell = (mirror / "index.html").read_text(encoding="utf-8")
-    assert shell.replace(shell[shell.index("<script>/* BackCheck"):shell.index(serve.SHELL_MARK)], "") \
-        == (source / "index.html").read_text(encoding="utf-8")
+    assert "<title>BackCheck</title>" in shell
+    assert shell.replace(shell[shell.index("<script>/* BackCheck"):shell.index(serve.SHELL_MARK)], "").replace(
+        "<title>BackCheck</title>", "<title>Streamlit</title>") == (source / "index.html").read_text(encoding="utf-8")
     assert shell.index("window.__streamlit = {BACKEND_BASE_URL") < shell.index(serve.SHELL_MARK)
     for page in (*serve.PAGE_PATHS, *serve.CHART_PAGES):
         assert f'"{page}"' in shell
@@ -150,3 +152,16 @@ def test_a_shell_streamlit_changed_is_left_alone(tmp_path, monkeypatch):
         assert serve.direct_deep_links(tmp_path / f"mirror-{len(html)}") is None
         assert file_util.get_static_dir() == str(fake)
         assert not (tmp_path / f"mirror-{len(html)}").exists()
+
+
+def test_a_mirror_that_cannot_be_made_leaves_streamlits_shell(tmp_path, monkeypatch, capsys):
+    """No folder (or no symbolic links) for the mirror: the server starts with Streamlit's own shell."""
+    from streamlit import file_util
+
+    monkeypatch.setattr(file_util, "get_static_dir", file_util.get_static_dir)
+    before = file_util.get_static_dir()
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    assert serve.direct_deep_links(blocked) is None
+    assert file_util.get_static_dir() == before
+    assert "Streamlit's probe" in capsys.readouterr().err
