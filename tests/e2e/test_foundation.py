@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 
 from playwright.sync_api import Page, expect
 
+from backcheck import ICON
 from backcheck.content import load_library
 
 from .conftest import ROOT, answer_radio, clear_safety, goto, nav, new_profile, shot, wait_for_app
@@ -209,10 +210,10 @@ def test_a_link_to_a_screen_connects_without_streamlits_probe(page: Page, server
     assert "PlotlyChart" in " ".join(asked)  # a screen with a chart fetches its code at once
     icon = page.locator("link[rel='shortcut icon']").get_attribute("href") or ""  # inline: no file read, no request
     assert icon.startswith("data:image/png;base64,")
-    assert base64.b64decode(icon.split(",", 1)[1]) == (ROOT / "backcheck" / "assets" / "icon.png").read_bytes()
+    assert base64.b64decode(icon.split(",", 1)[1]) == ICON.read_bytes()
     assert not [p for p in asked if p.startswith("/media/")], asked  # Streamlit's media files
     with urllib.request.urlopen(f"{server.url}/favicon.png") as shell_icon:  # the tab's icon before the first run
-        assert shell_icon.read() == (ROOT / "backcheck" / "assets" / "icon.png").read_bytes()
+        assert shell_icon.read() == ICON.read_bytes()
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Exercise library").click()
     wait_for_app(page)
     expect(page.get_by_role("heading", name="Exercise library", level=1)).to_be_visible()
